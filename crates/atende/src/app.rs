@@ -1,0 +1,210 @@
+//! Application state and the one place that lists every route.
+
+use std::{net::SocketAddr, ops::Deref, sync::Arc, time::Duration};
+
+use axum::{
+    Router,
+    extract::DefaultBodyLimit,
+    http::{HeaderName, Request},
+    middleware,
+    routing::{any, get},
+};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    sensitive_headers::SetSensitiveRequestHeadersLayer,
+    trace::TraceLayer,
+};
+use utoipa::{
+    Modify, OpenApi,
+    openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
+};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::{
+    auth, auth::rate_limit::LoginLimiter, auth::token::TokenKeys, config::Config, crypto::MasterKey, http, platform,
+    settings, teams, users,
+};
+
+/// JSON bodies above this are refused with 413 (uploads get their own limit).
+pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
+
+/// Shared state, cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+/// What every handler can reach.
+pub struct Inner {
+    pub db: DatabaseConnection,
+    pub config: Config,
+    pub tokens: TokenKeys,
+    pub master_key: MasterKey,
+    pub login_limiter: LoginLimiter,
+    pub metrics: PrometheusHandle,
+    /// Origins allowed for CORS and cookie-authenticated writes, besides same-origin.
+    pub allowed_origins: Vec<String>,
+}
+
+impl Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// Builds state from config and an open (migrated) database.
+    pub fn new(config: Config, db: DatabaseConnection) -> anyhow::Result<Self> {
+        let master_key = MasterKey::load_or_generate(config.secret_key.as_deref(), &config.data_dir)?;
+        let tokens = TokenKeys::new(&master_key.derive("atende/jwt/v1"))?;
+        let login_limiter = LoginLimiter::new(config.login_rate_per_ip, config.login_rate_per_account);
+        let allowed_origins = config.allowed_origins();
+        Ok(AppState(Arc::new(Inner {
+            db,
+            config,
+            tokens,
+            master_key,
+            login_limiter,
+            metrics: metrics_handle(),
+            allowed_origins,
+        })))
+    }
+}
+
+/// One Prometheus recorder per process (tests run many apps in one process).
+fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: std::sync::OnceLock<PrometheusHandle> = std::sync::OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new().build_recorder();
+            let handle = recorder.handle();
+            if metrics::set_global_recorder(recorder).is_err() {
+                tracing::warn!("a metrics recorder was already installed");
+            }
+            handle
+        })
+        .clone()
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Atende API", description = "Omnichannel inbox, CRM, payments and productivity. All tenant data is scoped to the caller's workspace."),
+    modifiers(&SecurityAddon),
+    tags((name = "auth"), (name = "users"), (name = "teams"), (name = "settings"), (name = "platform"))
+)]
+struct ApiDoc;
+
+struct SecurityAddon;
+
+impl Modify for SecurityAddon {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT or atd_ token").build(),
+            ),
+        );
+        components.add_security_scheme(
+            "cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(auth::SESSION_COOKIE))),
+        );
+        openapi.security = Some(vec![
+            utoipa::openapi::security::SecurityRequirement::new("bearer", Vec::<String>::new()),
+            utoipa::openapi::security::SecurityRequirement::new("cookie", Vec::<String>::new()),
+        ]);
+    }
+}
+
+/// Every `/api/v1` route with its OpenAPI description.
+pub fn api_router() -> OpenApiRouter<AppState> {
+    let v1 = OpenApiRouter::new()
+        .merge(auth::routes::router())
+        .merge(users::routes::router())
+        .merge(teams::routes::router())
+        .merge(settings::routes::router())
+        .merge(platform::routes::router());
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
+}
+
+/// The whole HTTP application.
+pub fn router(state: AppState) -> Router {
+    let (api, openapi) = api_router().split_for_parts();
+    let api = api.route_layer(middleware::from_fn(http::middleware::record_metrics));
+    let request_id = HeaderName::from_static("x-request-id");
+    let mut app = Router::new()
+        .merge(api)
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
+        .route("/api", any(http::static_files::api_not_found))
+        .route("/api/{*rest}", any(http::static_files::api_not_found))
+        .route("/healthz", get(http::health::healthz))
+        .route("/readyz", get(http::health::readyz))
+        .route("/metrics", get(http::health::metrics))
+        .merge(http::static_files::router(&state.config.web_dir))
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(http::middleware::cors(&state.allowed_origins));
+    for layer in http::middleware::security_headers() {
+        app = app.layer(layer);
+    }
+    app.layer(
+        ServiceBuilder::new()
+            .layer(SetSensitiveRequestHeadersLayer::new([axum::http::header::AUTHORIZATION, axum::http::header::COOKIE]))
+            .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+            .layer(
+                TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id, tenant_id = tracing::field::Empty)
+                }),
+            )
+            .layer(PropagateRequestIdLayer::new(request_id))
+            .layer(CatchPanicLayer::new()),
+    )
+    .with_state(state)
+}
+
+/// A running server.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub handle: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// Binds and serves until `shutdown` resolves, then drains in-flight requests.
+pub async fn serve<F>(state: AppState, shutdown: F) -> anyhow::Result<Running>
+where
+    F: std::future::Future<Output = ()> + Send + 'static,
+{
+    let listener = TcpListener::bind(state.config.bind)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", state.config.bind))?;
+    let addr = listener.local_addr()?;
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let handle = tokio::spawn(async move { axum::serve(listener, app).with_graceful_shutdown(shutdown).await });
+    Ok(Running { addr, handle })
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutdown requested; draining");
+    // Give load balancers a moment to notice before refusing new connections.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+}

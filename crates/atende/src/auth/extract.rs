@@ -1,0 +1,156 @@
+//! Authentication extractors: `Scope` for tenant users, `PlatformAdmin` for super
+//! admins. Credentials come from `Authorization: Bearer` or the session cookie; a
+//! cookie-authenticated write must come from an allowed Origin (CSRF).
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::{
+    extract::{ConnectInfo, FromRequestParts},
+    http::{HeaderMap, Method, header, request::Parts},
+};
+use axum_extra::extract::cookie::CookieJar;
+use uuid::Uuid;
+
+use super::{SESSION_COOKIE, service, store::ClientInfo};
+use crate::{app::AppState, error::AppError, tenancy::Scope};
+
+/// A token found on a request, and whether it came from the cookie.
+struct Credential {
+    token: String,
+    from_cookie: bool,
+}
+
+fn credential(parts: &Parts) -> Option<Credential> {
+    if let Some(value) = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+        let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer "))?.trim();
+        return (!token.is_empty()).then(|| Credential { token: token.to_string(), from_cookie: false });
+    }
+    let jar = CookieJar::from_headers(&parts.headers);
+    jar.get(SESSION_COOKIE)
+        .map(|c| c.value().to_string())
+        .filter(|t| !t.is_empty())
+        .map(|token| Credential { token, from_cookie: true })
+}
+
+/// The request's Origin (or Referer's origin) when present.
+fn request_origin(headers: &HeaderMap) -> Option<String> {
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        return Some(origin.trim_end_matches('/').to_string());
+    }
+    let referer = headers.get(header::REFERER).and_then(|v| v.to_str().ok())?;
+    url::Url::parse(referer).ok().map(|u| u.origin().ascii_serialization())
+}
+
+/// Same-origin (Origin host equals Host) or an allow-listed origin.
+pub fn origin_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
+    let Some(origin) = request_origin(headers) else { return false };
+    if allowed.iter().any(|a| a == &origin) {
+        return true;
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    match (url::Url::parse(&origin), host) {
+        (Ok(url), Some(host)) => {
+            let origin_host = match url.port() {
+                Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
+                None => url.host_str().unwrap_or_default().to_string(),
+            };
+            origin_host.eq_ignore_ascii_case(host)
+        }
+        _ => false,
+    }
+}
+
+fn csrf_check(parts: &Parts, state: &AppState, cred: &Credential) -> Result<(), AppError> {
+    let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    if cred.from_cookie && !safe && !origin_allowed(&parts.headers, &state.allowed_origins) {
+        return Err(AppError::BadRequest {
+            code: "csrf_origin_mismatch",
+            message: "Cookie-authenticated requests must come from an allowed origin".into(),
+            details: serde_json::Value::Null,
+        });
+    }
+    Ok(())
+}
+
+/// The client's IP and user agent.
+pub fn client_info(parts: &Parts) -> ClientInfo {
+    ClientInfo {
+        ip: client_ip(parts).map(|ip| ip.to_string()),
+        user_agent: parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string),
+    }
+}
+
+/// The peer address of the connection.
+pub fn client_ip(parts: &Parts) -> Option<IpAddr> {
+    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip())
+}
+
+impl FromRequestParts<AppState> for Scope {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if let Some(scope) = parts.extensions.get::<Scope>() {
+            return Ok(scope.clone());
+        }
+        let cred = credential(parts).ok_or(AppError::Unauthorized)?;
+        csrf_check(parts, state, &cred)?;
+        let scope = service::authenticate(state, &cred.token).await?;
+        tracing::Span::current().record("tenant_id", tracing::field::display(scope.tenant_id));
+        parts.extensions.insert(scope.clone());
+        Ok(scope)
+    }
+}
+
+/// A signed-in platform super admin (not a tenant member).
+#[derive(Debug, Clone)]
+pub struct PlatformAdmin {
+    pub admin_id: Uuid,
+    pub session_id: Uuid,
+}
+
+impl FromRequestParts<AppState> for PlatformAdmin {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let cred = credential(parts).ok_or(AppError::Unauthorized)?;
+        csrf_check(parts, state, &cred)?;
+        service::authenticate_platform(state, &cred.token).await
+    }
+}
+
+/// Client details for login and audit.
+pub struct Client(pub ClientInfo, pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Client(client_info(parts), client_ip(parts)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (k, v) in pairs {
+            map.insert(*k, v.parse().unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn same_origin_and_allow_list_pass() {
+        let allowed = vec!["https://app.example.com".to_string()];
+        assert!(origin_allowed(&headers(&[("origin", "http://127.0.0.1:8080"), ("host", "127.0.0.1:8080")]), &allowed));
+        assert!(origin_allowed(&headers(&[("origin", "https://app.example.com"), ("host", "api:80")]), &allowed));
+        assert!(!origin_allowed(&headers(&[("origin", "https://evil.example"), ("host", "127.0.0.1:8080")]), &allowed));
+        assert!(!origin_allowed(&headers(&[("host", "127.0.0.1:8080")]), &allowed));
+        assert!(origin_allowed(
+            &headers(&[("referer", "http://127.0.0.1:8080/inbox"), ("host", "127.0.0.1:8080")]),
+            &allowed
+        ));
+    }
+}

@@ -1,0 +1,187 @@
+//! Login, logout and request authentication.
+
+use chrono::{Duration, Utc};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{extract::PlatformAdmin, store, store::ClientInfo, token};
+use crate::{
+    app::AppState,
+    audit::{self, Actor, Entry},
+    error::{AppError, AppResult},
+    platform, teams,
+    tenancy::{self, Role, Scope, TenantStatus},
+    users,
+};
+
+/// A successful login.
+pub struct LoginOutcome {
+    pub token: String,
+    pub expires_at: chrono::DateTime<Utc>,
+    pub user: users::entity::Model,
+    pub tenant: tenancy::entity::Model,
+}
+
+/// Checks workspace + email + password; opens a session and signs its token.
+pub async fn login(
+    state: &AppState,
+    workspace: &str,
+    email: &str,
+    password: &str,
+    client: &ClientInfo,
+) -> AppResult<LoginOutcome> {
+    let db = &state.db;
+    let tenant = tenancy::store::platform_find_by_slug(db, workspace.trim()).await?;
+    let user = match &tenant {
+        Some(t) => users::store::platform_find_by_email(db, t.id, email.trim()).await?,
+        None => None,
+    };
+    // Verify even when the account is unknown, so timing does not reveal which part was wrong.
+    let hash =
+        user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| super::password::dummy_hash().to_string());
+    let password = password.to_string();
+    let matches = tokio::task::spawn_blocking(move || super::password::verify(&password, &hash))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let (Some(tenant), Some(user)) = (tenant, user) else { return Err(AppError::InvalidCredentials) };
+    if !matches || !user.active {
+        audit::insert(
+            db,
+            Some(tenant.id),
+            Actor::User(user.id),
+            Entry::new("auth.login_failed", "user", user.id).ip(client.ip.clone()),
+        )
+        .await?;
+        return Err(AppError::InvalidCredentials);
+    }
+    if tenant.status != TenantStatus::Active.as_str() {
+        return Err(AppError::TenantSuspended);
+    }
+    let expires_at = Utc::now() + Duration::minutes(i64::from(state.config.token_ttl_minutes));
+    let session = store::insert_session(db, Some(tenant.id), user.id, expires_at, client).await?;
+    let token = state.tokens.sign(&token::claims(user.id, Some(tenant.id), session.id, expires_at))?;
+    users::store::touch_last_login(db, tenant.id, user.id).await?;
+    audit::insert(
+        db,
+        Some(tenant.id),
+        Actor::User(user.id),
+        Entry::new("auth.login", "user", user.id).ip(client.ip.clone()),
+    )
+    .await?;
+    Ok(LoginOutcome { token, expires_at, user, tenant })
+}
+
+/// Resolves a bearer/cookie token into the caller's Scope.
+pub async fn authenticate(state: &AppState, raw: &str) -> AppResult<Scope> {
+    let db = &state.db;
+    let (tenant_id, user_id, session_id) = if raw.starts_with(token::API_TOKEN_PREFIX) {
+        let api = store::platform_find_live_api_token(db, &token::hash_api_token(raw))
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        store::touch_api_token(db, api.id).await?;
+        (api.tenant_id, api.user_id, None)
+    } else {
+        let claims = state.tokens.verify(raw).ok_or(AppError::Unauthorized)?;
+        let tenant_id = claims.tid.ok_or(AppError::Unauthorized)?;
+        store::find_live_session(db, claims.sid, claims.sub, Some(tenant_id)).await?.ok_or(AppError::Unauthorized)?;
+        (tenant_id, claims.sub, Some(claims.sid))
+    };
+    let tenant = tenancy::store::platform_find(db, tenant_id).await?.ok_or(AppError::Unauthorized)?;
+    if tenant.status != TenantStatus::Active.as_str() {
+        return Err(AppError::TenantSuspended);
+    }
+    let user = users::store::platform_find_in_tenant(db, tenant_id, user_id).await?.ok_or(AppError::Unauthorized)?;
+    if !user.active {
+        return Err(AppError::Unauthorized);
+    }
+    let memberships = teams::store::platform_memberships(db, tenant_id, user_id).await?;
+    Ok(Scope {
+        tenant_id,
+        user_id,
+        role: Role::parse(&user.role).unwrap_or(Role::Agent),
+        team_ids: memberships.iter().map(|m| m.team_id).collect(),
+        supervised_team_ids: memberships.iter().filter(|m| m.supervisor).map(|m| m.team_id).collect(),
+        session_id,
+    })
+}
+
+/// Ends the caller's login session (API tokens are revoked through their own endpoint).
+pub async fn logout(state: &AppState, scope: &Scope) -> AppResult<()> {
+    if let Some(session_id) = scope.session_id {
+        store::revoke_session(&state.db, session_id).await?;
+        audit::record(&state.db, scope, Entry::new("auth.logout", "user", scope.user_id)).await?;
+    }
+    Ok(())
+}
+
+/// Creates a personal API token for the caller; the token is shown once.
+pub async fn create_api_token(
+    state: &AppState,
+    scope: &Scope,
+    name: &str,
+    expires_in_days: Option<u32>,
+) -> AppResult<(String, super::entity::api_token::Model)> {
+    let (token, hash) = token::new_api_token();
+    let prefix: String = token.chars().take(12).collect();
+    let expires_at = expires_in_days.map(|d| Utc::now() + Duration::days(i64::from(d)));
+    let row = store::insert_api_token(&state.db, scope, name.trim(), &hash, &prefix, expires_at).await?;
+    audit::record(
+        &state.db,
+        scope,
+        Entry::new("api_token.created", "api_token", row.id).details(json!({ "name": row.name })),
+    )
+    .await?;
+    Ok((token, row))
+}
+
+/// Platform (super admin) login.
+pub async fn login_platform(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    client: &ClientInfo,
+) -> AppResult<(String, chrono::DateTime<Utc>, platform::entity::Model)> {
+    let db = &state.db;
+    let admin = platform::store::find_admin_by_email(db, email.trim()).await?;
+    let hash =
+        admin.as_ref().map(|a| a.password_hash.clone()).unwrap_or_else(|| super::password::dummy_hash().to_string());
+    let password = password.to_string();
+    let matches = tokio::task::spawn_blocking(move || super::password::verify(&password, &hash))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let Some(admin) = admin.filter(|_| matches) else { return Err(AppError::InvalidCredentials) };
+    let expires_at = Utc::now() + Duration::minutes(i64::from(state.config.token_ttl_minutes));
+    let session = store::insert_session(db, None, admin.id, expires_at, client).await?;
+    let token = state.tokens.sign(&token::claims(admin.id, None, session.id, expires_at))?;
+    audit::insert(
+        db,
+        None,
+        Actor::PlatformAdmin(admin.id),
+        Entry::new("platform.login", "platform_admin", admin.id).ip(client.ip.clone()),
+    )
+    .await?;
+    Ok((token, expires_at, admin))
+}
+
+/// Resolves a token into a platform admin; tenant tokens are refused.
+pub async fn authenticate_platform(state: &AppState, raw: &str) -> AppResult<PlatformAdmin> {
+    let claims = state.tokens.verify(raw).ok_or(AppError::Unauthorized)?;
+    if claims.tid.is_some() {
+        return Err(AppError::Forbidden);
+    }
+    store::find_live_session(&state.db, claims.sid, claims.sub, None).await?.ok_or(AppError::Unauthorized)?;
+    platform::store::find_admin(&state.db, claims.sub).await?.ok_or(AppError::Unauthorized)?;
+    Ok(PlatformAdmin { admin_id: claims.sub, session_id: claims.sid })
+}
+
+/// Ends a platform admin's session.
+pub async fn logout_platform(state: &AppState, admin: &PlatformAdmin) -> AppResult<()> {
+    store::revoke_session(&state.db, admin.session_id).await?;
+    Ok(())
+}
+
+/// Revokes everything a user holds (used when deactivating).
+pub async fn revoke_user(state: &AppState, scope: &Scope, user_id: Uuid) -> AppResult<()> {
+    store::revoke_all_for_user(&state.db, scope, user_id).await?;
+    Ok(())
+}

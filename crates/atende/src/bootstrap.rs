@@ -1,0 +1,48 @@
+//! First run: with no tenant yet, create a demo workspace and its admin and print the
+//! login once (or take them from `ATENDE_DEMO_*`).
+
+use rand::Rng;
+use sea_orm::DatabaseConnection;
+
+use crate::{
+    audit::Actor,
+    platform::service::{NewTenant, create_tenant},
+    tenancy,
+};
+
+/// The printed first-run login.
+pub struct DemoLogin {
+    pub workspace: String,
+    pub email: String,
+    pub password: String,
+}
+
+/// Creates the demo workspace when the database has no tenant; `None` otherwise.
+pub async fn ensure_demo_workspace(db: &DatabaseConnection) -> anyhow::Result<Option<DemoLogin>> {
+    if tenancy::store::platform_any(db).await? {
+        return Ok(None);
+    }
+    let workspace = std::env::var("ATENDE_DEMO_WORKSPACE").unwrap_or_else(|_| "demo".into());
+    let email = std::env::var("ATENDE_DEMO_EMAIL").unwrap_or_else(|_| "admin@demo.atende.local".into());
+    let password = std::env::var("ATENDE_DEMO_PASSWORD").unwrap_or_else(|_| random_password());
+    create_tenant(
+        db,
+        Actor::System,
+        NewTenant {
+            slug: &workspace,
+            name: "Demo",
+            admin_email: &email,
+            admin_password: &password,
+            admin_name: "Demo Admin",
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("cannot create the demo workspace: {e}"))?;
+    Ok(Some(DemoLogin { workspace, email, password }))
+}
+
+fn random_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..16).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+}

@@ -1,0 +1,193 @@
+//! Command line: `atende [serve]`, `migrate`, `tenant create|list`, `user create`,
+//! `superadmin create`. Every command works against the same database as the server.
+
+use clap::{Parser, Subcommand};
+
+use crate::{
+    app::{self, AppState},
+    audit::Actor,
+    bootstrap,
+    config::Config,
+    db,
+    platform::service::{self as platform_service, NewTenant},
+    telemetry,
+    tenancy::{self, Role},
+    users::{self, service::hash_password, store::NewUser},
+};
+
+/// Atende server and administration tool.
+#[derive(Debug, Parser)]
+#[command(name = "atende", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage workspaces.
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+    /// Manage users of a workspace.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage platform super admins.
+    #[command(subcommand)]
+    Superadmin(SuperadminCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TenantCommand {
+    /// Create a workspace with its first admin.
+    Create {
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        admin_email: String,
+        #[arg(long, env = "ATENDE_ADMIN_PASSWORD", hide_env_values = true)]
+        admin_password: String,
+        #[arg(long, default_value = "Admin")]
+        admin_name: String,
+    },
+    /// List workspaces.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user in a workspace.
+    Create {
+        #[arg(long)]
+        workspace: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, env = "ATENDE_USER_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// ADMIN, MANAGER or AGENT.
+        #[arg(long, default_value = "AGENT")]
+        role: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SuperadminCommand {
+    /// Create a platform super admin.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, env = "ATENDE_SUPERADMIN_PASSWORD", hide_env_values = true)]
+        password: String,
+        #[arg(long, default_value = "Super Admin")]
+        name: String,
+    },
+}
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = cli.config;
+    config.validate()?;
+    telemetry::init(&config.log_format);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Migrate => {
+            let conn = db::connect(&config).await?;
+            db::migrate(&conn).await?;
+            println!("migrations applied ({})", db::redact(&config.database_url()));
+            Ok(())
+        }
+        Command::Tenant(TenantCommand::Create { slug, name, admin_email, admin_password, admin_name }) => {
+            let conn = db::open(&config).await?;
+            let (tenant, admin) = platform_service::create_tenant(
+                &conn,
+                Actor::System,
+                NewTenant {
+                    slug: &slug,
+                    name: &name,
+                    admin_email: &admin_email,
+                    admin_password: &admin_password,
+                    admin_name: &admin_name,
+                },
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("workspace `{}` created (id {}); admin {} (id {})", tenant.slug, tenant.id, admin.email, admin.id);
+            Ok(())
+        }
+        Command::Tenant(TenantCommand::List) => {
+            let conn = db::open(&config).await?;
+            for t in tenancy::store::platform_list(&conn).await? {
+                println!("{}\t{}\t{}\t{}", t.id, t.slug, t.status, t.name);
+            }
+            Ok(())
+        }
+        Command::User(UserCommand::Create { workspace, email, password, role, name }) => {
+            let conn = db::open(&config).await?;
+            let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("--role must be ADMIN, MANAGER or AGENT"))?;
+            let tenant = tenancy::store::platform_find_by_slug(&conn, &workspace)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("workspace `{workspace}` does not exist"))?;
+            if !email.contains('@') {
+                anyhow::bail!("--email is not an email address");
+            }
+            if password.chars().count() < 8 {
+                anyhow::bail!("--password must have at least 8 characters");
+            }
+            let hash = hash_password(&password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or("user").to_string());
+            let user = users::store::platform_insert(
+                &conn,
+                tenant.id,
+                NewUser { email: &email, name: &name, password_hash: &hash, role },
+            )
+            .await
+            .map_err(|e| match e.sql_err() {
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+                    anyhow::anyhow!("a user with email {email} already exists in `{workspace}`")
+                }
+                _ => e.into(),
+            })?;
+            println!("user {} ({}) created in `{}` (id {})", user.email, user.role, tenant.slug, user.id);
+            Ok(())
+        }
+        Command::Superadmin(SuperadminCommand::Create { email, password, name }) => {
+            let conn = db::open(&config).await?;
+            let admin = platform_service::create_super_admin(&conn, &email, &password, &name)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("super admin {} created (id {})", admin.email, admin.id);
+            Ok(())
+        }
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let conn = db::open(&config).await?;
+    if let Some(login) = bootstrap::ensure_demo_workspace(&conn).await? {
+        println!();
+        println!("  First run: created the demo workspace. Sign in with");
+        println!("    workspace: {}", login.workspace);
+        println!("    email:     {}", login.email);
+        println!("    password:  {}", login.password);
+        println!("  (shown once; change it in Settings → Users)");
+        println!();
+    }
+    let state = AppState::new(config.clone(), conn)?;
+    let running = app::serve(state, app::shutdown_signal()).await?;
+    tracing::info!(addr = %running.addr, engine = ?config::Config::engine_of(&config.database_url())?, "Atende listening on {}", config.public_url());
+    println!("Atende is running on http://{}", running.addr);
+    running.handle.await??;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+use crate::config;

@@ -1,0 +1,191 @@
+//! Typed configuration from environment variables and command-line flags.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use anyhow::{Context, bail};
+use clap::Args;
+
+/// Server configuration; every field can come from a flag or an `ATENDE_*` variable.
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "ATENDE_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    /// Folder for the embedded database, the generated secret key and uploads.
+    #[arg(long, env = "ATENDE_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+
+    /// `sqlite://…` or `postgres://…`; empty means SQLite in the data folder.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// Public base URL (scheme://host[:port]) used in webhook URLs shown to users.
+    #[arg(long, env = "ATENDE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// 32-byte master key (64 hex chars or base64) for JWTs and credential encryption.
+    #[arg(long, env = "ATENDE_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+
+    /// Comma-separated extra origins allowed for CORS, cookie-authenticated writes and sockets.
+    #[arg(long, env = "ATENDE_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+
+    /// Redis URL for the Socket.IO backplane (optional).
+    #[arg(long, env = "REDIS_URL")]
+    pub redis_url: Option<String>,
+
+    /// Folder with the built web app (index.html + assets).
+    #[arg(long, env = "ATENDE_WEB_DIR", default_value = "web/dist")]
+    pub web_dir: PathBuf,
+
+    /// Lifetime of a login token, in minutes.
+    #[arg(long, env = "ATENDE_TOKEN_TTL_MINUTES", default_value_t = 720)]
+    pub token_ttl_minutes: u32,
+
+    /// Login attempts allowed per client IP per minute.
+    #[arg(long, env = "ATENDE_LOGIN_RATE_PER_IP", default_value_t = 20)]
+    pub login_rate_per_ip: u32,
+
+    /// Login attempts allowed per account (workspace + email) per minute.
+    #[arg(long, env = "ATENDE_LOGIN_RATE_PER_ACCOUNT", default_value_t = 5)]
+    pub login_rate_per_account: u32,
+
+    /// Maximum connections in the database pool (SQLite and Postgres).
+    #[arg(long, env = "ATENDE_DB_POOL", default_value_t = 8)]
+    pub db_pool: u32,
+
+    /// Log format: `pretty` or `json`.
+    #[arg(long, env = "ATENDE_LOG_FORMAT", default_value = "pretty")]
+    pub log_format: String,
+}
+
+/// The two supported engines, chosen from the URL scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Config {
+    /// The database URL in force: the given one or SQLite inside the data folder.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) if !url.trim().is_empty() => url.trim().to_string(),
+            _ => format!("sqlite://{}/atende.db?mode=rwc", self.data_dir.display()),
+        }
+    }
+
+    /// The engine for a database URL; any other scheme is an error, never a silent file.
+    pub fn engine_of(url: &str) -> anyhow::Result<Engine> {
+        if url.starts_with("sqlite:") {
+            Ok(Engine::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Engine::Postgres)
+        } else {
+            let scheme = url.split(':').next().unwrap_or_default();
+            bail!("DATABASE_URL has unsupported scheme `{scheme}`: use sqlite://PATH or postgres://USER@HOST/DB")
+        }
+    }
+
+    /// The public base URL without a trailing slash.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) if !url.trim().is_empty() => url.trim().trim_end_matches('/').to_string(),
+            _ => format!("http://{}", self.bind),
+        }
+    }
+
+    /// Checks values that clap cannot, with a message that says what to fix.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        Self::engine_of(&self.database_url())?;
+        let public = self.public_url();
+        let parsed = url::Url::parse(&public).with_context(|| format!("ATENDE_PUBLIC_URL `{public}` is not a URL"))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            bail!("ATENDE_PUBLIC_URL must start with http:// or https://");
+        }
+        for origin in &self.cors_origins {
+            let parsed = url::Url::parse(origin.trim())
+                .with_context(|| format!("ATENDE_CORS_ORIGINS entry `{origin}` is not an origin URL"))?;
+            if parsed.path() != "/" || parsed.query().is_some() {
+                bail!("ATENDE_CORS_ORIGINS entry `{origin}` must be an origin (scheme://host[:port]) without a path");
+            }
+        }
+        if self.token_ttl_minutes == 0 {
+            bail!("ATENDE_TOKEN_TTL_MINUTES must be at least 1");
+        }
+        if self.login_rate_per_ip == 0 || self.login_rate_per_account == 0 {
+            bail!("login rate limits must be at least 1 per minute");
+        }
+        if self.db_pool == 0 {
+            bail!("ATENDE_DB_POOL must be at least 1");
+        }
+        if !matches!(self.log_format.as_str(), "pretty" | "json") {
+            bail!("ATENDE_LOG_FORMAT must be `pretty` or `json`");
+        }
+        Ok(())
+    }
+
+    /// Origins allowed besides the request's own host: the public URL and the CORS list.
+    pub fn allowed_origins(&self) -> Vec<String> {
+        let mut origins: Vec<String> = self
+            .cors_origins
+            .iter()
+            .map(|o| o.trim().trim_end_matches('/').to_string())
+            .filter(|o| !o.is_empty())
+            .collect();
+        if let Ok(url) = url::Url::parse(&self.public_url()) {
+            origins.push(url.origin().ascii_serialization());
+        }
+        origins.sort();
+        origins.dedup();
+        origins
+    }
+
+    /// A configuration for tests and tools: defaults, with the given data folder and database.
+    pub fn for_data_dir(data_dir: PathBuf, database_url: Option<String>) -> Self {
+        Self {
+            bind: "127.0.0.1:0".parse().expect("valid literal address"),
+            data_dir,
+            database_url,
+            public_url: None,
+            secret_key: None,
+            cors_origins: Vec::new(),
+            redis_url: None,
+            web_dir: PathBuf::from("web/dist"),
+            token_ttl_minutes: 720,
+            login_rate_per_ip: 20,
+            login_rate_per_account: 5,
+            db_pool: 8,
+            log_format: "pretty".into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_database_scheme_is_an_error() {
+        assert!(Config::engine_of("mysql://root@localhost/x").is_err());
+        assert!(Config::engine_of("atende.db").is_err());
+        assert_eq!(Config::engine_of("sqlite://data/a.db?mode=rwc").unwrap(), Engine::Sqlite);
+        assert_eq!(Config::engine_of("postgresql://u@h/db").unwrap(), Engine::Postgres);
+    }
+
+    #[test]
+    fn default_database_is_sqlite_in_data_dir() {
+        let config = Config::for_data_dir(PathBuf::from("/tmp/x"), None);
+        assert_eq!(config.database_url(), "sqlite:///tmp/x/atende.db?mode=rwc");
+        config.validate().unwrap();
+    }
+
+    #[test]
+    fn cors_origin_with_path_is_rejected() {
+        let mut config = Config::for_data_dir(PathBuf::from("/tmp/x"), None);
+        config.cors_origins = vec!["https://app.example.com/inbox".into()];
+        assert!(config.validate().is_err());
+    }
+}

@@ -1,0 +1,8 @@
+//! HTTP plumbing shared by every route: extractors, middleware, health, static files.
+
+pub mod health;
+pub mod json;
+pub mod middleware;
+pub mod static_files;
+
+pub use json::{Json, Path, Query, paging};

@@ -1,0 +1,19 @@
+//! Atende: multi-tenant omnichannel customer communication (inbox, CRM, payments,
+//! productivity). `main.rs` is thin; everything lives here so tests can drive it.
+
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod bootstrap;
+pub mod cli;
+pub mod config;
+pub mod crypto;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod platform;
+pub mod settings;
+pub mod teams;
+pub mod telemetry;
+pub mod tenancy;
+pub mod users;

@@ -1,0 +1,18 @@
+//! Versioned schema migrations, shared by SQLite and PostgreSQL.
+//!
+//! Every tenant table carries `tenant_id` first in its unique keys and main indexes
+//! (DESIGN.md §3), which also keeps the door open to sharding by tenant.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_foundation;
+
+/// All migrations in order; applied at start and by `atende migrate`.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261128_000001_foundation::Migration)]
+    }
+}
