@@ -6,6 +6,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::{
     audit::Actor,
+    config::Config,
     platform::service::{NewTenant, create_tenant},
     tenancy,
 };
@@ -18,13 +19,13 @@ pub struct DemoLogin {
 }
 
 /// Creates the demo workspace when the database has no tenant; `None` otherwise.
-pub async fn ensure_demo_workspace(db: &DatabaseConnection) -> anyhow::Result<Option<DemoLogin>> {
+pub async fn ensure_demo_workspace(db: &DatabaseConnection, config: &Config) -> anyhow::Result<Option<DemoLogin>> {
     if tenancy::store::platform_any(db).await? {
         return Ok(None);
     }
-    let workspace = std::env::var("ATENDE_DEMO_WORKSPACE").unwrap_or_else(|_| "demo".into());
-    let email = std::env::var("ATENDE_DEMO_EMAIL").unwrap_or_else(|_| "admin@demo.atende.local".into());
-    let password = std::env::var("ATENDE_DEMO_PASSWORD").unwrap_or_else(|_| random_password());
+    let workspace = config.demo_workspace.clone();
+    let email = config.demo_email.clone();
+    let password = config.demo_password.clone().filter(|p| !p.is_empty()).unwrap_or_else(random_password);
     create_tenant(
         db,
         Actor::System,

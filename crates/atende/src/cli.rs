@@ -172,7 +172,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 
 async fn serve(config: Config) -> anyhow::Result<()> {
     let conn = db::open(&config).await?;
-    if let Some(login) = bootstrap::ensure_demo_workspace(&conn).await? {
+    if let Some(login) = bootstrap::ensure_demo_workspace(&conn, &config).await? {
         println!();
         println!("  First run: created the demo workspace. Sign in with");
         println!("    workspace: {}", login.workspace);

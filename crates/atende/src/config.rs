@@ -56,6 +56,18 @@ pub struct Config {
     #[arg(long, env = "ATENDE_DB_POOL", default_value_t = 8)]
     pub db_pool: u32,
 
+    /// Slug of the demo workspace created on first run.
+    #[arg(long, env = "ATENDE_DEMO_WORKSPACE", default_value = "demo")]
+    pub demo_workspace: String,
+
+    /// Email of the demo workspace's admin.
+    #[arg(long, env = "ATENDE_DEMO_EMAIL", default_value = "admin@demo.atende.local")]
+    pub demo_email: String,
+
+    /// Password of the demo admin; random (and printed once) when unset.
+    #[arg(long, env = "ATENDE_DEMO_PASSWORD", hide_env_values = true)]
+    pub demo_password: Option<String>,
+
     /// Log format: `pretty` or `json`.
     #[arg(long, env = "ATENDE_LOG_FORMAT", default_value = "pretty")]
     pub log_format: String,
@@ -159,6 +171,9 @@ impl Config {
             login_rate_per_account: 5,
             db_pool: 8,
             log_format: "pretty".into(),
+            demo_workspace: "demo".into(),
+            demo_email: "admin@demo.atende.local".into(),
+            demo_password: None,
         }
     }
 }

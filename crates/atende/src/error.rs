@@ -111,10 +111,10 @@ impl IntoResponse for AppError {
         }
         let body = json!({ "error": { "code": code, "message": message, "details": details } });
         let mut response = (status, axum::Json(body)).into_response();
-        if let AppError::RateLimited { retry_after_secs } = self {
-            if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
+        if let AppError::RateLimited { retry_after_secs } = self
+            && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
         }
         response
     }
@@ -144,20 +144,35 @@ impl From<garde::Report> for AppError {
         let mut details = serde_json::Map::new();
         let mut first = None;
         for (path, error) in report.iter() {
-            let field = path.to_string();
+            let field = camel_case(&path.to_string());
             let message = error.message().to_string();
             first.get_or_insert_with(|| format!("{field}: {message}"));
-            details
-                .entry(field)
-                .or_insert_with(|| Value::Array(Vec::new()))
-                .as_array_mut()
-                .map(|list| list.push(Value::String(message)));
+            if let Some(list) = details.entry(field).or_insert_with(|| Value::Array(Vec::new())).as_array_mut() {
+                list.push(Value::String(message));
+            }
         }
         AppError::Validation {
             message: first.unwrap_or_else(|| "invalid input".into()),
             details: Value::Object(details),
         }
     }
+}
+
+/// garde reports Rust field names; the API speaks camelCase.
+fn camel_case(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut upper = false;
+    for c in path.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Result alias for handlers and services.

@@ -126,7 +126,8 @@ pub async fn login(
 #[utoipa::path(post, path = "/auth/logout", tag = "auth", responses((status = 204)))]
 pub async fn logout(State(state): State<AppState>, scope: Scope, jar: CookieJar) -> AppResult<impl IntoResponse> {
     service::logout(&state, &scope).await?;
-    let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/").build());
+    // Always send the expiring cookie: bearer-authenticated callers may hold one too.
+    let jar = jar.add(session_cookie(&state, String::new(), 0));
     Ok((jar, StatusCode::NO_CONTENT))
 }
 

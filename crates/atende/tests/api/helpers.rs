@@ -1,0 +1,312 @@
+//! Test harness: `spawn_app()`, typed request helpers, tenant fixtures.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use atende::{
+    app::{self, AppState},
+    audit::Actor,
+    config::Config,
+    db,
+    platform::service::{NewTenant, create_tenant},
+    tenancy::Role,
+    users::{service::hash_password, store::NewUser},
+};
+use reqwest::{Method, StatusCode};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+use uuid::Uuid;
+
+/// Which engine this run of the suite uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub fn backend() -> Backend {
+    match std::env::var("ATENDE_TEST_DB").as_deref() {
+        Ok("postgres") => Backend::Postgres,
+        _ => Backend::Sqlite,
+    }
+}
+
+fn postgres_admin_url() -> String {
+    std::env::var("ATENDE_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// A database created for one test and dropped afterwards.
+pub struct TestDatabase {
+    pub url: String,
+    pg_name: Option<String>,
+    _dir: tempfile::TempDir,
+    pub data_dir: PathBuf,
+}
+
+impl TestDatabase {
+    pub async fn create() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let data_dir = dir.path().join("data");
+        match backend() {
+            Backend::Sqlite => {
+                let url = format!("sqlite://{}/atende.db?mode=rwc", data_dir.display());
+                TestDatabase { url, pg_name: None, _dir: dir, data_dir }
+            }
+            Backend::Postgres => {
+                let admin_url = postgres_admin_url();
+                let admin = Database::connect(&admin_url)
+                    .await
+                    .unwrap_or_else(|e| panic!("PostgreSQL tests need a server at {admin_url}: {e}"));
+                let name = format!("atende_t_{}", Uuid::now_v7().simple());
+                admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+                admin.close().await.ok();
+                let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin_url);
+                TestDatabase { url: format!("{base}/{name}"), pg_name: Some(name), _dir: dir, data_dir }
+            }
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some(name) = self.pg_name.take() {
+            let admin_url = postgres_admin_url();
+            // Drop runs outside async context; use a private runtime on a thread.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                rt.block_on(async move {
+                    if let Ok(admin) = Database::connect(&admin_url).await {
+                        let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                        admin.close().await.ok();
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// A running server with its own database.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub base: String,
+    pub client: reqwest::Client,
+    pub db: DatabaseConnection,
+    pub state: AppState,
+    pub database: TestDatabase,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Options for `spawn_with`.
+#[derive(Default)]
+pub struct Options {
+    pub web_dir: Option<PathBuf>,
+    pub login_rate_per_account: Option<u32>,
+    pub cors_origins: Vec<String>,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_with(Options::default()).await
+}
+
+pub async fn spawn_with(options: Options) -> TestApp {
+    init_tracing();
+    let database = TestDatabase::create().await;
+    spawn_on(database, options).await
+}
+
+/// Starts the server on an existing test database (e.g. one the CLI wrote to).
+pub async fn spawn_on(database: TestDatabase, options: Options) -> TestApp {
+    let mut config = Config::for_data_dir(database.data_dir.clone(), Some(database.url.clone()));
+    config.web_dir = options.web_dir.unwrap_or_else(|| database.data_dir.join("no-web"));
+    if let Some(n) = options.login_rate_per_account {
+        config.login_rate_per_account = n;
+    }
+    config.cors_origins = options.cors_origins;
+    config.validate().expect("valid test config");
+    let conn = db::open(&config).await.expect("open database");
+    let state = AppState::new(config, conn.clone()).expect("state");
+    let (tx, rx) = oneshot::channel::<()>();
+    let running = app::serve(state.clone(), async move {
+        let _ = rx.await;
+    })
+    .await
+    .expect("serve");
+    let base = format!("http://{}", running.addr);
+    TestApp {
+        addr: running.addr,
+        base,
+        client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client"),
+        db: conn,
+        state,
+        database,
+        shutdown: Some(tx),
+    }
+}
+
+fn init_tracing() {
+    if std::env::var("TEST_LOG").is_ok() {
+        atende::telemetry::init("pretty");
+    }
+}
+
+/// A workspace created for a test, with its admin's credentials.
+#[derive(Debug, Clone)]
+pub struct Tenant {
+    pub id: Uuid,
+    pub slug: String,
+    pub admin_id: Uuid,
+    pub admin_email: String,
+    pub admin_password: String,
+}
+
+pub const PASSWORD: &str = "s3cret-pass";
+
+/// A logged-in user.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub token: String,
+    pub user_id: Uuid,
+    pub tenant_id: Uuid,
+}
+
+/// A JSON response, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    /// The stable error code of an error reply.
+    pub fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or("")
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Creates a workspace with an admin (through the same service the API uses).
+    pub async fn create_tenant(&self, slug: &str) -> Tenant {
+        let email = format!("admin@{slug}.test");
+        let (tenant, admin) = create_tenant(
+            &self.db,
+            Actor::System,
+            NewTenant { slug, name: slug, admin_email: &email, admin_password: PASSWORD, admin_name: "Admin" },
+        )
+        .await
+        .expect("create tenant");
+        Tenant {
+            id: tenant.id,
+            slug: tenant.slug,
+            admin_id: admin.id,
+            admin_email: email,
+            admin_password: PASSWORD.into(),
+        }
+    }
+
+    /// Adds a user with a role directly in the database.
+    pub async fn create_user(&self, tenant: &Tenant, email: &str, role: Role) -> Uuid {
+        let hash = hash_password(PASSWORD).await.expect("hash");
+        atende::users::store::platform_insert(
+            &self.db,
+            tenant.id,
+            NewUser { email, name: email.split('@').next().unwrap_or("user"), password_hash: &hash, role },
+        )
+        .await
+        .expect("insert user")
+        .id
+    }
+
+    /// `POST /api/v1/auth/login`.
+    pub async fn login(&self, workspace: &str, email: &str, password: &str) -> Reply {
+        self.request(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"workspace": workspace, "email": email, "password": password})),
+        )
+        .await
+    }
+
+    /// Logs in and returns the session, panicking on failure.
+    pub async fn session(&self, workspace: &str, email: &str) -> Session {
+        let reply = self.login(workspace, email, PASSWORD).await;
+        assert_eq!(reply.status, StatusCode::OK, "login failed: {:?}", reply.body);
+        Session {
+            token: reply.body["token"].as_str().expect("token").to_string(),
+            user_id: reply.body["user"]["id"].as_str().expect("user id").parse().expect("uuid"),
+            tenant_id: reply.body["tenant"]["id"].as_str().expect("tenant id").parse().expect("uuid"),
+        }
+    }
+
+    /// The admin's session in a tenant.
+    pub async fn admin(&self, tenant: &Tenant) -> Session {
+        self.session(&tenant.slug, &tenant.admin_email).await
+    }
+
+    /// Any request with an optional bearer token and JSON body.
+    pub async fn request(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
+        let mut builder = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            builder = builder.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            builder = builder.json(&body);
+        }
+        let response = builder.send().await.expect("request sent");
+        read(response).await
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Reply {
+        self.request(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.request(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.request(Method::PATCH, path, Some(token), Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.request(Method::PUT, path, Some(token), Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> Reply {
+        self.request(Method::DELETE, path, Some(token), None).await
+    }
+
+    /// Creates a platform super admin and returns a platform token.
+    pub async fn super_admin(&self) -> String {
+        let email = format!("root-{}@platform.test", Uuid::now_v7().simple());
+        atende::platform::service::create_super_admin(&self.db, &email, PASSWORD, "Root").await.expect("super admin");
+        let reply = self
+            .request(Method::POST, "/api/v1/platform/login", None, Some(json!({"email": email, "password": PASSWORD})))
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+        reply.body["token"].as_str().expect("token").to_string()
+    }
+}
+
+/// Reads a response into a `Reply` (non-JSON bodies become a JSON string).
+pub async fn read(response: reqwest::Response) -> Reply {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let text = response.text().await.expect("body");
+    let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+    Reply { status, headers, body }
+}

@@ -1,0 +1,14 @@
+//! Integration tests: one binary, the real server on a random port, a fresh database
+//! per test (SQLite file, or a fresh PostgreSQL database when ATENDE_TEST_DB=postgres).
+
+#[allow(dead_code)]
+mod helpers;
+
+mod auth;
+mod cli;
+mod http_hygiene;
+mod isolation;
+mod platform;
+mod roles;
+mod teams;
+mod users;

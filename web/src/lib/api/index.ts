@@ -1,0 +1,3 @@
+export { api } from './client';
+export { ApiError, isApiError, parseRetryAfter } from './errors';
+export type { KnownErrorCode } from './errors';

@@ -1,0 +1,76 @@
+import type { Messages } from './pt-BR';
+
+export const en: Messages = {
+  app: {
+    name: 'Atende',
+    tagline: 'All your customer conversations in one place.',
+  },
+  common: {
+    loading: 'Loading…',
+    retry: 'Try again',
+    notifications: 'Notifications',
+    language: 'Language',
+    languages: {
+      'pt-BR': 'Português (Brasil)',
+      en: 'English',
+    },
+  },
+  auth: {
+    login: {
+      title: 'Sign in to Atende',
+      subtitle: 'Use your workspace address and your credentials.',
+      workspace: 'Workspace',
+      workspacePlaceholder: 'my-company',
+      workspaceHint: 'Your company’s identifier in Atende.',
+      email: 'Email',
+      emailPlaceholder: 'you@company.com',
+      password: 'Password',
+      showPassword: 'Show password',
+      hidePassword: 'Hide password',
+      submit: 'Sign in',
+      submitting: 'Signing in…',
+    },
+    validation: {
+      required: 'This field is required.',
+      email: 'Enter a valid email address.',
+      serverRejected: 'The server did not accept this value.',
+    },
+    errors: {
+      invalid_credentials: 'Workspace, email or password is incorrect.',
+      rate_limited: 'Too many attempts. Please wait a moment and try again.',
+      rate_limited_seconds_one: 'Too many attempts. Try again in {{count}} second.',
+      rate_limited_seconds_other: 'Too many attempts. Try again in {{count}} seconds.',
+      rate_limited_minutes_one: 'Too many attempts. Try again in {{count}} minute.',
+      rate_limited_minutes_other: 'Too many attempts. Try again in {{count}} minutes.',
+      tenant_suspended: 'This workspace is suspended. Please contact your company’s administrator.',
+      validation_failed: 'Check the highlighted fields and try again.',
+      network_error: 'Cannot reach the server. Check your connection and try again.',
+      generic: 'We could not sign you in right now. Please try again shortly.',
+    },
+    logout: 'Sign out',
+    loggingOut: 'Signing out…',
+    logoutFailed: 'Could not sign out. Please try again.',
+    sessionError: 'Could not load your session.',
+  },
+  nav: {
+    main: 'Main navigation',
+    inbox: 'Inbox',
+    contacts: 'Contacts',
+    dashboard: 'Dashboard',
+    settings: 'Settings',
+    openMenu: 'Open menu',
+    closeMenu: 'Close menu',
+  },
+  shell: {
+    skipToContent: 'Skip to content',
+    workspace: 'Workspace',
+    signedInAs: 'Signed in as {{name}}',
+    comingSoonTitle: 'Coming soon',
+    comingSoonBody: 'The “{{section}}” area is being built and arrives in an upcoming release.',
+  },
+  notFound: {
+    title: 'Page not found',
+    body: 'The address you opened does not exist.',
+    back: 'Back to start',
+  },
+};
