@@ -27,8 +27,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
-    auth, auth::rate_limit::LoginLimiter, auth::token::TokenKeys, config::Config, crypto::MasterKey, http, platform,
-    settings, teams, users,
+    auth, auth::rate_limit::LoginLimiter, auth::token::TokenKeys, config::Config, crypto::MasterKey, events::EventBus,
+    http, platform, settings, teams, users,
 };
 
 /// JSON bodies above this are refused with 413 (uploads get their own limit).
@@ -46,6 +46,7 @@ pub struct Inner {
     pub master_key: MasterKey,
     pub login_limiter: LoginLimiter,
     pub metrics: PrometheusHandle,
+    pub events: EventBus,
     /// Origins allowed for CORS and cookie-authenticated writes, besides same-origin.
     pub allowed_origins: Vec<String>,
 }
@@ -71,6 +72,7 @@ impl AppState {
             master_key,
             login_limiter,
             metrics: metrics_handle(),
+            events: EventBus::default(),
             allowed_origins,
         })))
     }

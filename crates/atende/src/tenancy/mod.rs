@@ -55,6 +55,24 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// The scope background work uses for a tenant (webhook processing, jobs): full
+    /// authority inside that one tenant, no user behind it.
+    pub fn system(tenant_id: Uuid) -> Self {
+        Scope {
+            tenant_id,
+            user_id: Uuid::nil(),
+            role: Role::Admin,
+            team_ids: Vec::new(),
+            supervised_team_ids: Vec::new(),
+            session_id: None,
+        }
+    }
+
+    /// Whether this is the system scope rather than a person.
+    pub fn is_system(&self) -> bool {
+        self.user_id.is_nil()
+    }
+
     /// Refuses with 403 unless the user's role is at least `min`.
     pub fn require(&self, min: Role) -> AppResult<()> {
         if self.role >= min { Ok(()) } else { Err(AppError::Forbidden) }

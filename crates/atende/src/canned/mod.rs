@@ -1,0 +1,3 @@
+//! Canned responses: per-tenant short codes with `{{contact.name}}`-style variables.
+
+pub mod entity;

@@ -1,0 +1,27 @@
+//! `webhook_events` table: raw provider deliveries, stored before they are acknowledged.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "webhook_events")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    pub channel_id: Uuid,
+    pub provider: String,
+    /// Provider event or message id: the dedupe key within the channel.
+    pub event_key: String,
+    pub payload: String,
+    pub content_type: Option<String>,
+    /// received | processed | failed
+    pub status: String,
+    pub error: Option<String>,
+    pub received_at: DateTimeUtc,
+    pub processed_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
