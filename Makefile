@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 WEB_DEPS := web/node_modules/.package-lock.json
+# A real socket.io-client that the Rust integration tests drive.
+SOCKET_DEPS := crates/atende/tests/socket-client/node_modules/.package-lock.json
 
 .PHONY: help run dev web test test-rust test-rust-sqlite test-rust-postgres test-web e2e lint fmt clean
 
@@ -18,6 +20,10 @@ $(WEB_DEPS): web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 	@touch $@
 
+$(SOCKET_DEPS): crates/atende/tests/socket-client/package-lock.json
+	cd crates/atende/tests/socket-client && npm ci --no-audit --no-fund
+	@touch $@
+
 web: $(WEB_DEPS) ## Build the web app into web/dist
 	cd web && npm run build
 
@@ -25,10 +31,10 @@ test: test-rust test-web e2e ## Every test: Rust (SQLite and PostgreSQL), web un
 
 test-rust: test-rust-sqlite test-rust-postgres
 
-test-rust-sqlite: ## Rust unit + integration tests on SQLite
+test-rust-sqlite: $(SOCKET_DEPS) ## Rust unit + integration tests on SQLite
 	cargo test --workspace
 
-test-rust-postgres: ## Integration tests on PostgreSQL (127.0.0.1:5432 or ATENDE_TEST_POSTGRES)
+test-rust-postgres: $(SOCKET_DEPS) ## Integration tests on PostgreSQL (127.0.0.1:5432 or ATENDE_TEST_POSTGRES)
 	@bash scripts/test-postgres.sh
 
 test-web: $(WEB_DEPS) ## Web: typecheck, lint, unit tests

@@ -27,8 +27,16 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
-    auth, auth::rate_limit::LoginLimiter, auth::token::TokenKeys, config::Config, crypto::MasterKey, events::EventBus,
-    http, platform, settings, teams, users,
+    auth,
+    auth::rate_limit::LoginLimiter,
+    auth::token::TokenKeys,
+    channels,
+    config::Config,
+    crypto::MasterKey,
+    events::EventBus,
+    http, inbox,
+    jobs::{self, worker::WorkerPool},
+    platform, realtime, settings, teams, users, webhooks,
 };
 
 /// JSON bodies above this are refused with 413 (uploads get their own limit).
@@ -47,6 +55,10 @@ pub struct Inner {
     pub login_limiter: LoginLimiter,
     pub metrics: PrometheusHandle,
     pub events: EventBus,
+    /// Wakes a job worker when work is enqueued.
+    pub job_notify: Arc<tokio::sync::Notify>,
+    /// Outbound HTTP (provider APIs, API-channel callbacks).
+    pub http: reqwest::Client,
     /// Origins allowed for CORS and cookie-authenticated writes, besides same-origin.
     pub allowed_origins: Vec<String>,
 }
@@ -73,6 +85,12 @@ impl AppState {
             login_limiter,
             metrics: metrics_handle(),
             events: EventBus::default(),
+            job_notify: Arc::new(tokio::sync::Notify::new()),
+            http: reqwest::Client::builder()
+                .user_agent(concat!("Atende/", env!("CARGO_PKG_VERSION")))
+                .connect_timeout(Duration::from_secs(10))
+                .timeout(Duration::from_secs(30))
+                .build()?,
             allowed_origins,
         })))
     }
@@ -97,7 +115,8 @@ fn metrics_handle() -> PrometheusHandle {
 #[openapi(
     info(title = "Atende API", description = "Omnichannel inbox, CRM, payments and productivity. All tenant data is scoped to the caller's workspace."),
     modifiers(&SecurityAddon),
-    tags((name = "auth"), (name = "users"), (name = "teams"), (name = "settings"), (name = "platform"))
+    tags((name = "auth"), (name = "users"), (name = "teams"), (name = "settings"), (name = "channels"), (name = "inbox"),
+         (name = "jobs"), (name = "webhooks"), (name = "platform"))
 )]
 struct ApiDoc;
 
@@ -130,12 +149,25 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(users::routes::router())
         .merge(teams::routes::router())
         .merge(settings::routes::router())
-        .merge(platform::routes::router());
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
+        .merge(platform::routes::router())
+        .merge(channels::routes::router())
+        .merge(inbox::routes::router())
+        .merge(jobs::routes::router());
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).merge(webhooks::router())
 }
 
-/// The whole HTTP application.
+/// The whole HTTP application with Socket.IO, and the Socket.IO handle for fan-out.
+pub fn router_with_realtime(state: AppState) -> (Router, socketioxide::SocketIo) {
+    let (socket_layer, io) = realtime::layer(state.clone());
+    (router_inner(state, Some(socket_layer)), io)
+}
+
+/// The HTTP application without realtime (tools and tests that need no sockets).
 pub fn router(state: AppState) -> Router {
+    router_inner(state, None)
+}
+
+fn router_inner(state: AppState, socket_layer: Option<socketioxide::layer::SocketIoLayer>) -> Router {
     let (api, openapi) = api_router().split_for_parts();
     let api = api.route_layer(middleware::from_fn(http::middleware::record_metrics));
     let request_id = HeaderName::from_static("x-request-id");
@@ -148,8 +180,11 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(http::health::readyz))
         .route("/metrics", get(http::health::metrics))
         .merge(http::static_files::router(&state.config.web_dir))
-        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
-        .layer(http::middleware::cors(&state.allowed_origins));
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT));
+    if let Some(layer) = socket_layer {
+        app = app.layer(layer);
+    }
+    let mut app = app.layer(http::middleware::cors(&state.allowed_origins));
     for layer in http::middleware::security_headers() {
         app = app.layer(layer);
     }
@@ -184,8 +219,17 @@ where
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", state.config.bind))?;
     let addr = listener.local_addr()?;
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let handle = tokio::spawn(async move { axum::serve(listener, app).with_graceful_shutdown(shutdown).await });
+    let (app, io) = router_with_realtime(state.clone());
+    let fanout = realtime::fanout::spawn(&state.events, io);
+    let workers = WorkerPool::start(state.clone(), state.config.workers);
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
+    let handle = tokio::spawn(async move {
+        let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+        // Stop claiming jobs and let the ones in flight finish before exiting.
+        workers.drain().await;
+        fanout.abort();
+        result
+    });
     Ok(Running { addr, handle })
 }
 

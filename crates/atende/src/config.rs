@@ -56,6 +56,18 @@ pub struct Config {
     #[arg(long, env = "ATENDE_DB_POOL", default_value_t = 8)]
     pub db_pool: u32,
 
+    /// Background job workers in this process (0: none; another process works the queue).
+    #[arg(long, env = "ATENDE_WORKERS", default_value_t = 2)]
+    pub workers: usize,
+
+    /// Base of the exponential retry backoff of jobs, in milliseconds.
+    #[arg(long, env = "ATENDE_JOB_BACKOFF_MS", default_value_t = 2000)]
+    pub job_backoff_ms: u64,
+
+    /// Seconds a claimed job stays locked to its worker; after that another may take it.
+    #[arg(long, env = "ATENDE_JOB_LEASE_SECS", default_value_t = 120)]
+    pub job_lease_secs: u32,
+
     /// Slug of the demo workspace created on first run.
     #[arg(long, env = "ATENDE_DEMO_WORKSPACE", default_value = "demo")]
     pub demo_workspace: String,
@@ -130,6 +142,9 @@ impl Config {
         if self.login_rate_per_ip == 0 || self.login_rate_per_account == 0 {
             bail!("login rate limits must be at least 1 per minute");
         }
+        if self.job_lease_secs == 0 {
+            bail!("ATENDE_JOB_LEASE_SECS must be at least 1");
+        }
         if self.db_pool == 0 {
             bail!("ATENDE_DB_POOL must be at least 1");
         }
@@ -171,6 +186,9 @@ impl Config {
             login_rate_per_account: 5,
             db_pool: 8,
             log_format: "pretty".into(),
+            workers: 2,
+            job_backoff_ms: 2000,
+            job_lease_secs: 120,
             demo_workspace: "demo".into(),
             demo_email: "admin@demo.atende.local".into(),
             demo_password: None,

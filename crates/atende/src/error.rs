@@ -19,6 +19,8 @@ pub enum AppError {
     Unauthorized,
     #[error("invalid credentials")]
     InvalidCredentials,
+    #[error("invalid webhook signature")]
+    InvalidSignature,
     #[error("workspace suspended")]
     TenantSuspended,
     #[error("forbidden")]
@@ -66,6 +68,12 @@ impl AppError {
                 StatusCode::UNAUTHORIZED,
                 "invalid_credentials",
                 "Workspace, email or password is wrong".into(),
+                Value::Null,
+            ),
+            AppError::InvalidSignature => (
+                StatusCode::UNAUTHORIZED,
+                "invalid_signature",
+                "The webhook signature is missing or wrong".into(),
                 Value::Null,
             ),
             AppError::TenantSuspended => {

@@ -18,6 +18,7 @@ pub mod http;
 pub mod inbox;
 pub mod jobs;
 pub mod platform;
+pub mod realtime;
 pub mod settings;
 pub mod teams;
 pub mod telemetry;

@@ -1,1 +1,12 @@
+//! The core loop: conversations and messages. `ingest` is the only way in, `send`
+//! (with the delivery job) the only way out.
+
+pub mod attachments;
+pub mod delivery;
 pub mod entity;
+pub mod ingest;
+pub mod model;
+pub mod routes;
+pub mod service;
+pub mod store;
+pub mod views;

@@ -1,1 +1,108 @@
+//! Durable jobs: a plain table claimed by a worker pool (`FOR UPDATE SKIP LOCKED` on
+//! PostgreSQL; SQLite serialises writers, so one atomic `UPDATE … RETURNING` suffices).
+//!
+//! Why not apalis: we need per-tenant visibility of dead jobs, dedupe keys and a claim
+//! that tests can drive step by step; a ~300-line table queue does all of that on both
+//! engines with nothing new to learn or pin. At-least-once: every handler is idempotent.
+
 pub mod entity;
+pub mod handlers;
+pub mod routes;
+pub mod store;
+pub mod worker;
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The queue every job uses today (queues are explicit names, never type paths).
+pub const DEFAULT_QUEUE: &str = "default";
+
+/// What a job does; the stored `kind` string is part of the on-disk format.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum JobPayload {
+    /// Parse a stored webhook event and apply it to the inbox.
+    ProcessWebhook { event_id: Uuid },
+    /// Deliver an agent message through its channel's adapter.
+    DeliverMessage { message_id: Uuid },
+}
+
+impl JobPayload {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            JobPayload::ProcessWebhook { .. } => "process_webhook",
+            JobPayload::DeliverMessage { .. } => "deliver_message",
+        }
+    }
+
+    /// Attempts before a job is kept as dead.
+    pub fn max_attempts(&self) -> i32 {
+        match self {
+            JobPayload::ProcessWebhook { .. } => 8,
+            JobPayload::DeliverMessage { .. } => 6,
+        }
+    }
+}
+
+/// How a handler failed.
+#[derive(Debug)]
+pub enum JobError {
+    /// Try again later (after at least `after`, when given).
+    Retry { reason: String, after: Option<Duration> },
+    /// Will never succeed: keep the job as dead now.
+    Fatal(String),
+}
+
+impl JobError {
+    pub fn retry(reason: impl Into<String>) -> Self {
+        JobError::Retry { reason: reason.into(), after: None }
+    }
+}
+
+impl From<sea_orm::DbErr> for JobError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        JobError::retry(format!("database: {e}"))
+    }
+}
+
+impl From<crate::error::AppError> for JobError {
+    fn from(e: crate::error::AppError) -> Self {
+        match e {
+            crate::error::AppError::Internal(inner) => JobError::retry(format!("{inner:#}")),
+            crate::error::AppError::Unavailable(what) => JobError::retry(what),
+            other => JobError::Fatal(other.to_string()),
+        }
+    }
+}
+
+/// Exponential backoff with jitter: base·2^(attempt-1) + up to base, capped at 15 minutes.
+pub fn backoff(base: Duration, attempt: i32) -> Duration {
+    use rand::Rng;
+    let exp = base.saturating_mul(1u32 << attempt.clamp(1, 16).saturating_sub(1));
+    let jitter = if base.is_zero() { Duration::ZERO } else { base.mul_f64(rand::rng().random_range(0.0..1.0)) };
+    (exp + jitter).min(Duration::from_secs(900))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let base = Duration::from_secs(2);
+        assert!(backoff(base, 1) >= Duration::from_secs(2) && backoff(base, 1) < Duration::from_secs(4));
+        assert!(backoff(base, 3) >= Duration::from_secs(8) && backoff(base, 3) < Duration::from_secs(10));
+        assert_eq!(backoff(base, 30), Duration::from_secs(900));
+        assert_eq!(backoff(Duration::ZERO, 5), Duration::ZERO);
+    }
+
+    #[test]
+    fn payload_kinds_are_stable() {
+        let p = JobPayload::DeliverMessage { message_id: Uuid::nil() };
+        assert_eq!(p.kind(), "deliver_message");
+        let json = serde_json::to_value(&p).unwrap();
+        assert_eq!(json["kind"], "deliver_message");
+    }
+}

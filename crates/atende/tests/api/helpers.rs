@@ -111,6 +111,9 @@ pub struct Options {
     pub web_dir: Option<PathBuf>,
     pub login_rate_per_account: Option<u32>,
     pub cors_origins: Vec<String>,
+    /// Background job workers; tests default to none and drive jobs with `run_jobs`.
+    pub workers: usize,
+    pub job_lease_secs: Option<u32>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -131,6 +134,11 @@ pub async fn spawn_on(database: TestDatabase, options: Options) -> TestApp {
         config.login_rate_per_account = n;
     }
     config.cors_origins = options.cors_origins;
+    config.workers = options.workers;
+    config.job_backoff_ms = 0;
+    if let Some(lease) = options.job_lease_secs {
+        config.job_lease_secs = lease;
+    }
     config.validate().expect("valid test config");
     let conn = db::open(&config).await.expect("open database");
     let state = AppState::new(config, conn.clone()).expect("state");
@@ -194,6 +202,11 @@ impl Reply {
 }
 
 impl TestApp {
+    /// Runs every due background job now (instead of sleeping for workers).
+    pub async fn run_jobs(&self) -> usize {
+        atende::jobs::worker::run_until_idle(&self.state).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

@@ -6,9 +6,14 @@ mod helpers;
 
 mod auth;
 mod cli;
+mod core_helpers;
+mod core_loop;
 mod http_hygiene;
+mod inbox;
 mod isolation;
 mod platform;
+mod realtime;
 mod roles;
+mod socket;
 mod teams;
 mod users;

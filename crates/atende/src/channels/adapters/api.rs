@@ -1,0 +1,116 @@
+//! Generic API channel (like Chatwoot's): agent messages are POSTed as
+//! `{event:"message.created", message, conversation, contact}` to the channel's
+//! `callbackUrl`, signed `X-Atende-Signature: sha256=<hex HMAC-SHA256(body, secret)>`.
+//! Any 2xx means SENT; an optional JSON `{externalId}` in the answer is recorded.
+//! 429 (with Retry-After) and 5xx, timeouts and connection errors are retried.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use hmac::{Hmac, Mac};
+use reqwest::StatusCode;
+use serde_json::json;
+use sha2::Sha256;
+
+use super::{Adapter, Delivery, SendError, SendOutcome};
+
+/// Header carrying the signature, inbound and outbound.
+pub const SIGNATURE_HEADER: &str = "x-atende-signature";
+
+/// `sha256=<hex>` of a body.
+pub fn sign(secret: &[u8], body: &[u8]) -> String {
+    let mut mac = <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(body);
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// Constant-time check of a `sha256=<hex>` header against the raw body.
+pub fn verify(secret: &[u8], body: &[u8], header: Option<&str>) -> bool {
+    let Some(hex_sig) = header.and_then(|h| h.trim().strip_prefix("sha256=")) else { return false };
+    let Ok(expected) = hex::decode(hex_sig) else { return false };
+    let mut mac = <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(body);
+    mac.verify_slice(&expected).is_ok()
+}
+
+pub struct ApiAdapter {
+    http: reqwest::Client,
+}
+
+impl ApiAdapter {
+    pub fn new(http: reqwest::Client) -> Self {
+        ApiAdapter { http }
+    }
+}
+
+#[async_trait]
+impl Adapter for ApiAdapter {
+    async fn send(&self, delivery: &Delivery<'_>) -> Result<SendOutcome, SendError> {
+        let Some(url) = delivery.channel.callback_url.as_deref() else {
+            return Err(SendError::Permanent {
+                code: "no_callback_url".into(),
+                reason: "The channel has no callback URL".into(),
+            });
+        };
+        let body = serde_json::to_vec(&json!({
+            "event": "message.created",
+            "message": delivery.message,
+            "conversation": delivery.conversation,
+            "contact": delivery.contact,
+        }))
+        .map_err(|e| SendError::Permanent { code: "serialization".into(), reason: e.to_string() })?;
+        let response = self
+            .http
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header(SIGNATURE_HEADER, sign(delivery.secret, &body))
+            .timeout(Duration::from_secs(15))
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| SendError::Retryable {
+                reason: if e.is_timeout() { "callback timed out".into() } else { "callback unreachable".into() },
+                retry_after: None,
+            })?;
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let text = response.text().await.unwrap_or_default();
+        if status.is_success() {
+            let external_id = serde_json::from_str::<serde_json::Value>(&text)
+                .ok()
+                .and_then(|v| v.get("externalId").and_then(|id| id.as_str()).map(str::to_string));
+            return Ok(SendOutcome { external_id });
+        }
+        let snippet: String = text.chars().take(200).collect();
+        let reason = format!(
+            "callback answered {}{}",
+            status.as_u16(),
+            if snippet.is_empty() { String::new() } else { format!(": {snippet}") }
+        );
+        if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
+            Err(SendError::Retryable { reason, retry_after })
+        } else {
+            Err(SendError::Permanent { code: status.as_u16().to_string(), reason })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signatures_verify_and_tampering_fails() {
+        let sig = sign(b"secret", b"{\"a\":1}");
+        assert!(verify(b"secret", b"{\"a\":1}", Some(&sig)));
+        assert!(!verify(b"secret", b"{\"a\":2}", Some(&sig)));
+        assert!(!verify(b"other", b"{\"a\":1}", Some(&sig)));
+        assert!(!verify(b"secret", b"{\"a\":1}", Some("md5=abc")));
+        assert!(!verify(b"secret", b"{\"a\":1}", None));
+    }
+}

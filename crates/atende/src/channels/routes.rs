@@ -1,0 +1,86 @@
+//! `/api/v1/channels`.
+
+use axum::{extract::State, http::StatusCode, response::IntoResponse};
+use garde::Validate;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use super::{
+    model::{ChannelEnvelope, ChannelList, CreateChannel, UpdateChannel},
+    service, store,
+};
+use crate::{
+    app::AppState,
+    error::AppResult,
+    http::{Json, Path},
+    tenancy::Scope,
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_channels, create_channel)).routes(routes!(
+        get_channel,
+        update_channel,
+        delete_channel
+    ))
+}
+
+/// Channels of the workspace.
+#[utoipa::path(get, path = "/channels", tag = "channels", responses((status = 200, body = ChannelList)))]
+pub async fn list_channels(State(state): State<AppState>, scope: Scope) -> AppResult<axum::Json<ChannelList>> {
+    let rows = store::list(&state.db, &scope).await?;
+    Ok(axum::Json(ChannelList { channels: rows.iter().map(|c| service::view(&state, c)).collect() }))
+}
+
+/// Creates a channel (admins); the answer carries the webhook secret once.
+#[utoipa::path(post, path = "/channels", tag = "channels", request_body = CreateChannel,
+    responses((status = 201, body = ChannelEnvelope), (status = 422)))]
+pub async fn create_channel(
+    State(state): State<AppState>,
+    scope: Scope,
+    Json(body): Json<CreateChannel>,
+) -> AppResult<impl IntoResponse> {
+    body.validate()?;
+    let (channel, secret) = service::create(&state, &scope, body).await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(ChannelEnvelope { channel: service::view(&state, &channel), webhook_secret: Some(secret) }),
+    ))
+}
+
+/// One channel.
+#[utoipa::path(get, path = "/channels/{id}", tag = "channels", params(("id" = Uuid, Path)),
+    responses((status = 200, body = ChannelEnvelope), (status = 404)))]
+pub async fn get_channel(
+    State(state): State<AppState>,
+    scope: Scope,
+    Path(id): Path<Uuid>,
+) -> AppResult<axum::Json<ChannelEnvelope>> {
+    let channel = service::get(&state, &scope, id).await?;
+    Ok(axum::Json(ChannelEnvelope { channel: service::view(&state, &channel), webhook_secret: None }))
+}
+
+/// Changes a channel (admins); credentials are replaced, never returned.
+#[utoipa::path(patch, path = "/channels/{id}", tag = "channels", params(("id" = Uuid, Path)), request_body = UpdateChannel,
+    responses((status = 200, body = ChannelEnvelope), (status = 404)))]
+pub async fn update_channel(
+    State(state): State<AppState>,
+    scope: Scope,
+    Path(id): Path<Uuid>,
+    Json(body): Json<UpdateChannel>,
+) -> AppResult<axum::Json<ChannelEnvelope>> {
+    body.validate()?;
+    let channel = service::update(&state, &scope, id, body).await?;
+    Ok(axum::Json(ChannelEnvelope { channel: service::view(&state, &channel), webhook_secret: None }))
+}
+
+/// Disables a channel (admins); conversations and messages are kept.
+#[utoipa::path(delete, path = "/channels/{id}", tag = "channels", params(("id" = Uuid, Path)),
+    responses((status = 200, body = ChannelEnvelope), (status = 404)))]
+pub async fn delete_channel(
+    State(state): State<AppState>,
+    scope: Scope,
+    Path(id): Path<Uuid>,
+) -> AppResult<axum::Json<ChannelEnvelope>> {
+    let channel = service::disable(&state, &scope, id).await?;
+    Ok(axum::Json(ChannelEnvelope { channel: service::view(&state, &channel), webhook_secret: None }))
+}

@@ -1,0 +1,92 @@
+//! SQL for channels; tenant functions take the `Scope`, webhook routing uses the
+//! `platform_` lookup (the tenant comes from the channel row, never the payload).
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+};
+use uuid::Uuid;
+
+use super::entity;
+use crate::tenancy::Scope;
+
+/// Fields of a new channel (credentials and secret already sealed).
+pub struct NewChannel {
+    pub channel_type: String,
+    pub name: String,
+    pub account_id: Option<String>,
+    pub credentials_sealed: Option<String>,
+    pub webhook_secret_sealed: String,
+    pub callback_url: Option<String>,
+}
+
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    new: NewChannel,
+) -> Result<entity::Model, sea_orm::DbErr> {
+    let now = Utc::now();
+    entity::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(scope.tenant_id),
+        channel_type: Set(new.channel_type),
+        name: Set(new.name),
+        account_id: Set(new.account_id),
+        credentials_sealed: Set(new.credentials_sealed),
+        webhook_secret_sealed: Set(new.webhook_secret_sealed),
+        callback_url: Set(new.callback_url),
+        settings: Set(None),
+        enabled: Set(true),
+        connection_status: Set("connected".into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+}
+
+pub async fn list(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<entity::Model>, sea_orm::DbErr> {
+    entity::Entity::find()
+        .filter(entity::Column::TenantId.eq(scope.tenant_id))
+        .order_by_asc(entity::Column::Name)
+        .all(db)
+        .await
+}
+
+pub async fn get(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> Result<Option<entity::Model>, sea_orm::DbErr> {
+    entity::Entity::find_by_id(id).filter(entity::Column::TenantId.eq(scope.tenant_id)).one(db).await
+}
+
+pub async fn get_many(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    ids: &[Uuid],
+) -> Result<Vec<entity::Model>, sea_orm::DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    entity::Entity::find()
+        .filter(entity::Column::TenantId.eq(scope.tenant_id))
+        .filter(entity::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+}
+
+/// Saves changes to a channel loaded through the scope.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    current: entity::Model,
+    apply: impl FnOnce(&mut entity::ActiveModel),
+) -> Result<entity::Model, sea_orm::DbErr> {
+    let mut active = current.into_active_model();
+    active.tenant_id = Set(scope.tenant_id);
+    apply(&mut active);
+    active.updated_at = Set(Utc::now());
+    active.update(db).await
+}
+
+/// A channel by id for webhook routing, whatever its tenant.
+pub async fn platform_find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<entity::Model>, sea_orm::DbErr> {
+    entity::Entity::find_by_id(id).one(db).await
+}

@@ -1,0 +1,213 @@
+//! Files agents attach to messages: uploaded with multipart, stored under the data
+//! folder (an object store can replace `storage_path` later), served tenant-scoped.
+
+use axum::{
+    body::Body,
+    extract::{Multipart, State},
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, sea_query::Expr};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{
+    entity::attachment,
+    model::{AttachmentRef, ContentType},
+};
+use crate::{
+    app::AppState,
+    error::{AppError, AppResult},
+    http::Path,
+    tenancy::Scope,
+};
+
+/// Largest upload accepted.
+pub const MAX_UPLOAD_BYTES: usize = 25 * 1024 * 1024;
+
+const ALLOWED_PREFIXES: &[&str] = &["image/", "audio/", "video/"];
+const ALLOWED_TYPES: &[&str] = &[
+    "application/pdf",
+    "text/plain",
+    "text/csv",
+    "application/zip",
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.ms-excel",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+];
+
+/// The message content type a file's MIME type suggests.
+pub fn content_type_of(mime: &str) -> ContentType {
+    match mime.split('/').next().unwrap_or_default() {
+        "image" => ContentType::Image,
+        "audio" => ContentType::Audio,
+        "video" => ContentType::Video,
+        _ => ContentType::File,
+    }
+}
+
+/// `{attachment}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttachmentEnvelope {
+    pub attachment: AttachmentView,
+}
+
+/// An uploaded file.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AttachmentView {
+    pub id: Uuid,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: u64,
+    pub url: String,
+    pub created_at: DateTime<Utc>,
+}
+
+fn url_of(id: Uuid) -> String {
+    format!("/api/v1/attachments/{id}")
+}
+
+fn storage_path(state: &AppState, key: &str) -> std::path::PathBuf {
+    state.config.data_dir.join("uploads").join(key)
+}
+
+/// Uploads one file (multipart field `file`), up to 25 MiB.
+#[utoipa::path(post, path = "/attachments", tag = "inbox", request_body(content_type = "multipart/form-data", content = String),
+    responses((status = 201, body = AttachmentEnvelope), (status = 413), (status = 422)))]
+pub async fn upload(
+    State(state): State<AppState>,
+    scope: Scope,
+    mut multipart: Multipart,
+) -> AppResult<impl IntoResponse> {
+    while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let file_name = sanitize(field.file_name().unwrap_or("file"));
+        let content_type = field.content_type().unwrap_or("application/octet-stream").to_ascii_lowercase();
+        if !ALLOWED_PREFIXES.iter().any(|p| content_type.starts_with(p))
+            && !ALLOWED_TYPES.contains(&content_type.as_str())
+        {
+            return Err(AppError::field("file", format!("type {content_type} is not allowed")));
+        }
+        let bytes = field.bytes().await.map_err(multipart_error)?;
+        if bytes.is_empty() {
+            return Err(AppError::field("file", "is empty"));
+        }
+        let id = Uuid::now_v7();
+        let key = format!("{}/{}", scope.tenant_id, id);
+        let path = storage_path(&state, &key);
+        if let Some(dir) = path.parent() {
+            tokio::fs::create_dir_all(dir).await.map_err(|e| AppError::Internal(e.into()))?;
+        }
+        tokio::fs::write(&path, &bytes).await.map_err(|e| AppError::Internal(e.into()))?;
+        let row = attachment::ActiveModel {
+            id: Set(id),
+            tenant_id: Set(scope.tenant_id),
+            uploaded_by: Set(Some(scope.user_id)),
+            message_id: Set(None),
+            file_name: Set(file_name),
+            content_type: Set(content_type),
+            size_bytes: Set(bytes.len() as i64),
+            storage_key: Set(key),
+            created_at: Set(Utc::now()),
+        }
+        .insert(&state.db)
+        .await?;
+        let view = AttachmentView {
+            id: row.id,
+            url: url_of(row.id),
+            file_name: row.file_name,
+            content_type: row.content_type,
+            size: row.size_bytes as u64,
+            created_at: row.created_at,
+        };
+        return Ok((StatusCode::CREATED, axum::Json(AttachmentEnvelope { attachment: view })));
+    }
+    Err(AppError::field("file", "is required (multipart field `file`)"))
+}
+
+fn multipart_error(e: axum::extract::multipart::MultipartError) -> AppError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::PayloadTooLarge
+    } else {
+        AppError::BadRequest { code: "malformed_multipart", message: e.body_text(), details: serde_json::Value::Null }
+    }
+}
+
+fn sanitize(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("file");
+    let clean: String = base.chars().filter(|c| !c.is_control() && *c != '"').take(200).collect();
+    if clean.trim().is_empty() { "file".into() } else { clean }
+}
+
+/// Downloads an attachment of the caller's tenant.
+#[utoipa::path(get, path = "/attachments/{id}", tag = "inbox", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "the file"), (status = 404)))]
+pub async fn download(State(state): State<AppState>, scope: Scope, Path(id): Path<Uuid>) -> AppResult<Response> {
+    let row = attachment::Entity::find_by_id(id)
+        .filter(attachment::Column::TenantId.eq(scope.tenant_id))
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let bytes = tokio::fs::read(storage_path(&state, &row.storage_key)).await.map_err(|_| AppError::NotFound)?;
+    let disposition = format!("inline; filename=\"{}\"", row.file_name.replace('"', ""));
+    Ok((
+        [
+            (header::CONTENT_TYPE, row.content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, max-age=3600".into()),
+        ],
+        Body::from(bytes),
+    )
+        .into_response())
+}
+
+/// The caller's uploaded, not yet used attachments as message references.
+pub async fn resolve(state: &AppState, scope: &Scope, ids: &[Uuid]) -> AppResult<Vec<AttachmentRef>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = attachment::Entity::find()
+        .filter(attachment::Column::TenantId.eq(scope.tenant_id))
+        .filter(attachment::Column::Id.is_in(ids.iter().copied()))
+        .filter(attachment::Column::MessageId.is_null())
+        .all(&state.db)
+        .await?;
+    if rows.len() != ids.len() {
+        return Err(AppError::field("attachmentIds", "unknown or already used attachment"));
+    }
+    Ok(rows
+        .into_iter()
+        .map(|r| AttachmentRef {
+            id: Some(r.id),
+            url: url_of(r.id),
+            mime_type: Some(r.content_type),
+            file_name: Some(r.file_name),
+            size: Some(r.size_bytes as u64),
+        })
+        .collect())
+}
+
+/// Ties attachments to the message that sent them.
+pub async fn link(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    ids: &[Uuid],
+    message_id: Uuid,
+) -> Result<(), sea_orm::DbErr> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    attachment::Entity::update_many()
+        .col_expr(attachment::Column::MessageId, Expr::value(message_id))
+        .filter(attachment::Column::TenantId.eq(scope.tenant_id))
+        .filter(attachment::Column::Id.is_in(ids.iter().copied()))
+        .exec(db)
+        .await?;
+    Ok(())
+}

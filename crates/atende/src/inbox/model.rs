@@ -1,0 +1,330 @@
+//! API shapes of the inbox: conversations and messages.
+
+use chrono::{DateTime, Utc};
+use garde::Validate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::{channels::model::ChannelSummary, contacts::model::ContactSummary};
+
+/// Conversation status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ConversationStatus {
+    Open,
+    Pending,
+    Resolved,
+}
+
+impl ConversationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConversationStatus::Open => "OPEN",
+            ConversationStatus::Pending => "PENDING",
+            ConversationStatus::Resolved => "RESOLVED",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "OPEN" => Some(ConversationStatus::Open),
+            "PENDING" => Some(ConversationStatus::Pending),
+            "RESOLVED" => Some(ConversationStatus::Resolved),
+            _ => None,
+        }
+    }
+}
+
+/// Who wrote a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SenderType {
+    Contact,
+    Agent,
+    System,
+}
+
+impl SenderType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SenderType::Contact => "CONTACT",
+            SenderType::Agent => "AGENT",
+            SenderType::System => "SYSTEM",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "CONTACT" => Some(SenderType::Contact),
+            "AGENT" => Some(SenderType::Agent),
+            "SYSTEM" => Some(SenderType::System),
+            _ => None,
+        }
+    }
+}
+
+/// Delivery status of a message; moves forward only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum MessageStatus {
+    Pending,
+    Sent,
+    Delivered,
+    Read,
+    Failed,
+}
+
+impl MessageStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageStatus::Pending => "PENDING",
+            MessageStatus::Sent => "SENT",
+            MessageStatus::Delivered => "DELIVERED",
+            MessageStatus::Read => "READ",
+            MessageStatus::Failed => "FAILED",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "PENDING" => Some(MessageStatus::Pending),
+            "SENT" => Some(MessageStatus::Sent),
+            "DELIVERED" => Some(MessageStatus::Delivered),
+            "READ" => Some(MessageStatus::Read),
+            "FAILED" => Some(MessageStatus::Failed),
+            _ => None,
+        }
+    }
+}
+
+/// Kind of content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ContentType {
+    #[default]
+    Text,
+    Image,
+    Video,
+    Audio,
+    File,
+    Location,
+    Template,
+    Sticker,
+}
+
+impl ContentType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContentType::Text => "text",
+            ContentType::Image => "image",
+            ContentType::Video => "video",
+            ContentType::Audio => "audio",
+            ContentType::File => "file",
+            ContentType::Location => "location",
+            ContentType::Template => "template",
+            ContentType::Sticker => "sticker",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        serde_json::from_value(serde_json::Value::String(value.to_string())).ok()
+    }
+}
+
+/// A file attached to a message.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct AttachmentRef {
+    /// Our attachment id when the file is stored here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<Uuid>,
+    pub url: String,
+    #[serde(default)]
+    pub mime_type: Option<String>,
+    #[serde(default)]
+    pub file_name: Option<String>,
+    #[serde(default)]
+    pub size: Option<u64>,
+}
+
+/// The author of an agent message.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SenderRef {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// A message as the API (and the socket) shows it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageView {
+    pub id: Uuid,
+    pub conversation_id: Uuid,
+    pub channel_id: Uuid,
+    pub sender_type: SenderType,
+    /// The agent who wrote it (AGENT messages).
+    pub sender: Option<SenderRef>,
+    pub contact_id: Option<Uuid>,
+    pub content: Option<String>,
+    pub content_type: ContentType,
+    pub attachments: Vec<AttachmentRef>,
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<serde_json::Value>,
+    pub external_id: Option<String>,
+    pub status: MessageStatus,
+    pub failure_reason: Option<String>,
+    pub is_private: bool,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+/// The assignee of a conversation.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AssigneeRef {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// A conversation as the API (and the socket) shows it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationView {
+    pub id: Uuid,
+    pub status: ConversationStatus,
+    pub snoozed_until: Option<DateTime<Utc>>,
+    pub assignee: Option<AssigneeRef>,
+    pub team_id: Option<Uuid>,
+    pub contact: ContactSummary,
+    pub channel: ChannelSummary,
+    pub last_message_preview: Option<String>,
+    pub last_activity_at: DateTime<Utc>,
+    pub last_incoming_at: Option<DateTime<Utc>>,
+    pub first_reply_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub reopened_count: i32,
+    /// Contact messages the requesting agent has not read (absent in socket events,
+    /// which go to many agents at once).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unread_count: Option<u64>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Filters for `GET /conversations`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct ListConversations {
+    /// OPEN, PENDING or RESOLVED.
+    pub status: Option<ConversationStatus>,
+    pub channel_id: Option<Uuid>,
+    /// An agent id, `me`, or `none` for unassigned.
+    pub agent_id: Option<String>,
+    pub team_id: Option<Uuid>,
+    pub contact_id: Option<Uuid>,
+    /// Only conversations with messages the caller has not read.
+    pub unread: Option<bool>,
+    /// Matches the contact's name, phone or email and the last message.
+    pub q: Option<String>,
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+}
+
+/// `{conversations, total}`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ConversationList {
+    pub conversations: Vec<ConversationView>,
+    pub total: u64,
+}
+
+/// `{conversation}`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ConversationEnvelope {
+    pub conversation: ConversationView,
+}
+
+/// `PATCH /conversations/{id}`. `agentId`/`teamId`/`snoozedUntil`: null clears.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateConversation {
+    pub status: Option<ConversationStatus>,
+    #[serde(default, deserialize_with = "crate::http::json::double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub agent_id: Option<Option<Uuid>>,
+    #[serde(default, deserialize_with = "crate::http::json::double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub team_id: Option<Option<Uuid>>,
+    #[serde(default, deserialize_with = "crate::http::json::double_option")]
+    #[schema(value_type = Option<DateTime<Utc>>)]
+    pub snoozed_until: Option<Option<DateTime<Utc>>>,
+}
+
+/// `POST /conversations/bulk`.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BulkUpdate {
+    #[garde(length(min = 1, max = 500))]
+    pub ids: Vec<Uuid>,
+    #[garde(skip)]
+    pub status: ConversationStatus,
+}
+
+/// `{updated}`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct BulkResult {
+    pub updated: usize,
+}
+
+/// Query of `GET /messages`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct ListMessages {
+    pub conversation_id: Uuid,
+    pub limit: Option<u64>,
+    /// `nextCursor` of the previous page (older messages).
+    pub cursor: Option<Uuid>,
+}
+
+/// `{messages, nextCursor}`: newest first.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MessagePage {
+    pub messages: Vec<MessageView>,
+    pub next_cursor: Option<Uuid>,
+}
+
+/// `POST /messages`.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SendMessage {
+    #[garde(skip)]
+    pub conversation_id: Uuid,
+    #[garde(length(max = 8000))]
+    pub content: Option<String>,
+    #[garde(skip)]
+    pub content_type: Option<ContentType>,
+    #[garde(skip)]
+    #[serde(default)]
+    pub is_private: bool,
+    #[garde(length(max = 10))]
+    #[serde(default)]
+    pub attachment_ids: Vec<Uuid>,
+}
+
+/// `{message}`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct MessageEnvelope {
+    pub message: MessageView,
+}
+
+/// A short preview of a message for conversation lists.
+pub fn preview(content: Option<&str>, content_type: ContentType) -> Option<String> {
+    match content.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(text) => Some(text.chars().take(160).collect()),
+        None if content_type != ContentType::Text => Some(format!("[{}]", content_type.as_str())),
+        None => None,
+    }
+}

@@ -1,0 +1,263 @@
+//! Inbox rules for agents: listing, assigning, resolving, reading, replying, retrying.
+
+use chrono::Utc;
+use sea_orm::{Set, TransactionTrait};
+use uuid::Uuid;
+
+use super::{
+    attachments,
+    entity::conversation,
+    model::{
+        ContentType, ConversationStatus, ConversationView, ListConversations, MessagePage, MessageStatus, MessageView,
+        SendMessage, SenderType, UpdateConversation, preview,
+    },
+    store::{self, NewMessage},
+    views,
+};
+use crate::{
+    app::AppState,
+    error::{AppError, AppResult},
+    events::ConversationChange,
+    jobs::{self, JobPayload},
+    tenancy::Scope,
+    users,
+};
+
+/// A conversation of the caller's tenant, or 404.
+pub async fn conversation(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<conversation::Model> {
+    store::conversation_get(&state.db, scope, id).await?.ok_or(AppError::NotFound)
+}
+
+/// Conversations matching the filters, with the caller's unread counts.
+pub async fn list(
+    state: &AppState,
+    scope: &Scope,
+    filter: &ListConversations,
+) -> AppResult<(Vec<ConversationView>, u64)> {
+    if let Some(agent) = filter.agent_id.as_deref()
+        && !matches!(agent, "" | "all" | "me" | "none")
+        && agent.parse::<Uuid>().is_err()
+    {
+        return Err(AppError::BadRequest {
+            code: "invalid_query",
+            message: "agentId must be an id, `me` or `none`".into(),
+            details: serde_json::Value::Null,
+        });
+    }
+    let (limit, offset) = crate::http::paging(filter.limit, filter.offset);
+    let (rows, total) = store::conversation_list(&state.db, scope, filter, limit, offset).await?;
+    Ok((views::conversations(state, scope, rows, Some(scope.user_id)).await?, total))
+}
+
+/// Changes status, assignee, team or snooze, and tells everyone.
+pub async fn update(
+    state: &AppState,
+    scope: &Scope,
+    id: Uuid,
+    patch: UpdateConversation,
+) -> AppResult<ConversationView> {
+    let current = conversation(state, scope, id).await?;
+    if let Some(Some(agent_id)) = patch.agent_id {
+        let agent = users::store::get(&state.db, scope, agent_id).await?;
+        if !agent.is_some_and(|a| a.active) {
+            return Err(AppError::field("agentId", "is not an active user of this workspace"));
+        }
+    }
+    if let Some(Some(team_id)) = patch.team_id
+        && crate::teams::store::get(&state.db, scope, team_id).await?.is_none()
+    {
+        return Err(AppError::field("teamId", "is not a team of this workspace"));
+    }
+    if let Some(Some(until)) = patch.snoozed_until
+        && until <= Utc::now()
+    {
+        return Err(AppError::field("snoozedUntil", "must be in the future"));
+    }
+    let previous_status = ConversationStatus::parse(&current.status).unwrap_or(ConversationStatus::Open);
+    let previous_assignee = current.assignee_id;
+    let reopened_count = current.reopened_count;
+    let now = Utc::now();
+    let new_status = patch.status.unwrap_or(previous_status);
+    let resolved = new_status == ConversationStatus::Resolved && previous_status != ConversationStatus::Resolved;
+    let reopened = previous_status == ConversationStatus::Resolved && new_status != ConversationStatus::Resolved;
+    let assignment_changed = patch.agent_id.is_some_and(|a| a != previous_assignee) || patch.team_id.is_some();
+    let updated = store::conversation_update(&state.db, scope, current, |c| {
+        if let Some(status) = patch.status {
+            c.status = Set(status.as_str().into());
+        }
+        if resolved {
+            c.resolved_at = Set(Some(now));
+            c.snoozed_until = Set(None);
+        }
+        if reopened {
+            c.resolved_at = Set(None);
+            c.reopened_count = Set(reopened_count + 1);
+        }
+        if let Some(agent) = patch.agent_id {
+            c.assignee_id = Set(agent);
+        }
+        if let Some(team) = patch.team_id {
+            c.team_id = Set(team);
+        }
+        if let Some(until) = patch.snoozed_until {
+            c.snoozed_until = Set(until);
+        }
+    })
+    .await?;
+    let change = if resolved || reopened {
+        ConversationChange::Status { resolved, reopened }
+    } else if assignment_changed {
+        ConversationChange::Assignment
+    } else {
+        ConversationChange::Other
+    };
+    let view = views::conversation(state, scope, updated.clone(), None).await?;
+    views::publish_updated(
+        state,
+        scope,
+        &updated,
+        &view,
+        previous_assignee.filter(|p| Some(*p) != updated.assignee_id),
+        change,
+    );
+    views::conversation(state, scope, updated, Some(scope.user_id)).await
+}
+
+/// Sets many conversations' status at once; ids of other tenants are ignored.
+pub async fn bulk_status(
+    state: &AppState,
+    scope: &Scope,
+    ids: &[Uuid],
+    status: ConversationStatus,
+) -> AppResult<usize> {
+    let rows = store::conversations_get_many(&state.db, scope, ids).await?;
+    let mut updated = 0;
+    for row in rows {
+        if row.status != status.as_str() {
+            update(state, scope, row.id, UpdateConversation { status: Some(status), ..Default::default() }).await?;
+            updated += 1;
+        }
+    }
+    Ok(updated)
+}
+
+/// Marks a conversation read up to now for the caller.
+pub async fn mark_read(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<()> {
+    conversation(state, scope, id).await?;
+    store::mark_read(&state.db, scope, id, scope.user_id, Utc::now()).await?;
+    Ok(())
+}
+
+/// A page of history, newest first.
+pub async fn messages(
+    state: &AppState,
+    scope: &Scope,
+    conversation_id: Uuid,
+    cursor: Option<Uuid>,
+    limit: Option<u64>,
+) -> AppResult<MessagePage> {
+    conversation(state, scope, conversation_id).await?;
+    let limit = limit.unwrap_or(50).clamp(1, 200);
+    let rows = store::message_page(&state.db, scope, conversation_id, cursor, limit).await?;
+    let next_cursor = if rows.len() as u64 == limit { rows.last().map(|m| m.id) } else { None };
+    Ok(MessagePage { messages: views::messages(state, scope, rows).await?, next_cursor })
+}
+
+/// Stores an agent message (PENDING) or private note and queues delivery; returns at once.
+pub async fn send(state: &AppState, scope: &Scope, input: SendMessage) -> AppResult<MessageView> {
+    let current = conversation(state, scope, input.conversation_id).await?;
+    let content = input.content.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(str::to_string);
+    let files = attachments::resolve(state, scope, &input.attachment_ids).await?;
+    if content.is_none() && files.is_empty() {
+        return Err(AppError::field("content", "a message needs text or an attachment"));
+    }
+    let channel = crate::channels::store::get(&state.db, scope, current.channel_id).await?.ok_or(AppError::NotFound)?;
+    if !input.is_private && !channel.enabled {
+        return Err(AppError::conflict("channel_disabled", "This conversation's channel is disabled"));
+    }
+    let content_type = input.content_type.unwrap_or_else(|| match files.first() {
+        Some(f) => attachments::content_type_of(f.mime_type.as_deref().unwrap_or_default()),
+        None => ContentType::Text,
+    });
+    let now = Utc::now();
+    let txn = state.db.begin().await?;
+    let message = store::message_insert(
+        &txn,
+        scope,
+        NewMessage {
+            conversation_id: current.id,
+            channel_id: current.channel_id,
+            sender_type: SenderType::Agent.as_str(),
+            sender_user_id: Some(scope.user_id),
+            contact_id: None,
+            content: content.clone(),
+            content_type: content_type.as_str(),
+            attachments: (!files.is_empty()).then(|| serde_json::to_value(&files).unwrap_or_default()),
+            metadata: None,
+            external_id: None,
+            // Private notes never leave; they are final as stored.
+            status: if input.is_private { MessageStatus::Sent } else { MessageStatus::Pending },
+            is_private: input.is_private,
+            at: now,
+        },
+    )
+    .await?;
+    attachments::link(&txn, scope, &input.attachment_ids, message.id).await?;
+    let first_reply = !input.is_private && current.first_reply_at.is_none();
+    let auto_assign = !input.is_private && current.assignee_id.is_none() && !scope.is_system();
+    let previous_assignee = current.assignee_id;
+    let updated = store::conversation_update(&txn, scope, current, |c| {
+        c.last_activity_at = Set(now);
+        if !input.is_private {
+            c.last_message_preview = Set(preview(content.as_deref(), content_type));
+        }
+        if first_reply {
+            c.first_reply_at = Set(Some(now));
+        }
+        // Whoever answers an unassigned conversation takes it (as Chatwoot does).
+        if auto_assign {
+            c.assignee_id = Set(Some(scope.user_id));
+        }
+    })
+    .await?;
+    if !input.is_private {
+        jobs::store::enqueue(&txn, Some(scope.tenant_id), &JobPayload::DeliverMessage { message_id: message.id }, None)
+            .await?;
+    }
+    txn.commit().await?;
+    state.job_notify.notify_one();
+    let view = views::message(state, scope, message).await?;
+    views::publish_message(state, scope, &updated, &view);
+    if auto_assign {
+        let conversation_view = views::conversation(state, scope, updated.clone(), None).await?;
+        views::publish_updated(
+            state,
+            scope,
+            &updated,
+            &conversation_view,
+            previous_assignee,
+            ConversationChange::Assignment,
+        );
+    }
+    Ok(view)
+}
+
+/// Queues a FAILED agent message again.
+pub async fn retry(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<MessageView> {
+    let message = store::message_get(&state.db, scope, id).await?.ok_or(AppError::NotFound)?;
+    if message.sender_type != SenderType::Agent.as_str() || message.is_private {
+        return Err(AppError::conflict("not_retryable", "Only agent messages can be retried"));
+    }
+    let txn = state.db.begin().await?;
+    if !store::message_requeue_failed(&txn, scope, id).await? {
+        return Err(AppError::conflict("not_failed", "Only failed messages can be retried"));
+    }
+    jobs::store::enqueue(&txn, Some(scope.tenant_id), &JobPayload::DeliverMessage { message_id: id }, None).await?;
+    txn.commit().await?;
+    state.job_notify.notify_one();
+    let message = store::message_get(&state.db, scope, id).await?.ok_or(AppError::NotFound)?;
+    let c = conversation(state, scope, message.conversation_id).await?;
+    let view = views::message(state, scope, message).await?;
+    views::publish_status(state, scope, &c, &view);
+    Ok(view)
+}

@@ -1,0 +1,401 @@
+//! SQL for conversations, messages and read markers; every function takes the `Scope`.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    sea_query::{Expr, ExprTrait, Func, Query},
+};
+use uuid::Uuid;
+
+use super::{
+    entity::{conversation, message, read_marker},
+    model::{ConversationStatus, ListConversations, MessageStatus},
+};
+use crate::{contacts::entity::contact, tenancy::Scope};
+
+/// Fields of a new conversation.
+pub struct NewConversation {
+    pub contact_id: Uuid,
+    pub channel_id: Uuid,
+    pub at: DateTime<Utc>,
+}
+
+pub async fn conversation_get(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    id: Uuid,
+) -> Result<Option<conversation::Model>, sea_orm::DbErr> {
+    conversation::Entity::find_by_id(id).filter(conversation::Column::TenantId.eq(scope.tenant_id)).one(db).await
+}
+
+pub async fn conversations_get_many(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    ids: &[Uuid],
+) -> Result<Vec<conversation::Model>, sea_orm::DbErr> {
+    conversation::Entity::find()
+        .filter(conversation::Column::TenantId.eq(scope.tenant_id))
+        .filter(conversation::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+}
+
+/// The most recent conversation of a contact on a channel.
+pub async fn conversation_latest_for(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    contact_id: Uuid,
+    channel_id: Uuid,
+) -> Result<Option<conversation::Model>, sea_orm::DbErr> {
+    conversation::Entity::find()
+        .filter(conversation::Column::TenantId.eq(scope.tenant_id))
+        .filter(conversation::Column::ContactId.eq(contact_id))
+        .filter(conversation::Column::ChannelId.eq(channel_id))
+        .order_by_desc(conversation::Column::CreatedAt)
+        .order_by_desc(conversation::Column::Id)
+        .one(db)
+        .await
+}
+
+pub async fn conversation_insert(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    new: NewConversation,
+) -> Result<conversation::Model, sea_orm::DbErr> {
+    conversation::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(scope.tenant_id),
+        contact_id: Set(new.contact_id),
+        channel_id: Set(new.channel_id),
+        status: Set(ConversationStatus::Open.as_str().into()),
+        snoozed_until: Set(None),
+        assignee_id: Set(None),
+        team_id: Set(None),
+        last_message_preview: Set(None),
+        last_activity_at: Set(new.at),
+        last_incoming_at: Set(None),
+        first_reply_at: Set(None),
+        resolved_at: Set(None),
+        reopened_count: Set(0),
+        created_at: Set(new.at),
+        updated_at: Set(new.at),
+    }
+    .insert(db)
+    .await
+}
+
+/// Saves changes to a conversation loaded through the scope.
+pub async fn conversation_update(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    current: conversation::Model,
+    apply: impl FnOnce(&mut conversation::ActiveModel),
+) -> Result<conversation::Model, sea_orm::DbErr> {
+    let mut active = current.into_active_model();
+    active.tenant_id = Set(scope.tenant_id);
+    apply(&mut active);
+    active.updated_at = Set(Utc::now());
+    active.update(db).await
+}
+
+/// Conversations matching the filters, newest activity first.
+pub async fn conversation_list(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    filter: &ListConversations,
+    limit: u64,
+    offset: u64,
+) -> Result<(Vec<conversation::Model>, u64), sea_orm::DbErr> {
+    let mut query = conversation::Entity::find().filter(conversation::Column::TenantId.eq(scope.tenant_id));
+    if let Some(status) = filter.status {
+        query = query.filter(conversation::Column::Status.eq(status.as_str()));
+    }
+    if let Some(channel_id) = filter.channel_id {
+        query = query.filter(conversation::Column::ChannelId.eq(channel_id));
+    }
+    if let Some(team_id) = filter.team_id {
+        query = query.filter(conversation::Column::TeamId.eq(team_id));
+    }
+    if let Some(contact_id) = filter.contact_id {
+        query = query.filter(conversation::Column::ContactId.eq(contact_id));
+    }
+    match filter.agent_id.as_deref() {
+        None | Some("") | Some("all") => {}
+        Some("none") => query = query.filter(conversation::Column::AssigneeId.is_null()),
+        Some("me") => query = query.filter(conversation::Column::AssigneeId.eq(scope.user_id)),
+        Some(id) => {
+            let id: Uuid = id.parse().map_err(|_| sea_orm::DbErr::Custom("agentId".into()))?;
+            query = query.filter(conversation::Column::AssigneeId.eq(id));
+        }
+    }
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let pattern = format!("%{}%", q.to_lowercase());
+        let matching_contacts = Query::select()
+            .column(contact::Column::Id)
+            .from(contact::Entity)
+            .cond_where(
+                Condition::all().add(contact::Column::TenantId.eq(scope.tenant_id)).add(
+                    Condition::any()
+                        .add(Expr::expr(Func::lower(Expr::col(contact::Column::Name))).like(pattern.clone()))
+                        .add(Expr::expr(Func::lower(Expr::col(contact::Column::Email))).like(pattern.clone()))
+                        .add(contact::Column::Phone.like(pattern.clone())),
+                ),
+            )
+            .to_owned();
+        query = query.filter(
+            Condition::any()
+                .add(conversation::Column::ContactId.in_subquery(matching_contacts))
+                .add(Expr::expr(Func::lower(Expr::col(conversation::Column::LastMessagePreview))).like(pattern)),
+        );
+    }
+    if filter.unread == Some(true) {
+        // Unread for me: a contact message arrived after my last read (or I never read it).
+        let read_since = Query::select()
+            .expr(Expr::val(1))
+            .from(read_marker::Entity)
+            .and_where(
+                Expr::col((read_marker::Entity, read_marker::Column::ConversationId))
+                    .equals((conversation::Entity, conversation::Column::Id)),
+            )
+            .and_where(Expr::col((read_marker::Entity, read_marker::Column::UserId)).eq(scope.user_id))
+            .and_where(
+                Expr::col((read_marker::Entity, read_marker::Column::LastReadAt))
+                    .gte(Expr::col((conversation::Entity, conversation::Column::LastIncomingAt))),
+            )
+            .to_owned();
+        query = query
+            .filter(conversation::Column::LastIncomingAt.is_not_null())
+            .filter(Condition::all().add(Expr::exists(read_since)).not());
+    }
+    let total = query.clone().count(db).await?;
+    let rows = query
+        .order_by_desc(conversation::Column::LastActivityAt)
+        .order_by_desc(conversation::Column::Id)
+        .limit(limit)
+        .offset(offset)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}
+
+#[derive(Debug, FromQueryResult)]
+struct UnreadRow {
+    conversation_id: Uuid,
+    unread: i64,
+}
+
+/// Contact messages each conversation has that `user_id` has not read.
+pub async fn unread_counts(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    user_id: Uuid,
+    conversation_ids: &[Uuid],
+) -> Result<HashMap<Uuid, u64>, sea_orm::DbErr> {
+    if conversation_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let markers: HashMap<Uuid, DateTime<Utc>> = read_marker::Entity::find()
+        .filter(read_marker::Column::TenantId.eq(scope.tenant_id))
+        .filter(read_marker::Column::UserId.eq(user_id))
+        .filter(read_marker::Column::ConversationId.is_in(conversation_ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.conversation_id, m.last_read_at))
+        .collect();
+    // One OR term per conversation read before, one IN for the never-read ones.
+    let mut unread = Condition::any();
+    let never_read: Vec<Uuid> = conversation_ids.iter().copied().filter(|id| !markers.contains_key(id)).collect();
+    if !never_read.is_empty() {
+        unread = unread.add(message::Column::ConversationId.is_in(never_read));
+    }
+    for (id, read_at) in &markers {
+        unread = unread.add(
+            Condition::all().add(message::Column::ConversationId.eq(*id)).add(message::Column::CreatedAt.gt(*read_at)),
+        );
+    }
+    let rows = message::Entity::find()
+        .select_only()
+        .column(message::Column::ConversationId)
+        .column_as(message::Column::Id.count(), "unread")
+        .filter(message::Column::TenantId.eq(scope.tenant_id))
+        .filter(message::Column::SenderType.eq("CONTACT"))
+        .filter(unread)
+        .group_by(message::Column::ConversationId)
+        .into_model::<UnreadRow>()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.conversation_id, std::cmp::Ord::max(r.unread, 0) as u64)).collect())
+}
+
+/// Records that `user_id` has read a conversation up to `at`.
+pub async fn mark_read(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    conversation_id: Uuid,
+    user_id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    let existing = read_marker::Entity::find()
+        .filter(read_marker::Column::TenantId.eq(scope.tenant_id))
+        .filter(read_marker::Column::ConversationId.eq(conversation_id))
+        .filter(read_marker::Column::UserId.eq(user_id))
+        .one(db)
+        .await?;
+    match existing {
+        Some(row) => {
+            let mut active = row.into_active_model();
+            active.last_read_at = Set(at);
+            active.update(db).await?;
+        }
+        None => {
+            read_marker::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                tenant_id: Set(scope.tenant_id),
+                conversation_id: Set(conversation_id),
+                user_id: Set(user_id),
+                last_read_at: Set(at),
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Fields of a new message.
+pub struct NewMessage {
+    pub conversation_id: Uuid,
+    pub channel_id: Uuid,
+    pub sender_type: &'static str,
+    pub sender_user_id: Option<Uuid>,
+    pub contact_id: Option<Uuid>,
+    pub content: Option<String>,
+    pub content_type: &'static str,
+    pub attachments: Option<serde_json::Value>,
+    pub metadata: Option<serde_json::Value>,
+    pub external_id: Option<String>,
+    pub status: MessageStatus,
+    pub is_private: bool,
+    pub at: DateTime<Utc>,
+}
+
+pub async fn message_insert(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    new: NewMessage,
+) -> Result<message::Model, sea_orm::DbErr> {
+    let sent_at = matches!(new.status, MessageStatus::Sent).then_some(new.at);
+    message::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(scope.tenant_id),
+        conversation_id: Set(new.conversation_id),
+        channel_id: Set(new.channel_id),
+        sender_type: Set(new.sender_type.into()),
+        sender_user_id: Set(new.sender_user_id),
+        contact_id: Set(new.contact_id),
+        content: Set(new.content),
+        content_type: Set(new.content_type.into()),
+        attachments: Set(new.attachments),
+        metadata: Set(new.metadata),
+        external_id: Set(new.external_id),
+        status: Set(new.status.as_str().into()),
+        failure_reason: Set(None),
+        is_private: Set(new.is_private),
+        created_at: Set(new.at),
+        updated_at: Set(new.at),
+        sent_at: Set(sent_at),
+        delivered_at: Set(None),
+        read_at: Set(None),
+    }
+    .insert(db)
+    .await
+}
+
+pub async fn message_get(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    id: Uuid,
+) -> Result<Option<message::Model>, sea_orm::DbErr> {
+    message::Entity::find_by_id(id).filter(message::Column::TenantId.eq(scope.tenant_id)).one(db).await
+}
+
+/// The message a provider id names on a channel.
+pub async fn message_find_by_external(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    channel_id: Uuid,
+    external_id: &str,
+) -> Result<Option<message::Model>, sea_orm::DbErr> {
+    message::Entity::find()
+        .filter(message::Column::TenantId.eq(scope.tenant_id))
+        .filter(message::Column::ChannelId.eq(channel_id))
+        .filter(message::Column::ExternalId.eq(external_id))
+        .one(db)
+        .await
+}
+
+/// One page of a conversation's history, newest first, older than `cursor`.
+/// Ids are UUID v7 (time-ordered), so the id is a stable cursor.
+pub async fn message_page(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    conversation_id: Uuid,
+    cursor: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<message::Model>, sea_orm::DbErr> {
+    let mut query = message::Entity::find()
+        .filter(message::Column::TenantId.eq(scope.tenant_id))
+        .filter(message::Column::ConversationId.eq(conversation_id));
+    if let Some(cursor) = cursor {
+        query = query.filter(message::Column::Id.lt(cursor));
+    }
+    query.order_by_desc(message::Column::Id).limit(limit).all(db).await
+}
+
+pub async fn messages_count(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    conversation_id: Uuid,
+) -> Result<u64, sea_orm::DbErr> {
+    message::Entity::find()
+        .filter(message::Column::TenantId.eq(scope.tenant_id))
+        .filter(message::Column::ConversationId.eq(conversation_id))
+        .count(db)
+        .await
+}
+
+/// Saves changes to a message loaded through the scope.
+pub async fn message_update(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    current: message::Model,
+    apply: impl FnOnce(&mut message::ActiveModel),
+) -> Result<message::Model, sea_orm::DbErr> {
+    let mut active = current.into_active_model();
+    active.tenant_id = Set(scope.tenant_id);
+    apply(&mut active);
+    active.updated_at = Set(Utc::now());
+    active.update(db).await
+}
+
+/// FAILED → PENDING, atomically (so two retries enqueue once).
+pub async fn message_requeue_failed(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    id: Uuid,
+) -> Result<bool, sea_orm::DbErr> {
+    let result = message::Entity::update_many()
+        .col_expr(message::Column::Status, Expr::value(MessageStatus::Pending.as_str()))
+        .col_expr(message::Column::FailureReason, Expr::value(Option::<String>::None))
+        .col_expr(message::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(message::Column::TenantId.eq(scope.tenant_id))
+        .filter(message::Column::Id.eq(id))
+        .filter(message::Column::Status.eq(MessageStatus::Failed.as_str()))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected > 0)
+}

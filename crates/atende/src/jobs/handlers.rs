@@ -1,0 +1,16 @@
+//! Dispatch from a job's payload to the code that does the work.
+
+use super::{JobError, JobPayload, entity};
+use crate::{app::AppState, inbox, webhooks};
+
+/// Runs one job. Every handler is idempotent: a job may run more than once.
+pub async fn run(state: &AppState, job: &entity::Model, payload: JobPayload) -> Result<(), JobError> {
+    match payload {
+        JobPayload::ProcessWebhook { event_id } => webhooks::process::process_event(state, event_id).await,
+        JobPayload::DeliverMessage { message_id } => {
+            let last_attempt = job.attempts >= job.max_attempts;
+            let tenant_id = job.tenant_id.ok_or_else(|| JobError::Fatal("delivery job without tenant".into()))?;
+            inbox::delivery::deliver(state, tenant_id, message_id, last_attempt).await
+        }
+    }
+}

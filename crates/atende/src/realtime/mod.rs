@@ -1,0 +1,158 @@
+//! Socket.IO on `/socket.io/`: the handshake must carry a valid token (`auth:{token}`,
+//! or the session cookie) and, when the client sends one, an allowed Origin. Each
+//! socket joins its user, inbox, team and (managers) managers rooms; conversation rooms
+//! are joined on request for conversations of the same tenant. `fanout` maps domain
+//! events to rooms. Single node today (LocalAdapter); a Redis/Postgres adapter plugs in
+//! at `layer()` for several instances.
+
+pub mod fanout;
+
+use std::{num::NonZeroU32, sync::Arc};
+
+use axum_extra::extract::cookie::CookieJar;
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use serde::Deserialize;
+use serde_json::json;
+use socketioxide::{
+    SocketIo,
+    extract::{AckSender, Data, SocketRef, State, TryData},
+    handler::ConnectHandler,
+    layer::SocketIoLayer,
+};
+use uuid::Uuid;
+
+use crate::{
+    app::AppState,
+    auth::{self, extract::origin_allowed},
+    inbox,
+    tenancy::{Role, Scope},
+};
+
+/// Room names (SPEC §6).
+pub mod rooms {
+    use uuid::Uuid;
+
+    pub fn user(tenant: Uuid, user: Uuid) -> String {
+        format!("tenant:{tenant}:user:{user}")
+    }
+    pub fn inbox(tenant: Uuid) -> String {
+        format!("tenant:{tenant}:inbox")
+    }
+    pub fn team(tenant: Uuid, team: Uuid) -> String {
+        format!("tenant:{tenant}:team:{team}")
+    }
+    pub fn managers(tenant: Uuid) -> String {
+        format!("tenant:{tenant}:managers")
+    }
+    pub fn conversation(tenant: Uuid, conversation: Uuid) -> String {
+        format!("tenant:{tenant}:conversation:{conversation}")
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct HandshakeAuth {
+    token: Option<String>,
+}
+
+#[derive(Debug)]
+struct Refused(&'static str);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+/// Per-socket throttle for client events.
+#[derive(Clone)]
+struct Throttle(Arc<DefaultDirectRateLimiter>);
+
+/// Builds the Socket.IO layer and handle.
+pub fn layer(state: AppState) -> (SocketIoLayer, SocketIo) {
+    let (layer, io) = SocketIo::builder().with_state(state).build_layer();
+    io.ns("/", on_connect.with(authenticate));
+    (layer, io)
+}
+
+async fn authenticate(
+    socket: SocketRef,
+    TryData(auth): TryData<HandshakeAuth>,
+    State(state): State<AppState>,
+) -> Result<(), Refused> {
+    let parts = socket.req_parts();
+    if parts.headers.contains_key(axum::http::header::ORIGIN) && !origin_allowed(&parts.headers, &state.allowed_origins)
+    {
+        return Err(Refused("origin not allowed"));
+    }
+    let token = auth
+        .ok()
+        .and_then(|a| a.token)
+        .filter(|t| !t.is_empty())
+        .or_else(|| CookieJar::from_headers(&parts.headers).get(auth::SESSION_COOKIE).map(|c| c.value().to_string()))
+        .ok_or(Refused("unauthorized"))?;
+    let scope = auth::service::authenticate(&state, &token).await.map_err(|_| Refused("unauthorized"))?;
+    socket.extensions.insert(scope);
+    Ok(())
+}
+
+async fn on_connect(socket: SocketRef, State(_state): State<AppState>) {
+    let Some(scope) = socket.extensions.get::<Scope>() else {
+        let _ = socket.disconnect();
+        return;
+    };
+    let mut joined = vec![rooms::user(scope.tenant_id, scope.user_id), rooms::inbox(scope.tenant_id)];
+    joined.extend(scope.team_ids.iter().chain(&scope.supervised_team_ids).map(|t| rooms::team(scope.tenant_id, *t)));
+    if scope.is_at_least(Role::Manager) {
+        joined.push(rooms::managers(scope.tenant_id));
+    }
+    socket.join(joined);
+    let quota =
+        Quota::per_second(NonZeroU32::new(10).expect("non-zero")).allow_burst(NonZeroU32::new(30).expect("non-zero"));
+    socket.extensions.insert(Throttle(Arc::new(RateLimiter::direct(quota))));
+    metrics::gauge!("socket_connections").increment(1.0);
+    socket.on_disconnect(async || metrics::gauge!("socket_connections").decrement(1.0));
+    socket.on("join_conversation", join_conversation);
+    socket.on("leave_conversation", leave_conversation);
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ConversationRef {
+    conversation_id: Uuid,
+}
+
+fn throttled(socket: &SocketRef) -> bool {
+    socket.extensions.get::<Throttle>().is_some_and(|t| t.0.check().is_err())
+}
+
+async fn join_conversation(
+    socket: SocketRef,
+    State(state): State<AppState>,
+    Data(body): Data<ConversationRef>,
+    ack: AckSender,
+) {
+    if throttled(&socket) {
+        let _ = ack.send(&json!({ "ok": false, "error": "rate_limited" }));
+        return;
+    }
+    let Some(scope) = socket.extensions.get::<Scope>() else { return };
+    match inbox::store::conversation_get(&state.db, &scope, body.conversation_id).await {
+        Ok(Some(_)) => {
+            socket.join(rooms::conversation(scope.tenant_id, body.conversation_id));
+            let _ = ack.send(&json!({ "ok": true }));
+        }
+        _ => {
+            let _ = ack.send(&json!({ "ok": false, "error": "not_found" }));
+        }
+    }
+}
+
+async fn leave_conversation(socket: SocketRef, Data(body): Data<ConversationRef>, ack: AckSender) {
+    if throttled(&socket) {
+        let _ = ack.send(&json!({ "ok": false, "error": "rate_limited" }));
+        return;
+    }
+    let Some(scope) = socket.extensions.get::<Scope>() else { return };
+    socket.leave(rooms::conversation(scope.tenant_id, body.conversation_id));
+    let _ = ack.send(&json!({ "ok": true }));
+}

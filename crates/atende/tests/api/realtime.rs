@@ -1,0 +1,63 @@
+//! Socket.IO handshake, rooms and tenant isolation with a real socket.io-client.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::{core_helpers::*, helpers::*, socket::SocketProbe};
+
+#[tokio::test]
+async fn the_handshake_needs_a_valid_token_and_an_allowed_origin() {
+    let app = spawn_app().await;
+    let tenant = app.create_tenant("acme").await;
+    let admin = app.admin(&tenant).await;
+    let (_none, refused) = SocketProbe::connect(&app.base, None, None).await;
+    assert_eq!(refused["type"], "connect_error");
+    assert_eq!(refused["message"], "unauthorized");
+    let (_bad, refused) = SocketProbe::connect(&app.base, Some("not-a-token"), None).await;
+    assert_eq!(refused["type"], "connect_error");
+    let (_evil, refused) = SocketProbe::connect(&app.base, Some(&admin.token), Some("https://evil.example")).await;
+    assert_eq!(refused["type"], "connect_error", "{refused:?}");
+    assert_eq!(refused["message"], "origin not allowed");
+    let (ok, connected) = SocketProbe::connect(&app.base, Some(&admin.token), Some(&app.base)).await;
+    assert_eq!(connected["type"], "connect");
+    ok.close().await;
+    // A revoked session cannot open a socket.
+    app.post("/api/v1/auth/logout", &admin.token, json!({})).await;
+    let (_gone, refused) = SocketProbe::connect(&app.base, Some(&admin.token), None).await;
+    assert_eq!(refused["type"], "connect_error");
+}
+
+#[tokio::test]
+async fn a_socket_of_tenant_b_never_receives_tenant_a_events() {
+    let app = spawn_app().await;
+    let a = app.create_tenant("alpha").await;
+    let b = app.create_tenant("beta").await;
+    let admin_a = app.admin(&a).await;
+    let admin_b = app.admin(&b).await;
+    let channel_a = app.api_channel(&admin_a, "http://127.0.0.1:9/unused").await;
+    let (mut socket_a, _) = SocketProbe::connect(&app.base, Some(&admin_a.token), None).await;
+    let (mut socket_b, _) = SocketProbe::connect(&app.base, Some(&admin_b.token), None).await;
+
+    let conversation = app.receive(&channel_a, "ext-1", "cust-1", "segredo de A").await;
+    assert_eq!(socket_a.event("new_message").await["content"], "segredo de A");
+    app.patch(&format!("/api/v1/conversations/{conversation}"), &admin_a.token, json!({"status": "RESOLVED"})).await;
+    assert_eq!(socket_a.event("conversation_updated").await["status"], "RESOLVED");
+
+    // B may not join A's conversation room either.
+    let ack = socket_b.emit("join_conversation", json!({"conversationId": conversation})).await;
+    assert_eq!(ack["ok"], false);
+    let ack = socket_a.emit("join_conversation", json!({"conversationId": conversation})).await;
+    assert_eq!(ack["ok"], true);
+
+    app.inbound(&channel_a, &inbound_body("ext-2", "cust-1", "mais um segredo")).await;
+    app.run_jobs().await;
+    assert_eq!(socket_a.event("new_message").await["content"], "mais um segredo");
+    for name in
+        ["new_message", "conversation_created", "conversation_updated", "contact_updated", "message_status_update"]
+    {
+        socket_b.no_event(name, Duration::from_millis(100)).await;
+    }
+    socket_a.close().await;
+    socket_b.close().await;
+}
