@@ -97,7 +97,7 @@ fn metrics_handle() -> PrometheusHandle {
 #[openapi(
     info(title = "Atende API", description = "Omnichannel inbox, CRM, payments and productivity. All tenant data is scoped to the caller's workspace."),
     modifiers(&SecurityAddon),
-    tags((name = "auth"), (name = "users"), (name = "teams"), (name = "settings"), (name = "platform"))
+    tags((name = "auth"), (name = "users"), (name = "teams"), (name = "settings"), (name = "platform"), (name = "contacts"))
 )]
 struct ApiDoc;
 
@@ -130,7 +130,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(users::routes::router())
         .merge(teams::routes::router())
         .merge(settings::routes::router())
-        .merge(platform::routes::router());
+        .merge(platform::routes::router())
+        .merge(crate::contacts::routes::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }
 

@@ -6,6 +6,7 @@ mod helpers;
 
 mod auth;
 mod cli;
+mod contacts;
 mod http_hygiene;
 mod isolation;
 mod platform;
