@@ -97,7 +97,7 @@ fn metrics_handle() -> PrometheusHandle {
 #[openapi(
     info(title = "Atende API", description = "Omnichannel inbox, CRM, payments and productivity. All tenant data is scoped to the caller's workspace."),
     modifiers(&SecurityAddon),
-    tags((name = "auth"), (name = "users"), (name = "teams"), (name = "settings"), (name = "platform"), (name = "contacts"))
+    tags((name = "auth"), (name = "users"), (name = "teams"), (name = "settings"), (name = "platform"), (name = "contacts"), (name = "canned-responses"))
 )]
 struct ApiDoc;
 
@@ -131,7 +131,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(teams::routes::router())
         .merge(settings::routes::router())
         .merge(platform::routes::router())
-        .merge(crate::contacts::routes::router());
+        .merge(crate::contacts::routes::router())
+        .merge(crate::canned::routes::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }
 

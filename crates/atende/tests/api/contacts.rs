@@ -673,3 +673,24 @@ async fn every_contact_endpoint_answers_404_for_another_tenants_ids_and_changes_
     assert_eq!(conversation.contact_id, b_id);
     assert_eq!(total(&app.get("/api/v1/contacts", &admin_b.token).await), 1);
 }
+
+#[tokio::test]
+async fn the_api_description_lists_the_crm_endpoints() {
+    let app = spawn_app().await;
+    let spec: Value = app.client.get(app.url("/api/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let paths = spec["paths"].as_object().unwrap();
+    for path in [
+        "/api/v1/contacts",
+        "/api/v1/contacts/{id}",
+        "/api/v1/contacts/{id}/merge",
+        "/api/v1/contacts/{id}/notes",
+        "/api/v1/contacts/{id}/notes/{note_id}",
+        "/api/v1/contacts/export.csv",
+        "/api/v1/contacts/import",
+        "/api/v1/canned-responses",
+        "/api/v1/canned-responses/{id}",
+    ] {
+        assert!(paths.contains_key(path), "{path} missing");
+    }
+    assert!(paths["/api/v1/contacts/import"]["post"]["requestBody"]["content"]["text/csv"].is_object());
+}

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod auth;
+mod canned;
 mod cli;
 mod contacts;
 mod http_hygiene;
