@@ -116,7 +116,7 @@ fn metrics_handle() -> PrometheusHandle {
     info(title = "Atende API", description = "Omnichannel inbox, CRM, payments and productivity. All tenant data is scoped to the caller's workspace."),
     modifiers(&SecurityAddon),
     tags((name = "auth"), (name = "users"), (name = "teams"), (name = "settings"), (name = "channels"), (name = "inbox"),
-         (name = "jobs"), (name = "webhooks"), (name = "platform"))
+         (name = "contacts"), (name = "canned-responses"), (name = "jobs"), (name = "webhooks"), (name = "platform"))
 )]
 struct ApiDoc;
 
@@ -152,6 +152,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(platform::routes::router())
         .merge(channels::routes::router())
         .merge(inbox::routes::router())
+        .merge(crate::contacts::routes::router())
+        .merge(crate::canned::routes::router())
         .merge(jobs::routes::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).merge(webhooks::router())
 }

@@ -28,7 +28,7 @@ pub enum AppError {
     #[error("not found")]
     NotFound,
     #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    Conflict { code: &'static str, message: String, details: Value },
     #[error("payload too large")]
     PayloadTooLarge,
     #[error("unsupported media type")]
@@ -50,7 +50,12 @@ impl AppError {
 
     /// A 409 with a stable code.
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        AppError::Conflict { code, message: message.into() }
+        AppError::Conflict { code, message: message.into(), details: Value::Null }
+    }
+
+    /// A 409 that also tells the client what it collided with (e.g. `{contactId}`).
+    pub fn conflict_with(code: &'static str, message: impl Into<String>, details: Value) -> Self {
+        AppError::Conflict { code, message: message.into(), details }
     }
 
     fn parts(&self) -> (StatusCode, &'static str, String, Value) {
@@ -83,7 +88,9 @@ impl AppError {
                 (StatusCode::FORBIDDEN, "forbidden", "Your role does not allow this".into(), Value::Null)
             }
             AppError::NotFound => (StatusCode::NOT_FOUND, "not_found", "Not found".into(), Value::Null),
-            AppError::Conflict { code, message } => (StatusCode::CONFLICT, code, message.clone(), Value::Null),
+            AppError::Conflict { code, message, details } => {
+                (StatusCode::CONFLICT, code, message.clone(), details.clone())
+            }
             AppError::PayloadTooLarge => {
                 (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "Request body is too large".into(), Value::Null)
             }

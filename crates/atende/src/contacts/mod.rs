@@ -1,6 +1,10 @@
 //! Native CRM: contacts captured automatically from inbound messages, identities per
 //! channel, notes, search, merge, CSV import and export.
 
+pub mod csv_io;
 pub mod entity;
 pub mod model;
+pub mod phone;
+pub mod routes;
+pub mod service;
 pub mod store;

@@ -1,11 +1,12 @@
 //! API shapes for contacts.
 
 use chrono::{DateTime, Utc};
+use garde::Validate;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::entity::{contact, identity};
+use super::entity::{contact, identity, note};
 
 /// Lead pipeline stage, kept simple.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -158,4 +159,146 @@ impl From<&contact::Model> for ContactSummary {
     fn from(m: &contact::Model) -> Self {
         ContactSummary { id: m.id, name: m.name.clone(), phone: m.phone.clone(), email: m.email.clone() }
     }
+}
+
+/// Filters for `GET /api/v1/contacts`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct ListContacts {
+    /// Matches name, email, phone (digits alone too: "11 9999") and channel identities.
+    pub search: Option<String>,
+    pub lead_status: Option<LeadStatus>,
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+}
+
+/// Filters for `GET /api/v1/contacts/export.csv`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct ExportContacts {
+    pub search: Option<String>,
+    pub lead_status: Option<LeadStatus>,
+}
+
+/// `{contacts, total}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactList {
+    pub contacts: Vec<ContactView>,
+    pub total: u64,
+}
+
+/// `{contact}`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ContactEnvelope {
+    pub contact: ContactView,
+}
+
+/// `POST /api/v1/contacts`. Empty email/phone strings count as absent.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateContact {
+    #[garde(length(min = 1, max = 200))]
+    pub name: String,
+    #[garde(length(max = 254))]
+    pub email: Option<String>,
+    /// Any common notation; stored as E.164 (`+55` assumed for 10-11 digits).
+    #[garde(length(max = 40))]
+    pub phone: Option<String>,
+    #[garde(skip)]
+    pub lead_status: Option<LeadStatus>,
+    /// A JSON object of your own fields.
+    #[garde(skip)]
+    #[schema(value_type = Option<Object>)]
+    pub custom_attributes: Option<serde_json::Value>,
+}
+
+/// `PATCH /api/v1/contacts/{id}`: absent fields stay; `email`/`phone: null` clear;
+/// `customAttributes` merges into the existing ones, a `null` value removing its key
+/// (and `customAttributes: null` removing all).
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateContact {
+    #[garde(length(min = 1, max = 200))]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::json::double_option")]
+    #[garde(skip)]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::http::json::double_option")]
+    #[garde(skip)]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
+    #[garde(skip)]
+    pub lead_status: Option<LeadStatus>,
+    #[serde(default, deserialize_with = "crate::http::json::double_option")]
+    #[garde(skip)]
+    #[schema(value_type = Option<Object>)]
+    pub custom_attributes: Option<Option<serde_json::Value>>,
+}
+
+/// `POST /api/v1/contacts/{id}/merge`: the other contact is folded into `{id}`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MergeContacts {
+    pub other_contact_id: Uuid,
+}
+
+/// A note on a contact.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NoteView {
+    pub id: Uuid,
+    pub content: String,
+    pub author_id: Option<Uuid>,
+    /// `None` when the author's account is gone.
+    pub author_name: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl NoteView {
+    pub fn new(m: note::Model, author_name: Option<String>) -> Self {
+        NoteView { id: m.id, content: m.content, author_id: m.author_id, author_name, created_at: m.created_at }
+    }
+}
+
+/// `POST /api/v1/contacts/{id}/notes`.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateNote {
+    #[garde(length(min = 1, max = 10000))]
+    pub content: String,
+}
+
+/// `{notes}`, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NoteList {
+    pub notes: Vec<NoteView>,
+}
+
+/// `{note}`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct NoteEnvelope {
+    pub note: NoteView,
+}
+
+/// What a CSV import did.
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+pub struct ImportReport {
+    pub created: u64,
+    pub updated: u64,
+    pub failed: u64,
+    /// One entry per problem (a failed row may have several); capped at 1000 entries.
+    pub errors: Vec<ImportError>,
+}
+
+/// A problem with one row of an import.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ImportError {
+    /// Spreadsheet row number: the header is row 1.
+    pub row: u64,
+    /// The column, as named in the export header (`name`, `lead_status`, …).
+    pub field: String,
+    pub message: String,
 }

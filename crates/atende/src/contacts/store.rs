@@ -1,14 +1,21 @@
 //! SQL for contacts, identities and notes; every function takes the caller's `Scope`.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, sea_query::Expr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+    sea_query::{Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement},
+};
 use uuid::Uuid;
 
 use super::{
-    entity::{contact, identity},
+    entity::{contact, identity, note},
     model::{IdentityKind, LeadStatus},
 };
-use crate::tenancy::Scope;
+use crate::{
+    inbox::entity::{conversation, message, read_marker},
+    tenancy::Scope,
+};
 
 /// Fields of a new contact.
 #[derive(Debug, Default, Clone)]
@@ -151,4 +158,365 @@ pub async fn touch_activity(
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Filters shared by the list and the export.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ContactFilter<'a> {
+    pub search: Option<&'a str>,
+    pub lead_status: Option<LeadStatus>,
+}
+
+/// `%text%` with LIKE's wildcards escaped (the escape character is `\`).
+fn like_pattern(text: &str) -> LikeExpr {
+    let mut escaped = String::with_capacity(text.len() + 2);
+    escaped.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped.push('%');
+    LikeExpr::new(escaped).escape('\\')
+}
+
+/// Contact ids of the caller's tenant having an identity whose value matches.
+fn identity_match(scope: &Scope, value_matches: Expr) -> SelectStatement {
+    Query::select()
+        .column(identity::Column::ContactId)
+        .from(identity::Entity)
+        .and_where(identity::Column::TenantId.eq(scope.tenant_id))
+        .and_where(value_matches)
+        .to_owned()
+}
+
+/// The WHERE clause of a search: lower() on both sides because Postgres LIKE is
+/// case-sensitive and SQLite's is not; the same SQL then behaves alike on both.
+fn search_condition(scope: &Scope, search: &str) -> Condition {
+    let text = like_pattern(&search.to_lowercase());
+    let lower = |col: contact::Column| Expr::expr(Func::lower(Expr::col(col)));
+    let mut any = Condition::any()
+        .add(lower(contact::Column::Name).like(text.clone()))
+        .add(lower(contact::Column::Email).like(text.clone()))
+        .add(contact::Column::Phone.like(text.clone()))
+        .add(contact::Column::Id.in_subquery(identity_match(
+            scope,
+            Expr::expr(Func::lower(Expr::col(identity::Column::Value))).like(text),
+        )));
+    // People type phones with separators ("11 9999-0000") that the stored E.164 form lacks.
+    let digits: String = search.chars().filter(char::is_ascii_digit).collect();
+    let phone_like = search.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')' | '.'));
+    if digits.len() >= 3 && phone_like && digits != search {
+        let digits = like_pattern(&digits);
+        any = any.add(contact::Column::Phone.like(digits.clone())).add(
+            contact::Column::Id.in_subquery(identity_match(scope, Expr::col(identity::Column::Value).like(digits))),
+        );
+    }
+    any
+}
+
+fn filtered(scope: &Scope, filter: ContactFilter<'_>) -> sea_orm::Select<contact::Entity> {
+    let mut query = contact::Entity::find().filter(contact::Column::TenantId.eq(scope.tenant_id));
+    if let Some(search) = filter.search.map(str::trim).filter(|s| !s.is_empty()) {
+        query = query.filter(search_condition(scope, search));
+    }
+    if let Some(status) = filter.lead_status {
+        query = query.filter(contact::Column::LeadStatus.eq(status.as_str()));
+    }
+    query
+}
+
+/// Contacts of the caller's tenant, newest activity first, with the total count.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    filter: ContactFilter<'_>,
+    limit: u64,
+    offset: u64,
+) -> Result<(Vec<contact::Model>, u64), sea_orm::DbErr> {
+    let query = filtered(scope, filter);
+    let total = query.clone().count(db).await?;
+    let rows = query
+        .order_by_desc(contact::Column::LastActivityAt)
+        .order_by_desc(contact::Column::Id)
+        .limit(limit)
+        .offset(offset)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}
+
+/// One page of an export in id order (keyset paging: stable while contacts change).
+pub async fn export_page(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    filter: ContactFilter<'_>,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<contact::Model>, sea_orm::DbErr> {
+    let mut query = filtered(scope, filter);
+    if let Some(after) = after {
+        query = query.filter(contact::Column::Id.gt(after));
+    }
+    query.order_by_asc(contact::Column::Id).limit(limit).all(db).await
+}
+
+/// The contact owning this phone: as an identity (phone or WhatsApp, with or without
+/// the `+`) or in the phone field of a contact captured before identities existed.
+pub async fn find_by_phone(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    phone: &str,
+) -> Result<Option<contact::Model>, sea_orm::DbErr> {
+    let bare = phone.trim_start_matches('+');
+    let holder = identity::Entity::find()
+        .filter(identity::Column::TenantId.eq(scope.tenant_id))
+        .filter(identity::Column::Kind.is_in([IdentityKind::Phone.as_str(), IdentityKind::Whatsapp.as_str()]))
+        .filter(identity::Column::Scope.eq(""))
+        .filter(identity::Column::Value.is_in([phone, bare]))
+        .order_by_asc(identity::Column::CreatedAt)
+        .one(db)
+        .await?;
+    if let Some(holder) = holder {
+        return get(db, scope, holder.contact_id).await;
+    }
+    contact::Entity::find()
+        .filter(contact::Column::TenantId.eq(scope.tenant_id))
+        .filter(contact::Column::Phone.eq(phone))
+        .order_by_asc(contact::Column::CreatedAt)
+        .one(db)
+        .await
+}
+
+/// The contact owning this (lowercased) email, as an identity or in its email field.
+pub async fn find_by_email(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    email: &str,
+) -> Result<Option<contact::Model>, sea_orm::DbErr> {
+    if let Some(found) = find_by_identity(db, scope, IdentityKind::Email, "", email).await? {
+        return Ok(Some(found));
+    }
+    contact::Entity::find()
+        .filter(contact::Column::TenantId.eq(scope.tenant_id))
+        .filter(contact::Column::Email.eq(email))
+        .order_by_asc(contact::Column::CreatedAt)
+        .one(db)
+        .await
+}
+
+/// Saves changed fields of a contact loaded through the caller's scope.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    mut active: contact::ActiveModel,
+) -> Result<contact::Model, sea_orm::DbErr> {
+    // The row came from `get(scope, …)`; pinning tenant_id keeps it in the scope anyway.
+    active.tenant_id = Set(scope.tenant_id);
+    active.updated_at = Set(Utc::now());
+    active.update(db).await
+}
+
+/// Attaches a tenant-wide identity (phone, email) unless the contact already has it.
+pub async fn ensure_identity(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    contact_id: Uuid,
+    kind: IdentityKind,
+    value: &str,
+) -> Result<(), sea_orm::DbErr> {
+    let existing = identity::Entity::find()
+        .filter(identity::Column::TenantId.eq(scope.tenant_id))
+        .filter(identity::Column::ContactId.eq(contact_id))
+        .filter(identity::Column::Kind.eq(kind.as_str()))
+        .filter(identity::Column::Scope.eq(""))
+        .filter(identity::Column::Value.eq(value))
+        .one(db)
+        .await?;
+    if existing.is_none() {
+        let new = NewIdentity { kind, value: value.to_string(), channel_id: None };
+        insert_identity(db, scope, contact_id, &new).await?;
+    }
+    Ok(())
+}
+
+/// Detaches a tenant-wide identity from a contact (its phone or email changed).
+pub async fn remove_identity(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    contact_id: Uuid,
+    kind: IdentityKind,
+    value: &str,
+) -> Result<(), sea_orm::DbErr> {
+    identity::Entity::delete_many()
+        .filter(identity::Column::TenantId.eq(scope.tenant_id))
+        .filter(identity::Column::ContactId.eq(contact_id))
+        .filter(identity::Column::Kind.eq(kind.as_str()))
+        .filter(identity::Column::Scope.eq(""))
+        .filter(identity::Column::Value.eq(value))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Ids of a contact's conversations, as a subquery.
+fn conversations_of(scope: &Scope, contact_id: Uuid) -> SelectStatement {
+    Query::select()
+        .column(conversation::Column::Id)
+        .from(conversation::Entity)
+        .and_where(conversation::Column::TenantId.eq(scope.tenant_id))
+        .and_where(conversation::Column::ContactId.eq(contact_id))
+        .to_owned()
+}
+
+/// What an erasure removed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Erased {
+    pub conversations: u64,
+    pub messages: u64,
+}
+
+/// Deletes a contact with everything about it: identities, notes, conversations and
+/// their messages and read markers. Explicit rather than relying on FK cascades, so
+/// nothing depends on SQLite's foreign_keys pragma. `None` when there is no such contact.
+pub async fn erase(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> Result<Option<Erased>, sea_orm::DbErr> {
+    if get(db, scope, id).await?.is_none() {
+        return Ok(None);
+    }
+    let messages = message::Entity::delete_many()
+        .filter(message::Column::TenantId.eq(scope.tenant_id))
+        .filter(
+            Condition::any()
+                .add(message::Column::ConversationId.in_subquery(conversations_of(scope, id)))
+                .add(message::Column::ContactId.eq(id)),
+        )
+        .exec(db)
+        .await?
+        .rows_affected;
+    read_marker::Entity::delete_many()
+        .filter(read_marker::Column::TenantId.eq(scope.tenant_id))
+        .filter(read_marker::Column::ConversationId.in_subquery(conversations_of(scope, id)))
+        .exec(db)
+        .await?;
+    let conversations = conversation::Entity::delete_many()
+        .filter(conversation::Column::TenantId.eq(scope.tenant_id))
+        .filter(conversation::Column::ContactId.eq(id))
+        .exec(db)
+        .await?
+        .rows_affected;
+    note::Entity::delete_many()
+        .filter(note::Column::TenantId.eq(scope.tenant_id))
+        .filter(note::Column::ContactId.eq(id))
+        .exec(db)
+        .await?;
+    identity::Entity::delete_many()
+        .filter(identity::Column::TenantId.eq(scope.tenant_id))
+        .filter(identity::Column::ContactId.eq(id))
+        .exec(db)
+        .await?;
+    contact::Entity::delete_many()
+        .filter(contact::Column::TenantId.eq(scope.tenant_id))
+        .filter(contact::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(Some(Erased { conversations, messages }))
+}
+
+/// Moves everything attached to `from` (identities, notes, conversations, messages)
+/// onto `to`. Identities cannot collide: each belongs to one contact already.
+pub async fn reassign(db: &impl ConnectionTrait, scope: &Scope, from: Uuid, to: Uuid) -> Result<(), sea_orm::DbErr> {
+    identity::Entity::update_many()
+        .col_expr(identity::Column::ContactId, Expr::value(to))
+        .filter(identity::Column::TenantId.eq(scope.tenant_id))
+        .filter(identity::Column::ContactId.eq(from))
+        .exec(db)
+        .await?;
+    note::Entity::update_many()
+        .col_expr(note::Column::ContactId, Expr::value(to))
+        .filter(note::Column::TenantId.eq(scope.tenant_id))
+        .filter(note::Column::ContactId.eq(from))
+        .exec(db)
+        .await?;
+    conversation::Entity::update_many()
+        .col_expr(conversation::Column::ContactId, Expr::value(to))
+        .filter(conversation::Column::TenantId.eq(scope.tenant_id))
+        .filter(conversation::Column::ContactId.eq(from))
+        .exec(db)
+        .await?;
+    message::Entity::update_many()
+        .col_expr(message::Column::ContactId, Expr::value(to))
+        .filter(message::Column::TenantId.eq(scope.tenant_id))
+        .filter(message::Column::ContactId.eq(from))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Deletes one contact row (after `reassign` emptied it).
+pub async fn delete_row(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> Result<bool, sea_orm::DbErr> {
+    let result = contact::Entity::delete_many()
+        .filter(contact::Column::TenantId.eq(scope.tenant_id))
+        .filter(contact::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected > 0)
+}
+
+/// Notes on a contact, newest first.
+pub async fn notes(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    contact_id: Uuid,
+) -> Result<Vec<note::Model>, sea_orm::DbErr> {
+    note::Entity::find()
+        .filter(note::Column::TenantId.eq(scope.tenant_id))
+        .filter(note::Column::ContactId.eq(contact_id))
+        .order_by_desc(note::Column::CreatedAt)
+        .order_by_desc(note::Column::Id)
+        .all(db)
+        .await
+}
+
+/// One note of a contact.
+pub async fn get_note(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    contact_id: Uuid,
+    note_id: Uuid,
+) -> Result<Option<note::Model>, sea_orm::DbErr> {
+    note::Entity::find_by_id(note_id)
+        .filter(note::Column::TenantId.eq(scope.tenant_id))
+        .filter(note::Column::ContactId.eq(contact_id))
+        .one(db)
+        .await
+}
+
+/// Adds a note written by the caller.
+pub async fn insert_note(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    contact_id: Uuid,
+    content: &str,
+) -> Result<note::Model, sea_orm::DbErr> {
+    note::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(scope.tenant_id),
+        contact_id: Set(contact_id),
+        author_id: Set((!scope.is_system()).then_some(scope.user_id)),
+        content: Set(content.to_string()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await
+}
+
+/// Deletes a note; false when it was not there.
+pub async fn delete_note(db: &impl ConnectionTrait, scope: &Scope, note_id: Uuid) -> Result<bool, sea_orm::DbErr> {
+    let result = note::Entity::delete_many()
+        .filter(note::Column::TenantId.eq(scope.tenant_id))
+        .filter(note::Column::Id.eq(note_id))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected > 0)
 }

@@ -5,7 +5,9 @@
 mod helpers;
 
 mod auth;
+mod canned;
 mod cli;
+mod contacts;
 mod core_helpers;
 mod core_loop;
 mod http_hygiene;

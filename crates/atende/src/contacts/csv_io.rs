@@ -1,0 +1,226 @@
+//! CSV export and import formats, free of the database: what a spreadsheet user
+//! produces and expects (Excel's `;` separator and Latin-1 files included), and
+//! formula-injection guards, since names come straight from strangers' profiles.
+
+use std::borrow::Cow;
+
+use serde_json::{Map, Value};
+
+use super::entity::contact;
+
+/// Columns of the export, in order; the import reads the same names back.
+pub const EXPORT_HEADER: [&str; 9] = [
+    "id",
+    "name",
+    "email",
+    "phone",
+    "lead_status",
+    "source_channel_id",
+    "first_seen_at",
+    "last_activity_at",
+    "custom_attributes",
+];
+
+/// Whether a spreadsheet could run this cell as a formula. Cells of only digits and
+/// signs (phones like `+5511…`) are left alone: at worst they are arithmetic.
+fn is_formula(value: &str) -> bool {
+    let unquoted = value.trim_start_matches('\'');
+    match unquoted.chars().next() {
+        Some('=' | '@' | '\t' | '\r') => true,
+        Some('+' | '-') => {
+            !unquoted.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')' | '.'))
+        }
+        _ => false,
+    }
+}
+
+/// Prefixes `'` to cells a spreadsheet would evaluate (OWASP "CSV injection").
+/// Cells that already start with quotes before a formula get one more, so that
+/// `unguard` restores every value exactly.
+pub fn guard(value: &str) -> Cow<'_, str> {
+    if is_formula(value) { Cow::Owned(format!("'{value}")) } else { Cow::Borrowed(value) }
+}
+
+/// Undoes `guard`.
+pub fn unguard(value: &str) -> &str {
+    match value.strip_prefix('\'') {
+        Some(rest) if is_formula(value) => rest,
+        _ => value,
+    }
+}
+
+/// Appends contacts to a CSV writer (header written by the caller once).
+pub fn write_contacts<W: std::io::Write>(
+    writer: &mut csv::Writer<W>,
+    contacts: &[contact::Model],
+) -> Result<(), csv::Error> {
+    for c in contacts {
+        let attributes = c.custom_attributes.as_ref().map(Value::to_string).unwrap_or_default();
+        let source = c.source_channel_id.map(|id| id.to_string()).unwrap_or_default();
+        let row = [
+            c.id.to_string(),
+            guard(&c.name).into_owned(),
+            guard(c.email.as_deref().unwrap_or_default()).into_owned(),
+            guard(c.phone.as_deref().unwrap_or_default()).into_owned(),
+            c.lead_status.clone(),
+            source,
+            c.first_seen_at.to_rfc3339(),
+            c.last_activity_at.to_rfc3339(),
+            guard(&attributes).into_owned(),
+        ];
+        writer.write_record(&row)?;
+    }
+    Ok(())
+}
+
+/// A column of an import file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Column {
+    Id,
+    Name,
+    Email,
+    Phone,
+    LeadStatus,
+    CustomAttributes,
+    FirstSeenAt,
+    LastActivityAt,
+    /// Exported but not imported: channel ids mean nothing in another workspace.
+    Ignored,
+    /// Anything else becomes a custom attribute under the header as written.
+    Attribute(String),
+}
+
+fn column_of(header: &str) -> Column {
+    let key: String = header.chars().filter(|c| !matches!(c, ' ' | '_' | '-')).flat_map(char::to_lowercase).collect();
+    match key.as_str() {
+        "id" => Column::Id,
+        "name" | "nome" => Column::Name,
+        "email" => Column::Email,
+        "phone" | "telefone" | "celular" => Column::Phone,
+        "leadstatus" => Column::LeadStatus,
+        "customattributes" => Column::CustomAttributes,
+        "firstseenat" => Column::FirstSeenAt,
+        "lastactivityat" => Column::LastActivityAt,
+        "sourcechannelid" => Column::Ignored,
+        _ if header.trim().is_empty() => Column::Ignored,
+        _ => Column::Attribute(header.trim().to_string()),
+    }
+}
+
+/// One data row as written, before validation. Empty cells are `None`.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct RawRow {
+    /// Spreadsheet row number (the header is row 1).
+    pub row: u64,
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub lead_status: Option<String>,
+    pub custom_attributes: Option<String>,
+    pub first_seen_at: Option<String>,
+    pub last_activity_at: Option<String>,
+    /// Unknown columns, as string custom attributes.
+    pub extra: Map<String, Value>,
+    /// A row the CSV reader could not read.
+    pub unreadable: Option<String>,
+}
+
+/// Reads an import body: UTF-8 (BOM tolerated) or Latin-1, `,` `;` or tab separated.
+/// Fails only when the file as a whole is unusable.
+pub fn parse(body: &[u8]) -> Result<Vec<RawRow>, String> {
+    let text = match std::str::from_utf8(body) {
+        Ok(text) => Cow::Borrowed(text),
+        // Excel on Windows in Brazil saves CSV as Windows-1252; Latin-1 covers its letters.
+        Err(_) => Cow::Owned(body.iter().map(|&b| char::from(b)).collect::<String>()),
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    if text.trim().is_empty() {
+        return Err("the file is empty".into());
+    }
+    let first_line = text.lines().next().unwrap_or_default();
+    let delimiter =
+        [b',', b';', b'\t'].into_iter().max_by_key(|d| first_line.bytes().filter(|b| b == d).count()).unwrap_or(b',');
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let columns: Vec<Column> =
+        reader.headers().map_err(|e| format!("cannot read the header row: {e}"))?.iter().map(column_of).collect();
+    if !columns.contains(&Column::Name) {
+        return Err("the header row must have a name column".into());
+    }
+    let mut rows = Vec::new();
+    for (index, record) in reader.records().enumerate() {
+        let mut row = RawRow { row: index as u64 + 2, ..RawRow::default() };
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                row.unreadable = Some(e.to_string());
+                rows.push(row);
+                continue;
+            }
+        };
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        for (column, cell) in columns.iter().zip(record.iter()) {
+            if cell.is_empty() {
+                continue;
+            }
+            let value = Some(unguard(cell).to_string());
+            match column {
+                Column::Id => row.id = value,
+                Column::Name => row.name = value,
+                Column::Email => row.email = value,
+                Column::Phone => row.phone = value,
+                Column::LeadStatus => row.lead_status = value,
+                Column::CustomAttributes => row.custom_attributes = value,
+                Column::FirstSeenAt => row.first_seen_at = value,
+                Column::LastActivityAt => row.last_activity_at = value,
+                Column::Ignored => {}
+                Column::Attribute(key) => {
+                    row.extra.insert(key.clone(), Value::String(unguard(cell).to_string()));
+                }
+            }
+        }
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_guarded_and_restored_exactly() {
+        for value in ["=HYPERLINK(\"x\")", "@SUM(A1)", "+cmd|' /C calc'!A0", "-2+A1", "'=x", "''@y"] {
+            let guarded = guard(value);
+            assert!(guarded.starts_with('\''), "{value}");
+            assert_eq!(unguard(&guarded), value);
+        }
+        for value in ["Maria", "+5511999990000", "-12", "'quoted", "{\"a\":1}", ""] {
+            assert_eq!(guard(value), value);
+            assert_eq!(unguard(value), value);
+        }
+    }
+
+    #[test]
+    fn excel_semicolon_latin1_files_with_extra_columns_are_read() {
+        let body = b"Nome;Telefone;Cidade;lead_status\r\nJo\xe3o;(11) 99999-0000;S\xe3o Paulo;customer\r\n;;;\r\n";
+        let rows = parse(body).unwrap();
+        assert_eq!(rows.len(), 1, "blank rows are skipped");
+        let row = &rows[0];
+        assert_eq!(row.row, 2);
+        assert_eq!(row.name.as_deref(), Some("João"));
+        assert_eq!(row.phone.as_deref(), Some("(11) 99999-0000"));
+        assert_eq!(row.lead_status.as_deref(), Some("customer"));
+        assert_eq!(row.extra["Cidade"], "São Paulo");
+    }
+
+    #[test]
+    fn a_file_without_a_name_column_is_refused() {
+        assert!(parse(b"email,phone\na@b.co,1\n").unwrap_err().contains("name"));
+        assert!(parse(b"\xef\xbb\xbf  \n").unwrap_err().contains("empty"));
+        assert!(parse(b"\xef\xbb\xbfname\nAna\n").is_ok(), "a UTF-8 BOM is ignored");
+    }
+}
