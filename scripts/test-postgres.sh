@@ -3,7 +3,12 @@
 # database. Skips (loudly) only outside CI when no server answers; CI never skips.
 set -euo pipefail
 url="${ATENDE_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
-hostport=$(python3 -c 'import sys,urllib.parse as u; p=u.urlparse(sys.argv[1]); print(f"{p.hostname or \"127.0.0.1\"} {p.port or 5432}")' "$url")
+hostport=$(python3 - "$url" <<'PY'
+import sys, urllib.parse
+p = urllib.parse.urlparse(sys.argv[1])
+print(p.hostname or "127.0.0.1", p.port or 5432)
+PY
+)
 read -r host port <<<"$hostport"
 if ! (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then
   if [ -n "${CI:-}" ]; then
