@@ -5,7 +5,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist', 'coverage', 'e2e/screenshots', 'node_modules'] },
+  { ignores: ['dist', 'coverage', 'e2e/screenshots', 'node_modules', 'src/lib/api/schema.d.ts'] },
   {
     files: ['**/*.{ts,tsx}'],
     extends: [

@@ -41,5 +41,7 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
     restoreMocks: true,
+    // Dates in tests read as they do for a user in Brazil.
+    env: { TZ: 'America/Sao_Paulo' },
   },
 });

@@ -6,6 +6,10 @@ export const paths = {
   contacts: '/contacts',
   dashboard: '/dashboard',
   settings: '/settings',
+  settingsUsers: '/settings/users',
+  settingsTeams: '/settings/teams',
+  settingsWorkspace: '/settings/workspace',
+  settingsProfile: '/settings/profile',
 } as const;
 
 /** `/login?next=…` for sending someone back where they were after signing in. */

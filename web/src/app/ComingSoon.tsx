@@ -2,7 +2,7 @@ import { Construction } from 'lucide-react';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 
-export type Section = 'inbox' | 'contacts' | 'dashboard' | 'settings';
+export type Section = 'inbox' | 'contacts' | 'dashboard';
 
 /** Placeholder for areas not built yet. */
 export function ComingSoon({ section }: { section: Section }) {

@@ -11,7 +11,15 @@ export function Providers({ children, queryClient }: { children: ReactNode; quer
   return (
     <QueryClientProvider client={client}>
       {children}
-      <Toaster position="top-right" richColors closeButton={false} containerAriaLabel={t('common.notifications')} />
+      <Toaster
+        // Over the empty middle of the top bar: never on top of a form's buttons or the user menu.
+        position="top-center"
+        offset={{ top: 6 }}
+        mobileOffset={{ top: 6 }}
+        richColors
+        closeButton={false}
+        containerAriaLabel={t('common.notifications')}
+      />
     </QueryClientProvider>
   );
 }

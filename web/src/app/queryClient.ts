@@ -1,7 +1,19 @@
-import { QueryClient } from '@tanstack/react-query';
+import { QueryCache, QueryClient } from '@tanstack/react-query';
+import { meQueryKey } from '@/features/auth/api/me';
+import { useSession } from '@/features/auth/hooks/useSession';
 
 export function createQueryClient(): QueryClient {
-  return new QueryClient({
+  const client: QueryClient = new QueryClient({
+    // A 401 from any query means the session ended (expired, revoked, deactivated):
+    // forget it, and RequireAuth asks /auth/me again, which sends the user to /login.
+    queryCache: new QueryCache({
+      onError: (err, query) => {
+        if (err.status !== 401 || query.queryKey === meQueryKey) return;
+        if (useSession.getState().status !== 'authenticated') return;
+        client.removeQueries({ queryKey: meQueryKey });
+        useSession.getState().reset();
+      },
+    }),
     defaultOptions: {
       queries: {
         staleTime: 30_000,
@@ -11,4 +23,5 @@ export function createQueryClient(): QueryClient {
       mutations: { retry: false },
     },
   });
+  return client;
 }

@@ -1,12 +1,25 @@
+import type { ReactNode } from 'react';
 import { Navigate, type RouteObject } from 'react-router';
 import { LoginPage } from '@/features/auth/components/LoginPage';
 import { RequireAuth } from '@/features/auth/components/RequireAuth';
+import { RequireRole } from '@/features/auth/components/RequireRole';
+import { ProfilePage } from '@/features/profile/components/ProfilePage';
+import { TeamsPage } from '@/features/teams/components/TeamsPage';
+import { UsersPage } from '@/features/users/components/UsersPage';
+import { WorkspaceSettingsPage } from '@/features/workspace/components/WorkspaceSettingsPage';
 import { paths } from '@/paths';
 import { AppShell } from './AppShell';
 import { ComingSoon } from './ComingSoon';
 import { NotFound } from './NotFound';
+import { SettingsIndex, SettingsLayout } from './settings/SettingsLayout';
 
-/** The route tree; `router.tsx` mounts it in the browser, tests in memory. */
+const managers = (page: ReactNode) => (
+  <RequireRole min="MANAGER" fallback={paths.settingsProfile}>
+    {page}
+  </RequireRole>
+);
+
+/** The route tree; `App.tsx` mounts it in the browser, tests in memory. */
 export const routes: RouteObject[] = [
   { path: paths.login, element: <LoginPage /> },
   {
@@ -21,7 +34,17 @@ export const routes: RouteObject[] = [
       { path: paths.inbox, element: <ComingSoon section="inbox" /> },
       { path: paths.contacts, element: <ComingSoon section="contacts" /> },
       { path: paths.dashboard, element: <ComingSoon section="dashboard" /> },
-      { path: paths.settings, element: <ComingSoon section="settings" /> },
+      {
+        path: paths.settings,
+        element: <SettingsLayout />,
+        children: [
+          { index: true, element: <SettingsIndex /> },
+          { path: paths.settingsUsers, element: managers(<UsersPage />) },
+          { path: paths.settingsTeams, element: managers(<TeamsPage />) },
+          { path: paths.settingsWorkspace, element: managers(<WorkspaceSettingsPage />) },
+          { path: paths.settingsProfile, element: <ProfilePage /> },
+        ],
+      },
       { path: '*', element: <NotFound /> },
     ],
   },

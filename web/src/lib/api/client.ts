@@ -1,63 +1,59 @@
+import createClient from 'openapi-fetch';
 import type { z } from 'zod';
 import { env } from '@/lib/env';
 import { ApiError, isRecord, parseRetryAfter } from './errors';
+import type { components, paths } from './schema';
 
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-export interface RequestOptions<S extends z.ZodType | undefined> {
-  method?: Method;
-  body?: unknown;
-  /** Validates the success body; omit for endpoints answering 204 / no body. */
-  schema?: S;
-  signal?: AbortSignal;
-}
-
-type Result<S> = S extends z.ZodType ? z.output<S> : undefined;
+/** Schemas of the server's OpenAPI document (`npm run api:types` regenerates them). */
+export type Schemas = components['schemas'];
 
 /**
- * fetch for `/api/v1`: JSON in and out, the session cookie always sent, and every
- * failure turned into an {@link ApiError}.
+ * Typed client for the server's OpenAPI paths (`/api/v1/...`): JSON in and out and
+ * the session cookie always sent. Wrap every call in {@link call} so failures become
+ * {@link ApiError}s.
  */
-export async function api<S extends z.ZodType | undefined = undefined>(
-  path: string,
-  options: RequestOptions<S> = {},
-): Promise<Result<S>> {
-  const { method = 'GET', body, schema, signal } = options;
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+export const http = createClient<paths>({
+  baseUrl: env.VITE_API_BASE_URL,
+  credentials: 'include',
+  headers: { Accept: 'application/json' },
+  // Looked up on every call, so anything that swaps fetch later (tests) is honoured.
+  fetch: (request) => globalThis.fetch(request),
+});
 
-  let res: Response;
+/** What an openapi-fetch call resolves to, seen loosely. */
+interface Outcome<D> {
+  data?: D;
+  error?: unknown;
+  response: Response;
+}
+
+/**
+ * Awaits an {@link http} call and returns its data, or throws an {@link ApiError}:
+ * the server's `{error:{code,message,details}}`, `network_error` when there was no
+ * answer, `bad_response` when a success body is not what was expected. An optional
+ * zod schema checks the body at run time (for data the app depends on).
+ */
+export async function call<D>(pending: Promise<Outcome<D>>): Promise<D>;
+export async function call<D, S extends z.ZodType>(pending: Promise<Outcome<D>>, schema: S): Promise<z.output<S>>;
+export async function call<D>(pending: Promise<Outcome<D>>, schema?: z.ZodType): Promise<unknown> {
+  let outcome: Outcome<D>;
   try {
-    res = await fetch(`${env.VITE_API_BASE_URL}/api/v1${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'include',
-      signal,
-    });
+    outcome = await pending;
   } catch (cause) {
     if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
+    if (cause instanceof SyntaxError) {
+      throw new ApiError({ code: 'bad_response', status: 200, message: 'Unexpected response from server' });
+    }
     throw new ApiError({ code: 'network_error', status: 0, message: 'Network error' });
   }
-
-  const text = await res.text();
-  let json: unknown = undefined;
-  if (text !== '') {
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-  }
-
-  if (!res.ok) throw toApiError(res, json);
-
-  if (schema === undefined) return undefined as Result<S>;
-  const parsed = schema.safeParse(json);
+  const { data, error, response } = outcome;
+  if (!response.ok) throw toApiError(response, error);
+  if (schema === undefined) return data;
+  const parsed = schema.safeParse(data);
   if (!parsed.success) {
-    throw new ApiError({ code: 'bad_response', status: res.status, message: 'Unexpected response from server' });
+    throw new ApiError({ code: 'bad_response', status: response.status, message: 'Unexpected response from server' });
   }
-  return parsed.data as Result<S>;
+  return parsed.data;
 }
 
 function toApiError(res: Response, json: unknown): ApiError {

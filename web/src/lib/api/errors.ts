@@ -8,7 +8,11 @@ export type KnownErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'network_error'
-  | 'bad_response';
+  | 'bad_response'
+  | 'email_taken'
+  | 'last_admin'
+  | 'cannot_deactivate_self'
+  | 'team_name_taken';
 
 /** A failed API call: the server's `{error:{code,message,details}}`, or a transport failure. */
 export class ApiError extends Error {
@@ -30,8 +34,17 @@ export class ApiError extends Error {
 
   /** Field names mentioned by a `validation_failed` error (`details: {field: [msg]}`). */
   fieldNames(): string[] {
-    if (this.code !== 'validation_failed' || !isRecord(this.details)) return [];
-    return Object.keys(this.details);
+    return Object.keys(this.fieldErrors());
+  }
+
+  /** The messages per (camelCase) field of a `validation_failed` error; empty otherwise. */
+  fieldErrors(): Record<string, string[]> {
+    if (this.code !== 'validation_failed' || !isRecord(this.details)) return {};
+    const out: Record<string, string[]> = {};
+    for (const [field, msgs] of Object.entries(this.details)) {
+      out[field] = Array.isArray(msgs) ? msgs.filter((m): m is string => typeof m === 'string') : [];
+    }
+    return out;
   }
 }
 

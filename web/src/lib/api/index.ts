@@ -1,3 +1,5 @@
-export { api } from './client';
+export { call, http } from './client';
+export type { Schemas } from './client';
 export { ApiError, isApiError, parseRetryAfter } from './errors';
 export type { KnownErrorCode } from './errors';
+export { applyFieldErrors } from './fieldErrors';

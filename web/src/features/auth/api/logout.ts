@@ -1,10 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { api } from '@/lib/api';
+import { call, http } from '@/lib/api';
 import { useSession } from '../hooks/useSession';
 
 /** `POST /api/v1/auth/logout`: ends the server session and clears the cookie. */
-export function logout(): Promise<undefined> {
-  return api('/auth/logout', { method: 'POST' });
+export async function logout(): Promise<undefined> {
+  await call(http.POST('/api/v1/auth/logout'));
+  return undefined;
 }
 
 /** On success (or a 401: already signed out) the session is dropped and RequireAuth sends the user to /login. */

@@ -1,5 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { api } from '@/lib/api';
+import { call, http } from '@/lib/api';
 import { useSession } from '../hooks/useSession';
 import { sessionSchema, type Session } from './types';
 
@@ -7,7 +7,7 @@ export const meQueryKey = ['auth', 'me'] as const;
 
 /** `GET /api/v1/auth/me`: 200 with the session, 401 when the cookie is missing or expired. */
 export async function getMe(signal?: AbortSignal): Promise<Session> {
-  const session = await api('/auth/me', { schema: sessionSchema, signal });
+  const session = await call(http.GET('/api/v1/auth/me', { signal }), sessionSchema);
   useSession.getState().setSession(session);
   return session;
 }

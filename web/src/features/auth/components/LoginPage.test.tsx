@@ -53,11 +53,11 @@ describe('login page', () => {
     expect(screen.getByText('Acme Atendimento')).toBeInTheDocument();
 
     expect(fetch).toHaveBeenCalledTimes(1);
-    const [url, init] = fetch.mock.calls[0] ?? [];
-    expect(url).toBe('/api/v1/auth/login');
-    expect(init?.method).toBe('POST');
-    expect(init?.credentials).toBe('include');
-    expect(JSON.parse(init?.body as string)).toEqual({ workspace: 'acme', email: 'ana@acme.com.br', password: 's3cret!' });
+    const [req] = fetch.requests;
+    expect(req?.url).toBe('/api/v1/auth/login');
+    expect(req?.method).toBe('POST');
+    expect(req?.credentials).toBe('include');
+    expect(req?.body).toEqual({ workspace: 'acme', email: 'ana@acme.com.br', password: 's3cret!' });
   });
 
   it('shows the translated message for invalid_credentials', async () => {

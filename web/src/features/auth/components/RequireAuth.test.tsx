@@ -1,7 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { SESSION, apiError, jsonResponse, mockFetch, renderApp } from '@/test/utils';
+import { SESSION, apiError, jsonResponse, mockFetch, renderApp, renderSignedIn } from '@/test/utils';
 
 describe('protected app', () => {
   it('restores the session from /auth/me', async () => {
@@ -9,7 +9,7 @@ describe('protected app', () => {
     renderApp('/dashboard');
     expect(await screen.findByText('Ana Souza')).toBeInTheDocument();
     expect(screen.getByRole('heading', { name: 'Painel' })).toBeInTheDocument();
-    expect(fetch.mock.calls[0]?.[1]?.credentials).toBe('include');
+    expect(fetch.requests[0]?.credentials).toBe('include');
   });
 
   it('sends a signed-out visitor to /login?next=<where they were>', async () => {
@@ -32,8 +32,17 @@ describe('protected app', () => {
     await waitFor(() => {
       expect(router.state.location.pathname).toBe('/login');
     });
-    const logoutCall = fetch.mock.calls.find(([url]) => typeof url === 'string' && url.endsWith('/auth/logout'));
-    expect(logoutCall?.[1]?.method).toBe('POST');
-    expect(logoutCall?.[1]?.credentials).toBe('include');
+    const logoutCall = fetch.requests.find((r) => r.url.endsWith('/auth/logout'));
+    expect(logoutCall?.method).toBe('POST');
+    expect(logoutCall?.credentials).toBe('include');
+  });
+
+  it('sends the user to /login when any request finds the session gone', async () => {
+    mockFetch(() => apiError(401, 'unauthorized'));
+    const { router } = renderSignedIn('/settings/users');
+    await waitFor(() => {
+      expect(router.state.location.pathname).toBe('/login');
+    });
+    expect(router.state.location.search).toBe(`?next=${encodeURIComponent('/settings/users')}`);
   });
 });

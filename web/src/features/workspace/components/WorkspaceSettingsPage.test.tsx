@@ -1,0 +1,106 @@
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { apiError, jsonResponse, mockApi, renderSignedIn, requestsTo } from '@/test/utils';
+
+const SETTINGS = {
+  timezone: 'America/Sao_Paulo',
+  locale: 'pt-BR',
+  idleTimeoutMinutes: 10,
+  serverTimeoutSeconds: 90,
+  autoLogout: false,
+  autoLogoutGraceMinutes: 5,
+  requireCategoryToResolve: false,
+  fcrWindowDays: 7,
+  activityRetentionDays: 365,
+};
+
+function settingsApi(put?: Parameters<typeof mockApi>[0][string]) {
+  let current = { ...SETTINGS };
+  return mockApi({
+    'GET /api/v1/settings': () => jsonResponse({ settings: current }),
+    'PUT /api/v1/settings':
+      put ??
+      ((req) => {
+        current = { ...current, ...(req.body as object) };
+        return jsonResponse({ settings: current });
+      }),
+  });
+}
+
+describe('workspace settings form', () => {
+  it('sends only the keys that changed', async () => {
+    const api = settingsApi();
+    const u = userEvent.setup();
+    renderSignedIn('/settings/workspace');
+    const idle = await screen.findByLabelText('Tempo até ficar ocioso');
+    expect(idle).toHaveValue(10);
+    const save = screen.getByRole('button', { name: 'Salvar alterações' });
+    expect(save).toBeDisabled();
+
+    await u.clear(idle);
+    await u.type(idle, '15');
+    await u.click(screen.getByRole('switch', { name: 'Exigir categoria para resolver conversas' }));
+    await u.selectOptions(screen.getByLabelText('Idioma padrão'), 'en');
+    await u.click(save);
+
+    expect(await screen.findByText('Configurações do espaço de trabalho salvas.')).toBeInTheDocument();
+    expect(requestsTo(api, '/api/v1/settings', 'PUT')[0]?.body).toEqual({
+      idleTimeoutMinutes: 15,
+      requireCategoryToResolve: true,
+      locale: 'en',
+    });
+    await waitFor(() => {
+      expect(screen.getByRole('button', { name: 'Salvar alterações' })).toBeDisabled();
+    });
+  });
+
+  it('does not send a value that went back to what was saved', async () => {
+    const api = settingsApi();
+    const u = userEvent.setup();
+    renderSignedIn('/settings/workspace');
+    const fcr = await screen.findByLabelText('Janela de resolução no primeiro contato');
+    await u.clear(fcr);
+    await u.type(fcr, '30');
+    const grace = screen.getByLabelText('Tolerância antes de desconectar');
+    await u.clear(grace);
+    await u.type(grace, '8');
+    await u.clear(grace);
+    await u.type(grace, '5');
+    await u.click(screen.getByRole('button', { name: 'Salvar alterações' }));
+    await screen.findByText('Configurações do espaço de trabalho salvas.');
+    expect(requestsTo(api, '/api/v1/settings', 'PUT').map((r) => r.body)).toEqual([{ fcrWindowDays: 30 }]);
+  });
+
+  it('checks ranges before sending and shows server validation inline', async () => {
+    const api = settingsApi(() =>
+      apiError(422, 'validation_failed', 'x', {}, { timezone: ['not an IANA time zone such as America/Sao_Paulo'] }),
+    );
+    const u = userEvent.setup();
+    renderSignedIn('/settings/workspace');
+    const server = await screen.findByLabelText('Tempo sem sinal do navegador');
+    await u.clear(server);
+    await u.type(server, '5');
+    await u.click(screen.getByRole('button', { name: 'Salvar alterações' }));
+    expect(await screen.findByText('Informe um número inteiro entre 30 e 3600.')).toBeInTheDocument();
+    expect(server).toHaveAttribute('aria-invalid', 'true');
+    expect(requestsTo(api, '/api/v1/settings', 'PUT')).toHaveLength(0);
+
+    await u.clear(server);
+    await u.type(server, '120');
+    await u.click(screen.getByRole('button', { name: 'Salvar alterações' }));
+    expect(
+      await screen.findByText('Valor não aceito pelo servidor (not an IANA time zone such as America/Sao_Paulo).'),
+    ).toBeInTheDocument();
+    expect(screen.getByLabelText('Fuso horário')).toHaveAttribute('aria-invalid', 'true');
+    expect(requestsTo(api, '/api/v1/settings', 'PUT')[0]?.body).toEqual({ serverTimeoutSeconds: 120 });
+  });
+
+  it('is read-only for managers', async () => {
+    settingsApi();
+    renderSignedIn('/settings/workspace', 'MANAGER');
+    expect(await screen.findByLabelText('Tempo até ficar ocioso')).toBeDisabled();
+    expect(screen.getByText(/só administradores podem fazer alterações/)).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Salvar alterações' })).not.toBeInTheDocument();
+  });
+});

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { msg, v } from '@/lib/forms';
+import { LANGUAGES } from '@/lib/i18n';
+import type { WorkspaceSettings } from './api/keys';
+
+/** The server's limits (settings/mod.rs), so most mistakes are caught before sending. */
+export const LIMITS = {
+  idleTimeoutMinutes: [1, 240],
+  serverTimeoutSeconds: [30, 3600],
+  autoLogoutGraceMinutes: [1, 240],
+  fcrWindowDays: [1, 90],
+  activityRetentionDays: [0, 3650],
+} as const;
+export type NumberKey = keyof typeof LIMITS;
+
+export const schema = z.object({
+  timezone: z
+    .string()
+    .trim()
+    .min(1, msg('forms.required'))
+    .max(64, msg('forms.maxLength', { count: 64 })),
+  locale: z.enum(LANGUAGES),
+  idleTimeoutMinutes: v.int(...LIMITS.idleTimeoutMinutes),
+  serverTimeoutSeconds: v.int(...LIMITS.serverTimeoutSeconds),
+  autoLogout: z.boolean(),
+  autoLogoutGraceMinutes: v.int(...LIMITS.autoLogoutGraceMinutes),
+  requireCategoryToResolve: z.boolean(),
+  fcrWindowDays: v.int(...LIMITS.fcrWindowDays),
+  activityRetentionDays: v.int(...LIMITS.activityRetentionDays),
+});
+export type Values = z.infer<typeof schema>;
+export const FIELDS = Object.keys(schema.shape) as (keyof Values)[];
+
+export function toValues(s: WorkspaceSettings): Values {
+  return { ...s, locale: s.locale === 'en' ? 'en' : 'pt-BR' };
+}
+
+/** Only the keys whose value differs from what the server has. */
+export function changedKeys(saved: Values, values: Values): Partial<Values> {
+  const patch: Partial<Record<keyof Values, unknown>> = {};
+  for (const key of FIELDS) {
+    if (values[key] !== saved[key]) patch[key] = values[key];
+  }
+  return patch as Partial<Values>;
+}
+
