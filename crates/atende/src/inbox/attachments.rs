@@ -8,14 +8,13 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, sea_query::Expr};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{
-    entity::attachment,
     model::{AttachmentRef, ContentType},
+    store,
 };
 use crate::{
     app::AppState,
@@ -105,18 +104,11 @@ pub async fn upload(
             tokio::fs::create_dir_all(dir).await.map_err(|e| AppError::Internal(e.into()))?;
         }
         tokio::fs::write(&path, &bytes).await.map_err(|e| AppError::Internal(e.into()))?;
-        let row = attachment::ActiveModel {
-            id: Set(id),
-            tenant_id: Set(scope.tenant_id),
-            uploaded_by: Set(Some(scope.user_id)),
-            message_id: Set(None),
-            file_name: Set(file_name),
-            content_type: Set(content_type),
-            size_bytes: Set(bytes.len() as i64),
-            storage_key: Set(key),
-            created_at: Set(Utc::now()),
-        }
-        .insert(&state.db)
+        let row = store::attachment_insert(
+            &state.db,
+            &scope,
+            store::NewAttachment { id, file_name, content_type, size_bytes: bytes.len() as i64, storage_key: key },
+        )
         .await?;
         let view = AttachmentView {
             id: row.id,
@@ -149,11 +141,7 @@ fn sanitize(name: &str) -> String {
 #[utoipa::path(get, path = "/attachments/{id}", tag = "inbox", params(("id" = Uuid, Path)),
     responses((status = 200, description = "the file"), (status = 404)))]
 pub async fn download(State(state): State<AppState>, scope: Scope, Path(id): Path<Uuid>) -> AppResult<Response> {
-    let row = attachment::Entity::find_by_id(id)
-        .filter(attachment::Column::TenantId.eq(scope.tenant_id))
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let row = store::attachment_get(&state.db, &scope, id).await?.ok_or(AppError::NotFound)?;
     let bytes = tokio::fs::read(storage_path(&state, &row.storage_key)).await.map_err(|_| AppError::NotFound)?;
     let disposition = format!("inline; filename=\"{}\"", row.file_name.replace('"', ""));
     Ok((
@@ -172,12 +160,7 @@ pub async fn resolve(state: &AppState, scope: &Scope, ids: &[Uuid]) -> AppResult
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows = attachment::Entity::find()
-        .filter(attachment::Column::TenantId.eq(scope.tenant_id))
-        .filter(attachment::Column::Id.is_in(ids.iter().copied()))
-        .filter(attachment::Column::MessageId.is_null())
-        .all(&state.db)
-        .await?;
+    let rows = store::attachments_unused(&state.db, scope, ids).await?;
     if rows.len() != ids.len() {
         return Err(AppError::field("attachmentIds", "unknown or already used attachment"));
     }
@@ -191,23 +174,4 @@ pub async fn resolve(state: &AppState, scope: &Scope, ids: &[Uuid]) -> AppResult
             size: Some(r.size_bytes as u64),
         })
         .collect())
-}
-
-/// Ties attachments to the message that sent them.
-pub async fn link(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    ids: &[Uuid],
-    message_id: Uuid,
-) -> Result<(), sea_orm::DbErr> {
-    if ids.is_empty() {
-        return Ok(());
-    }
-    attachment::Entity::update_many()
-        .col_expr(attachment::Column::MessageId, Expr::value(message_id))
-        .filter(attachment::Column::TenantId.eq(scope.tenant_id))
-        .filter(attachment::Column::Id.is_in(ids.iter().copied()))
-        .exec(db)
-        .await?;
-    Ok(())
 }

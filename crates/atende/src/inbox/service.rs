@@ -202,7 +202,7 @@ pub async fn send(state: &AppState, scope: &Scope, input: SendMessage) -> AppRes
         },
     )
     .await?;
-    attachments::link(&txn, scope, &input.attachment_ids, message.id).await?;
+    store::attachments_link(&txn, scope, &input.attachment_ids, message.id).await?;
     let first_reply = !input.is_private && current.first_reply_at.is_none();
     let auto_assign = !input.is_private && current.assignee_id.is_none() && !scope.is_system();
     let previous_assignee = current.assignee_id;
