@@ -87,16 +87,7 @@ pub async fn claim(
 
 /// Marks a job done (only if this worker still holds it).
 pub async fn complete(db: &impl ConnectionTrait, id: Uuid, worker_id: &str) -> Result<(), sea_orm::DbErr> {
-    entity::Entity::update_many()
-        .col_expr(entity::Column::Status, Expr::value(DONE))
-        .col_expr(entity::Column::LockedBy, Expr::value(Option::<String>::None))
-        .col_expr(entity::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
-        .col_expr(entity::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(entity::Column::Id.eq(id))
-        .filter(entity::Column::LockedBy.eq(worker_id))
-        .exec(db)
-        .await?;
-    Ok(())
+    release(db, id, worker_id, DONE, None, None).await
 }
 
 /// Puts a job back in the queue to run at `run_at`.
@@ -107,32 +98,36 @@ pub async fn retry_at(
     run_at: DateTime<Utc>,
     error: &str,
 ) -> Result<(), sea_orm::DbErr> {
-    entity::Entity::update_many()
-        .col_expr(entity::Column::Status, Expr::value(QUEUED))
-        .col_expr(entity::Column::RunAt, Expr::value(run_at))
-        .col_expr(entity::Column::LastError, Expr::value(error))
-        .col_expr(entity::Column::LockedBy, Expr::value(Option::<String>::None))
-        .col_expr(entity::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
-        .col_expr(entity::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(entity::Column::Id.eq(id))
-        .filter(entity::Column::LockedBy.eq(worker_id))
-        .exec(db)
-        .await?;
-    Ok(())
+    release(db, id, worker_id, QUEUED, Some(run_at), Some(error)).await
 }
 
 /// Keeps a job as dead, with its last error, for admins to see.
 pub async fn bury(db: &impl ConnectionTrait, id: Uuid, worker_id: &str, error: &str) -> Result<(), sea_orm::DbErr> {
-    entity::Entity::update_many()
-        .col_expr(entity::Column::Status, Expr::value(DEAD))
-        .col_expr(entity::Column::LastError, Expr::value(error))
+    release(db, id, worker_id, DEAD, None, Some(error)).await
+}
+
+/// Unlocks a job into `status`. Guarded by `locked_by`, so a worker whose lease expired
+/// (and whose job another worker took over) cannot overwrite the newer outcome.
+async fn release(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    worker_id: &str,
+    status: &str,
+    run_at: Option<DateTime<Utc>>,
+    error: Option<&str>,
+) -> Result<(), sea_orm::DbErr> {
+    let mut update = entity::Entity::update_many()
+        .col_expr(entity::Column::Status, Expr::value(status))
         .col_expr(entity::Column::LockedBy, Expr::value(Option::<String>::None))
         .col_expr(entity::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
-        .col_expr(entity::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(entity::Column::Id.eq(id))
-        .filter(entity::Column::LockedBy.eq(worker_id))
-        .exec(db)
-        .await?;
+        .col_expr(entity::Column::UpdatedAt, Expr::value(Utc::now()));
+    if let Some(run_at) = run_at {
+        update = update.col_expr(entity::Column::RunAt, Expr::value(run_at));
+    }
+    if let Some(error) = error {
+        update = update.col_expr(entity::Column::LastError, Expr::value(error));
+    }
+    update.filter(entity::Column::Id.eq(id)).filter(entity::Column::LockedBy.eq(worker_id)).exec(db).await?;
     Ok(())
 }
 
