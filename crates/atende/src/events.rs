@@ -42,6 +42,15 @@ pub enum DomainEvent {
     },
     /// A contact was created, edited or merged.
     ContactUpdated { tenant_id: Uuid, contact: Value },
+    /// Access ended: a session logged out (`session_id`), a user deactivated (`user_id`),
+    /// or a whole tenant suspended (neither). Live sockets are told and disconnected.
+    AccessRevoked {
+        tenant_id: Uuid,
+        user_id: Option<Uuid>,
+        session_id: Option<Uuid>,
+        reason: &'static str,
+        payload: Value,
+    },
 }
 
 /// What changed in a conversation, for subscribers that count things (productivity).
@@ -59,7 +68,8 @@ impl DomainEvent {
             | DomainEvent::MessageStatusUpdated { tenant_id, .. }
             | DomainEvent::ConversationCreated { tenant_id, .. }
             | DomainEvent::ConversationUpdated { tenant_id, .. }
-            | DomainEvent::ContactUpdated { tenant_id, .. } => *tenant_id,
+            | DomainEvent::ContactUpdated { tenant_id, .. }
+            | DomainEvent::AccessRevoked { tenant_id, .. } => *tenant_id,
         }
     }
 }

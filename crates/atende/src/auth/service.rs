@@ -9,6 +9,7 @@ use crate::{
     app::AppState,
     audit::{self, Actor, Entry},
     error::{AppError, AppResult},
+    events::DomainEvent,
     platform, teams,
     tenancy::{self, Role, Scope, TenantStatus},
     users,
@@ -110,6 +111,13 @@ pub async fn logout(state: &AppState, scope: &Scope) -> AppResult<()> {
     if let Some(session_id) = scope.session_id {
         store::revoke_session(&state.db, session_id).await?;
         audit::record(&state.db, scope, Entry::new("auth.logout", "user", scope.user_id)).await?;
+        state.events.publish(DomainEvent::AccessRevoked {
+            tenant_id: scope.tenant_id,
+            user_id: Some(scope.user_id),
+            session_id: Some(session_id),
+            reason: "logout",
+            payload: json!({ "reason": "logout" }),
+        });
     }
     Ok(())
 }
@@ -183,5 +191,12 @@ pub async fn logout_platform(state: &AppState, admin: &PlatformAdmin) -> AppResu
 /// Revokes everything a user holds (used when deactivating).
 pub async fn revoke_user(state: &AppState, scope: &Scope, user_id: Uuid) -> AppResult<()> {
     store::revoke_all_for_user(&state.db, scope, user_id).await?;
+    state.events.publish(DomainEvent::AccessRevoked {
+        tenant_id: scope.tenant_id,
+        user_id: Some(user_id),
+        session_id: None,
+        reason: "access_revoked",
+        payload: json!({ "reason": "access_revoked" }),
+    });
     Ok(())
 }

@@ -159,8 +159,7 @@ pub async fn suspend_tenant(
     admin: PlatformAdmin,
     Path(id): Path<Uuid>,
 ) -> AppResult<axum::Json<TenantEnvelope>> {
-    let tenant =
-        service::set_status(&state.db, Actor::PlatformAdmin(admin.admin_id), id, TenantStatus::Suspended).await?;
+    let tenant = service::suspend(&state, Actor::PlatformAdmin(admin.admin_id), id).await?;
     Ok(axum::Json(TenantEnvelope { tenant: tenant.into() }))
 }
 

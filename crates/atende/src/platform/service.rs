@@ -84,6 +84,19 @@ pub async fn set_status(
     Ok(tenant)
 }
 
+/// Suspends a tenant and closes its live sockets.
+pub async fn suspend(state: &crate::app::AppState, actor: Actor, id: Uuid) -> AppResult<tenancy::entity::Model> {
+    let tenant = set_status(&state.db, actor, id, TenantStatus::Suspended).await?;
+    state.events.publish(crate::events::DomainEvent::AccessRevoked {
+        tenant_id: id,
+        user_id: None,
+        session_id: None,
+        reason: "tenant_suspended",
+        payload: json!({ "reason": "tenant_suspended" }),
+    });
+    Ok(tenant)
+}
+
 /// Creates a platform super admin.
 pub async fn create_super_admin(
     db: &impl ConnectionTrait,

@@ -33,6 +33,29 @@ pub fn route(event: &DomainEvent) -> (&'static str, Vec<String>, &serde_json::Va
             ("conversation_updated", rooms, conversation)
         }
         DomainEvent::ContactUpdated { contact, .. } => ("contact_updated", vec![rooms::inbox(tenant)], contact),
+        DomainEvent::AccessRevoked { user_id, payload, .. } => {
+            let room = match user_id {
+                Some(user) => rooms::user(tenant, *user),
+                None => rooms::inbox(tenant),
+            };
+            ("force_logout", vec![room], payload)
+        }
+    }
+}
+
+/// Tells the affected sockets `force_logout` and closes them; with a session id, only
+/// the sockets opened with that session.
+async fn disconnect(io: &SocketIo, event: &DomainEvent, session_id: Option<uuid::Uuid>) {
+    let (name, rooms, payload) = route(event);
+    for socket in io.to(rooms).sockets() {
+        let matches = match session_id {
+            Some(sid) => socket.extensions.get::<crate::tenancy::Scope>().is_some_and(|s| s.session_id == Some(sid)),
+            None => true,
+        };
+        if matches {
+            let _ = socket.emit(name, payload);
+            let _ = socket.disconnect();
+        }
     }
 }
 
@@ -43,6 +66,10 @@ pub fn spawn(bus: &EventBus, io: SocketIo) -> tokio::task::JoinHandle<()> {
         loop {
             match rx.recv().await {
                 Ok(event) => {
+                    if let DomainEvent::AccessRevoked { session_id, .. } = event.as_ref() {
+                        disconnect(&io, &event, *session_id).await;
+                        continue;
+                    }
                     let (name, rooms, payload) = route(&event);
                     if let Err(e) = io.to(rooms).emit(name, payload).await {
                         tracing::warn!(error = %e, event = name, "socket emit failed");

@@ -61,3 +61,34 @@ async fn a_socket_of_tenant_b_never_receives_tenant_a_events() {
     socket_a.close().await;
     socket_b.close().await;
 }
+
+#[tokio::test]
+async fn logout_deactivation_and_suspension_close_live_sockets_with_force_logout() {
+    let app = spawn_app().await;
+    let tenant = app.create_tenant("acme").await;
+    let admin = app.admin(&tenant).await;
+    let ana_id = app.create_user(&tenant, "ana@acme.test", atende::tenancy::Role::Agent).await;
+    let ana_phone = app.session("acme", "ana@acme.test").await;
+    let ana_laptop = app.session("acme", "ana@acme.test").await;
+
+    // Logging out one session closes only that session's socket.
+    let (mut phone, _) = SocketProbe::connect(&app.base, Some(&ana_phone.token), None).await;
+    let (mut laptop, _) = SocketProbe::connect(&app.base, Some(&ana_laptop.token), None).await;
+    app.post("/api/v1/auth/logout", &ana_phone.token, json!({})).await;
+    assert_eq!(phone.event("force_logout").await["reason"], "logout");
+    assert!(phone.wait_for(|v| v["type"] == "disconnect", Duration::from_secs(5)).await.is_some());
+    laptop.no_event("force_logout", Duration::from_millis(200)).await;
+
+    // Deactivation closes every socket of that user.
+    app.post(&format!("/api/v1/users/{ana_id}/deactivate"), &admin.token, json!({})).await;
+    assert_eq!(laptop.event("force_logout").await["reason"], "access_revoked");
+
+    // Suspension closes the whole tenant.
+    let (mut admin_socket, _) = SocketProbe::connect(&app.base, Some(&admin.token), None).await;
+    let root = app.super_admin().await;
+    app.post(&format!("/api/v1/platform/tenants/{}/suspend", tenant.id), &root, json!({})).await;
+    assert_eq!(admin_socket.event("force_logout").await["reason"], "tenant_suspended");
+    phone.close().await;
+    laptop.close().await;
+    admin_socket.close().await;
+}
