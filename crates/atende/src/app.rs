@@ -158,18 +158,54 @@ pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).merge(webhooks::router())
 }
 
-/// The whole HTTP application with Socket.IO, and the Socket.IO handle for fan-out.
-pub fn router_with_realtime(state: AppState) -> (Router, socketioxide::SocketIo) {
-    let (socket_layer, io) = realtime::layer(state.clone());
-    (router_inner(state, Some(socket_layer)), io)
+/// The whole HTTP application with Socket.IO (Redis backplane when `REDIS_URL` is
+/// set), and the fan-out task that feeds the sockets.
+pub async fn router_with_realtime(state: AppState) -> anyhow::Result<(Router, tokio::task::JoinHandle<()>)> {
+    match state.config.redis_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        Some(url) => {
+            use socketioxide_redis::{RedisAdapter, RedisAdapterConfig, RedisAdapterCtr, drivers::redis::redis_client};
+            // The adapter speaks RESP3 (Redis 7+).
+            let url = if url.contains("protocol=") {
+                url.to_string()
+            } else {
+                format!("{url}{}protocol=resp3", if url.contains('?') { '&' } else { '?' })
+            };
+            let client = redis_client::Client::open(url.as_str())
+                .map_err(|e| anyhow::anyhow!("REDIS_URL is not usable: {e}"))?;
+            let config = RedisAdapterConfig::new().with_prefix(state.config.redis_prefix.clone());
+            let adapter = RedisAdapterCtr::new_with_redis_config(&client, config)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot reach Redis for the Socket.IO backplane: {e}"))?;
+            let (layer, io) = socketioxide::SocketIo::builder()
+                .with_adapter::<RedisAdapter<_>>(adapter)
+                .with_state(state.clone())
+                .build_layer();
+            crate::register_realtime!(io).await.map_err(|e| anyhow::anyhow!("Socket.IO backplane: {e}"))?;
+            let fanout = realtime::fanout::spawn(&state.events, io);
+            Ok((router_inner(state, Some(layer)), fanout))
+        }
+        None => {
+            let (layer, io) = socketioxide::SocketIo::builder().with_state(state.clone()).build_layer();
+            crate::register_realtime!(io);
+            let fanout = realtime::fanout::spawn(&state.events, io);
+            Ok((router_inner(state, Some(layer)), fanout))
+        }
+    }
 }
 
 /// The HTTP application without realtime (tools and tests that need no sockets).
 pub fn router(state: AppState) -> Router {
-    router_inner(state, None)
+    router_inner::<tower::layer::util::Identity>(state, None)
 }
 
-fn router_inner(state: AppState, socket_layer: Option<socketioxide::layer::SocketIoLayer>) -> Router {
+fn router_inner<L>(state: AppState, socket_layer: Option<L>) -> Router
+where
+    L: tower::Layer<axum::routing::Route> + Clone + Send + Sync + 'static,
+    L::Service: tower::Service<axum::extract::Request> + Clone + Send + Sync + 'static,
+    <L::Service as tower::Service<axum::extract::Request>>::Response: axum::response::IntoResponse + 'static,
+    <L::Service as tower::Service<axum::extract::Request>>::Error: Into<std::convert::Infallible> + 'static,
+    <L::Service as tower::Service<axum::extract::Request>>::Future: Send + 'static,
+{
     let (api, openapi) = api_router().split_for_parts();
     let api = api.route_layer(middleware::from_fn(http::middleware::record_metrics));
     let request_id = HeaderName::from_static("x-request-id");
@@ -221,8 +257,7 @@ where
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", state.config.bind))?;
     let addr = listener.local_addr()?;
-    let (app, io) = router_with_realtime(state.clone());
-    let fanout = realtime::fanout::spawn(&state.events, io);
+    let (app, fanout) = router_with_realtime(state.clone()).await?;
     let workers = WorkerPool::start(state.clone(), state.config.workers);
     let app = app.into_make_service_with_connect_info::<SocketAddr>();
     let handle = tokio::spawn(async move {

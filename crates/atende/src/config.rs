@@ -36,6 +36,10 @@ pub struct Config {
     #[arg(long, env = "REDIS_URL")]
     pub redis_url: Option<String>,
 
+    /// Channel prefix on Redis, so several deployments can share one Redis.
+    #[arg(long, env = "ATENDE_REDIS_PREFIX", default_value = "atende")]
+    pub redis_prefix: String,
+
     /// Folder with the built web app (index.html + assets).
     #[arg(long, env = "ATENDE_WEB_DIR", default_value = "web/dist")]
     pub web_dir: PathBuf,
@@ -180,6 +184,7 @@ impl Config {
             secret_key: None,
             cors_origins: Vec::new(),
             redis_url: None,
+            redis_prefix: "atende".into(),
             web_dir: PathBuf::from("web/dist"),
             token_ttl_minutes: 720,
             login_rate_per_ip: 20,

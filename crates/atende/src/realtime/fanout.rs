@@ -1,7 +1,7 @@
 //! Domain events → Socket.IO rooms. The only place that decides who hears what; every
 //! room name starts with the event's tenant, so nothing crosses tenants.
 
-use socketioxide::SocketIo;
+use socketioxide::{SocketIo, adapter::Adapter};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::rooms;
@@ -33,46 +33,33 @@ pub fn route(event: &DomainEvent) -> (&'static str, Vec<String>, &serde_json::Va
             ("conversation_updated", rooms, conversation)
         }
         DomainEvent::ContactUpdated { contact, .. } => ("contact_updated", vec![rooms::inbox(tenant)], contact),
-        DomainEvent::AccessRevoked { user_id, payload, .. } => {
-            let room = match user_id {
-                Some(user) => rooms::user(tenant, *user),
-                None => rooms::inbox(tenant),
+        DomainEvent::AccessRevoked { user_id, session_id, payload, .. } => {
+            let room = match (session_id, user_id) {
+                (Some(session), _) => rooms::session(tenant, *session),
+                (None, Some(user)) => rooms::user(tenant, *user),
+                (None, None) => rooms::inbox(tenant),
             };
             ("force_logout", vec![room], payload)
         }
     }
 }
 
-/// Tells the affected sockets `force_logout` and closes them; with a session id, only
-/// the sockets opened with that session.
-async fn disconnect(io: &SocketIo, event: &DomainEvent, session_id: Option<uuid::Uuid>) {
-    let (name, rooms, payload) = route(event);
-    for socket in io.to(rooms).sockets() {
-        let matches = match session_id {
-            Some(sid) => socket.extensions.get::<crate::tenancy::Scope>().is_some_and(|s| s.session_id == Some(sid)),
-            None => true,
-        };
-        if matches {
-            let _ = socket.emit(name, payload);
-            let _ = socket.disconnect();
-        }
-    }
-}
-
 /// Forwards bus events to sockets until the bus closes.
-pub fn spawn(bus: &EventBus, io: SocketIo) -> tokio::task::JoinHandle<()> {
+pub fn spawn<A: Adapter>(bus: &EventBus, io: SocketIo<A>) -> tokio::task::JoinHandle<()> {
     let mut rx = bus.subscribe();
     tokio::spawn(async move {
         loop {
             match rx.recv().await {
                 Ok(event) => {
-                    if let DomainEvent::AccessRevoked { session_id, .. } = event.as_ref() {
-                        disconnect(&io, &event, *session_id).await;
-                        continue;
-                    }
                     let (name, rooms, payload) = route(&event);
-                    if let Err(e) = io.to(rooms).emit(name, payload).await {
+                    if let Err(e) = io.to(rooms.clone()).emit(name, payload).await {
                         tracing::warn!(error = %e, event = name, "socket emit failed");
+                    }
+                    // Revoked access: after telling them, close those sockets on every node.
+                    if matches!(event.as_ref(), DomainEvent::AccessRevoked { .. })
+                        && let Err(e) = io.to(rooms).disconnect().await
+                    {
+                        tracing::warn!(error = %e, "socket disconnect failed");
                     }
                 }
                 Err(RecvError::Lagged(n)) => {

@@ -2,8 +2,9 @@
 //! or the session cookie) and, when the client sends one, an allowed Origin. Each
 //! socket joins its user, inbox, team and (managers) managers rooms; conversation rooms
 //! are joined on request for conversations of the same tenant. `fanout` maps domain
-//! events to rooms. Single node today (LocalAdapter); a Redis/Postgres adapter plugs in
-//! at `layer()` for several instances.
+//! events to rooms. With `REDIS_URL` set, emits travel between instances through Redis
+//! (socketioxide-redis); otherwise the in-process adapter serves a single node. Handlers
+//! are generic over the adapter so both share one code path.
 
 pub mod fanout;
 
@@ -14,10 +15,8 @@ use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde::Deserialize;
 use serde_json::json;
 use socketioxide::{
-    SocketIo,
+    adapter::Adapter,
     extract::{AckSender, Data, SocketRef, State, TryData},
-    handler::ConnectHandler,
-    layer::SocketIoLayer,
 };
 use uuid::Uuid;
 
@@ -47,15 +46,21 @@ pub mod rooms {
     pub fn conversation(tenant: Uuid, conversation: Uuid) -> String {
         format!("tenant:{tenant}:conversation:{conversation}")
     }
+    /// The sockets opened with one login session (closed together on logout).
+    pub fn session(tenant: Uuid, session: Uuid) -> String {
+        format!("tenant:{tenant}:session:{session}")
+    }
 }
 
+/// The client's `auth` payload.
 #[derive(Debug, Deserialize)]
-struct HandshakeAuth {
+pub struct HandshakeAuth {
     token: Option<String>,
 }
 
+/// Why a handshake was refused (sent to the client as `connect_error`).
 #[derive(Debug)]
-struct Refused(&'static str);
+pub struct Refused(&'static str);
 
 impl std::fmt::Display for Refused {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -67,15 +72,20 @@ impl std::fmt::Display for Refused {
 #[derive(Clone)]
 struct Throttle(Arc<DefaultDirectRateLimiter>);
 
-/// Builds the Socket.IO layer and handle.
-pub fn layer(state: AppState) -> (SocketIoLayer, SocketIo) {
-    let (layer, io) = SocketIo::builder().with_state(state).build_layer();
-    io.ns("/", on_connect.with(authenticate));
-    (layer, io)
+/// Registers the namespace on a concrete `SocketIo` (socketioxide only allows `ns` on
+/// a defined adapter type, so this is a macro rather than a generic function); with a
+/// remote adapter the result is a future that subscribes to the backplane.
+#[macro_export]
+macro_rules! register_realtime {
+    ($io:expr) => {{
+        use socketioxide::handler::ConnectHandler as _;
+        $io.ns("/", $crate::realtime::on_connect.with($crate::realtime::authenticate))
+    }};
 }
 
-async fn authenticate(
-    socket: SocketRef,
+/// Connect middleware: token (or session cookie) and Origin, then the Scope.
+pub async fn authenticate<A: Adapter>(
+    socket: SocketRef<A>,
     TryData(auth): TryData<HandshakeAuth>,
     State(state): State<AppState>,
 ) -> Result<(), Refused> {
@@ -95,7 +105,8 @@ async fn authenticate(
     Ok(())
 }
 
-async fn on_connect(socket: SocketRef, State(_state): State<AppState>) {
+/// Joins the socket's rooms and wires its client events.
+pub async fn on_connect<A: Adapter>(socket: SocketRef<A>, State(_state): State<AppState>) {
     let Some(scope) = socket.extensions.get::<Scope>() else {
         let _ = socket.disconnect();
         return;
@@ -104,6 +115,9 @@ async fn on_connect(socket: SocketRef, State(_state): State<AppState>) {
     joined.extend(scope.team_ids.iter().chain(&scope.supervised_team_ids).map(|t| rooms::team(scope.tenant_id, *t)));
     if scope.is_at_least(Role::Manager) {
         joined.push(rooms::managers(scope.tenant_id));
+    }
+    if let Some(session) = scope.session_id {
+        joined.push(rooms::session(scope.tenant_id, session));
     }
     socket.join(joined);
     let quota =
@@ -121,15 +135,15 @@ struct ConversationRef {
     conversation_id: Uuid,
 }
 
-fn throttled(socket: &SocketRef) -> bool {
+fn throttled<A: Adapter>(socket: &SocketRef<A>) -> bool {
     socket.extensions.get::<Throttle>().is_some_and(|t| t.0.check().is_err())
 }
 
-async fn join_conversation(
-    socket: SocketRef,
+async fn join_conversation<A: Adapter>(
+    socket: SocketRef<A>,
     State(state): State<AppState>,
     Data(body): Data<ConversationRef>,
-    ack: AckSender,
+    ack: AckSender<A>,
 ) {
     if throttled(&socket) {
         let _ = ack.send(&json!({ "ok": false, "error": "rate_limited" }));
@@ -147,7 +161,7 @@ async fn join_conversation(
     }
 }
 
-async fn leave_conversation(socket: SocketRef, Data(body): Data<ConversationRef>, ack: AckSender) {
+async fn leave_conversation<A: Adapter>(socket: SocketRef<A>, Data(body): Data<ConversationRef>, ack: AckSender<A>) {
     if throttled(&socket) {
         let _ = ack.send(&json!({ "ok": false, "error": "rate_limited" }));
         return;

@@ -93,7 +93,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
     pub state: AppState,
-    pub database: TestDatabase,
+    /// The database this app owns (dropped with it); `None` for a second node.
+    pub database: Option<TestDatabase>,
     shutdown: Option<oneshot::Sender<()>>,
 }
 
@@ -114,6 +115,9 @@ pub struct Options {
     /// Background job workers; tests default to none and drive jobs with `run_jobs`.
     pub workers: usize,
     pub job_lease_secs: Option<u32>,
+    /// Socket.IO backplane for multi-node tests.
+    pub redis_url: Option<String>,
+    pub redis_prefix: Option<String>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -128,8 +132,23 @@ pub async fn spawn_with(options: Options) -> TestApp {
 
 /// Starts the server on an existing test database (e.g. one the CLI wrote to).
 pub async fn spawn_on(database: TestDatabase, options: Options) -> TestApp {
-    let mut config = Config::for_data_dir(database.data_dir.clone(), Some(database.url.clone()));
-    config.web_dir = options.web_dir.unwrap_or_else(|| database.data_dir.join("no-web"));
+    let mut app = start(&database.url, &database.data_dir, options).await;
+    app.database = Some(database);
+    app
+}
+
+impl TestApp {
+    /// A second server instance on the same database and data folder (same master key),
+    /// as behind a load balancer.
+    pub async fn spawn_peer(&self, options: Options) -> TestApp {
+        let database = self.database.as_ref().expect("the first node owns the database");
+        start(&database.url, &database.data_dir, options).await
+    }
+}
+
+async fn start(url: &str, data_dir: &std::path::Path, options: Options) -> TestApp {
+    let mut config = Config::for_data_dir(data_dir.to_path_buf(), Some(url.to_string()));
+    config.web_dir = options.web_dir.unwrap_or_else(|| data_dir.join("no-web"));
     if let Some(n) = options.login_rate_per_account {
         config.login_rate_per_account = n;
     }
@@ -138,6 +157,10 @@ pub async fn spawn_on(database: TestDatabase, options: Options) -> TestApp {
     config.job_backoff_ms = 0;
     if let Some(lease) = options.job_lease_secs {
         config.job_lease_secs = lease;
+    }
+    config.redis_url = options.redis_url;
+    if let Some(prefix) = options.redis_prefix {
+        config.redis_prefix = prefix;
     }
     config.validate().expect("valid test config");
     let conn = db::open(&config).await.expect("open database");
@@ -155,7 +178,7 @@ pub async fn spawn_on(database: TestDatabase, options: Options) -> TestApp {
         client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client"),
         db: conn,
         state,
-        database,
+        database: None,
         shutdown: Some(tx),
     }
 }

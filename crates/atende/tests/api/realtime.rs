@@ -92,3 +92,54 @@ async fn logout_deactivation_and_suspension_close_live_sockets_with_force_logout
     laptop.close().await;
     admin_socket.close().await;
 }
+
+/// Redis for the multi-node test: required in CI, skipped (loudly) elsewhere without it.
+fn redis_url() -> Option<String> {
+    let url = std::env::var("ATENDE_TEST_REDIS").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let reachable = std::net::TcpStream::connect_timeout(
+        &url.trim_start_matches("redis://").split('/').next().unwrap_or("127.0.0.1:6379").parse().expect("host:port"),
+        Duration::from_secs(1),
+    )
+    .is_ok();
+    if !reachable {
+        assert!(std::env::var("CI").is_err(), "Redis must be reachable at {url} in CI");
+        eprintln!("SKIPPED: Redis not reachable at {url}");
+        return None;
+    }
+    Some(url)
+}
+
+#[tokio::test]
+async fn with_redis_two_instances_deliver_to_each_others_sockets() {
+    let Some(redis) = redis_url() else { return };
+    let prefix = format!("atende-test-{}", uuid::Uuid::now_v7().simple());
+    let node_1 = spawn_with(Options {
+        redis_url: Some(redis.clone()),
+        redis_prefix: Some(prefix.clone()),
+        ..Default::default()
+    })
+    .await;
+    let node_2 =
+        node_1.spawn_peer(Options { redis_url: Some(redis), redis_prefix: Some(prefix), ..Default::default() }).await;
+    let tenant = node_1.create_tenant("acme").await;
+    let admin = node_1.admin(&tenant).await;
+    let other = node_1.create_tenant("beta").await;
+    let other_admin = node_1.admin(&other).await;
+    let channel = node_1.api_channel(&admin, "http://127.0.0.1:9/unused").await;
+
+    // The agent's socket is on node 1; the webhook and the job run on node 2.
+    let (mut socket, connected) = SocketProbe::connect(&node_1.base, Some(&admin.token), None).await;
+    assert_eq!(connected["type"], "connect");
+    let (mut stranger, _) = SocketProbe::connect(&node_1.base, Some(&other_admin.token), None).await;
+    let ack = node_2.inbound(&channel, &inbound_body("ext-1", "cust-1", "via node 2")).await;
+    assert_eq!(ack.status, reqwest::StatusCode::OK);
+    node_2.run_jobs().await;
+    assert_eq!(socket.event("new_message").await["content"], "via node 2");
+    stranger.no_event("new_message", Duration::from_millis(300)).await;
+
+    // Logging out on node 2 closes the socket held by node 1.
+    node_2.post("/api/v1/auth/logout", &admin.token, json!({})).await;
+    assert_eq!(socket.event("force_logout").await["reason"], "logout");
+    socket.close().await;
+    stranger.close().await;
+}
