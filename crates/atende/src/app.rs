@@ -259,10 +259,18 @@ where
     let addr = listener.local_addr()?;
     let (app, fanout) = router_with_realtime(state.clone()).await?;
     let workers = WorkerPool::start(state.clone(), state.config.workers);
+    let (stop_scheduler, scheduler_stopped) = tokio::sync::watch::channel(false);
+    let scheduler = (state.config.scheduler_secs > 0).then(|| {
+        crate::scheduler::spawn(state.clone(), Duration::from_secs(state.config.scheduler_secs), scheduler_stopped)
+    });
     let app = app.into_make_service_with_connect_info::<SocketAddr>();
     let handle = tokio::spawn(async move {
         let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
         // Stop claiming jobs and let the ones in flight finish before exiting.
+        let _ = stop_scheduler.send(true);
+        if let Some(scheduler) = scheduler {
+            let _ = scheduler.await;
+        }
         workers.drain().await;
         fanout.abort();
         result

@@ -72,6 +72,10 @@ pub struct Config {
     #[arg(long, env = "ATENDE_JOB_LEASE_SECS", default_value_t = 120)]
     pub job_lease_secs: u32,
 
+    /// Seconds between scheduler ticks (snooze wake-ups; once per cluster); 0 disables.
+    #[arg(long, env = "ATENDE_SCHEDULER_SECS", default_value_t = 15)]
+    pub scheduler_secs: u64,
+
     /// Slug of the demo workspace created on first run.
     #[arg(long, env = "ATENDE_DEMO_WORKSPACE", default_value = "demo")]
     pub demo_workspace: String,
@@ -194,6 +198,7 @@ impl Config {
             workers: 2,
             job_backoff_ms: 2000,
             job_lease_secs: 120,
+            scheduler_secs: 15,
             demo_workspace: "demo".into(),
             demo_email: "admin@demo.atende.local".into(),
             demo_password: None,

@@ -19,6 +19,7 @@ pub mod inbox;
 pub mod jobs;
 pub mod platform;
 pub mod realtime;
+pub mod scheduler;
 pub mod settings;
 pub mod teams;
 pub mod telemetry;

@@ -261,3 +261,16 @@ pub async fn retry(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<Messa
     views::publish_status(state, scope, &c, &view);
     Ok(view)
 }
+
+/// Ends snoozes whose time has come (every tenant), telling each tenant's agents.
+pub async fn wake_snoozed(state: &AppState) -> AppResult<usize> {
+    let due = store::platform_snoozed_due(&state.db, Utc::now()).await?;
+    let count = due.len();
+    for c in due {
+        let scope = Scope::system(c.tenant_id);
+        let updated = store::conversation_update(&state.db, &scope, c, |c| c.snoozed_until = Set(None)).await?;
+        let view = views::conversation(state, &scope, updated.clone(), None).await?;
+        views::publish_updated(state, &scope, &updated, &view, None, ConversationChange::Other);
+    }
+    Ok(count)
+}

@@ -469,3 +469,16 @@ pub async fn attachments_link(
         .await?;
     Ok(())
 }
+
+/// Snoozed conversations whose time has come, across tenants (the scheduler's sweep).
+pub async fn platform_snoozed_due(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<Vec<conversation::Model>, sea_orm::DbErr> {
+    conversation::Entity::find()
+        .filter(conversation::Column::SnoozedUntil.lte(now))
+        .order_by_asc(conversation::Column::SnoozedUntil)
+        .limit(500)
+        .all(db)
+        .await
+}

@@ -154,6 +154,7 @@ async fn start(url: &str, data_dir: &std::path::Path, options: Options) -> TestA
     }
     config.cors_origins = options.cors_origins;
     config.workers = options.workers;
+    config.scheduler_secs = 0;
     config.job_backoff_ms = 0;
     if let Some(lease) = options.job_lease_secs {
         config.job_lease_secs = lease;

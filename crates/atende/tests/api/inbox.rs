@@ -291,3 +291,47 @@ async fn another_tenants_conversation_message_channel_contact_and_attachment_ids
     assert_eq!(app.get("/api/v1/conversations", &admin_a.token).await.body["total"], 1);
     assert_eq!(count(&app, "messages").await, 2);
 }
+
+#[tokio::test]
+async fn a_snoozed_conversation_wakes_up_when_its_time_comes() {
+    let app = spawn_app().await;
+    let tenant = app.create_tenant("acme").await;
+    let admin = app.admin(&tenant).await;
+    let channel = app.api_channel(&admin, "http://127.0.0.1:9/unused").await;
+    let conversation = app.receive(&channel, "e1", "cust-1", "me chama amanhã").await;
+    let past = chrono::Utc::now() - chrono::Duration::minutes(1);
+    let refused =
+        app.patch(&format!("/api/v1/conversations/{conversation}"), &admin.token, json!({"snoozedUntil": past})).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "snoozing into the past");
+    let soon = chrono::Utc::now() + chrono::Duration::milliseconds(300);
+    let snoozed =
+        app.patch(&format!("/api/v1/conversations/{conversation}"), &admin.token, json!({"snoozedUntil": soon})).await;
+    assert!(snoozed.body["conversation"]["snoozedUntil"].is_string(), "{:?}", snoozed.body);
+    assert!(atende::scheduler::tick(&app.state).await.unwrap());
+    let still = app.get(&format!("/api/v1/conversations/{conversation}"), &admin.token).await;
+    assert!(still.body["conversation"]["snoozedUntil"].is_string(), "not yet");
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    atende::scheduler::tick(&app.state).await.unwrap();
+    let woke = app.get(&format!("/api/v1/conversations/{conversation}"), &admin.token).await;
+    assert!(woke.body["conversation"]["snoozedUntil"].is_null());
+}
+
+#[tokio::test]
+async fn only_one_instance_runs_a_scheduler_tick_on_postgres() {
+    use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+    let app = spawn_app().await;
+    if app.db.get_database_backend() != sea_orm::DatabaseBackend::Postgres {
+        return; // SQLite is single-node: every tick runs (covered above).
+    }
+    let other_instance = app.db.begin().await.unwrap();
+    other_instance
+        .execute_raw(Statement::from_string(
+            sea_orm::DatabaseBackend::Postgres,
+            format!("SELECT pg_advisory_xact_lock({})", atende::scheduler::LEADER_KEY),
+        ))
+        .await
+        .unwrap();
+    assert!(!atende::scheduler::tick(&app.state).await.unwrap(), "another instance holds leadership");
+    other_instance.rollback().await.unwrap();
+    assert!(atende::scheduler::tick(&app.state).await.unwrap());
+}
