@@ -372,7 +372,7 @@ pub async fn get(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<Contact
 pub async fn create(state: &AppState, scope: &Scope, input: CreateContact) -> AppResult<ContactView> {
     scope.require(Role::Agent)?;
     let changes = Changes::from_create(input)?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let contact = save(&txn, scope, None, changes).await?;
     txn.commit().await?;
     let view = view(state, scope, &contact).await?;
@@ -385,7 +385,7 @@ pub async fn create(state: &AppState, scope: &Scope, input: CreateContact) -> Ap
 pub async fn update(state: &AppState, scope: &Scope, id: Uuid, patch: UpdateContact) -> AppResult<ContactView> {
     scope.require(Role::Agent)?;
     let changes = Changes::from_patch(patch)?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let current = store::get(&txn, scope, id).await?.ok_or(AppError::NotFound)?;
     let contact = save(&txn, scope, Some(current), changes).await?;
     txn.commit().await?;
@@ -398,7 +398,7 @@ pub async fn update(state: &AppState, scope: &Scope, id: Uuid, patch: UpdateCont
 #[tracing::instrument(skip_all, fields(tenant_id = %scope.tenant_id), err(level = "debug"))]
 pub async fn delete(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<()> {
     scope.require(Role::Admin)?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let erased = store::erase(&txn, scope, id).await?.ok_or(AppError::NotFound)?;
     // No personal data in the audit trail of an erasure: only what was removed.
     audit::record(
@@ -420,7 +420,7 @@ pub async fn merge(state: &AppState, scope: &Scope, id: Uuid, other_id: Uuid) ->
     if id == other_id {
         return Err(AppError::field("otherContactId", "must be a different contact"));
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let kept = store::get(&txn, scope, id).await?.ok_or(AppError::NotFound)?;
     let other = store::get(&txn, scope, other_id).await?.ok_or(AppError::NotFound)?;
     store::reassign(&txn, scope, other.id, kept.id).await?;
@@ -633,7 +633,7 @@ pub async fn import_csv(state: &AppState, scope: &Scope, body: &[u8]) -> AppResu
     let mut report = ImportReport::default();
     let mut errors: Vec<ImportError> = Vec::new();
     for chunk in rows.chunks(IMPORT_CHUNK) {
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         for row in chunk {
             let (changes, id) = match row_changes(row) {
                 Ok(parsed) => parsed,

@@ -3,7 +3,7 @@
 //! message once per provider id, bumps activity, then publishes events.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{Set, TransactionTrait};
+use sea_orm::Set;
 
 use super::{
     entity::{conversation, message},
@@ -67,7 +67,7 @@ pub async fn ingest(state: &AppState, channel: &channel::Model, inbound: Inbound
     }
     let (contact, contact_created) = find_or_create_contact(state, &scope, channel, &inbound).await?;
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let latest = store::conversation_latest_for(&txn, &scope, contact.id, channel.id).await?;
     let (conv, created, reopened) = match latest {
         Some(c) => {
@@ -182,7 +182,7 @@ async fn find_or_create_contact(
             }
             _ => None,
         };
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let (contact, created) = match phone_owner {
             Some(c) => (c, false),
             None => {

@@ -1,7 +1,7 @@
 //! Inbox rules for agents: listing, assigning, resolving, reading, replying, retrying.
 
 use chrono::Utc;
-use sea_orm::{Set, TransactionTrait};
+use sea_orm::Set;
 use uuid::Uuid;
 
 use super::{
@@ -180,7 +180,7 @@ pub async fn send(state: &AppState, scope: &Scope, input: SendMessage) -> AppRes
         None => ContentType::Text,
     });
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let message = store::message_insert(
         &txn,
         scope,
@@ -248,7 +248,7 @@ pub async fn retry(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<Messa
     if message.sender_type != SenderType::Agent.as_str() || message.is_private {
         return Err(AppError::conflict("not_retryable", "Only agent messages can be retried"));
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     if !store::message_requeue_failed(&txn, scope, id).await? {
         return Err(AppError::conflict("not_failed", "Only failed messages can be retried"));
     }

@@ -1,7 +1,7 @@
 //! Creating tenants (with their first admin), suspending them, and super admins.
 //! Used by the platform API, the CLI and the first-run bootstrap alike.
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -40,7 +40,7 @@ pub async fn create_tenant(
         return Err(AppError::field("adminPassword", "must have at least 8 characters"));
     }
     let hash = hash_password(input.admin_password).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let tenant =
         tenancy::store::platform_insert(&txn, &slug, input.name.trim()).await.map_err(|e| match AppError::from(e) {
             AppError::Conflict { .. } => AppError::conflict("slug_taken", "A workspace with this slug already exists"),

@@ -1,7 +1,6 @@
 //! Shared webhook steps: resolve the channel (tenant from the row, never the payload),
 //! refuse suspended tenants, and store + enqueue in one transaction.
 
-use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 use super::store;
@@ -42,7 +41,7 @@ pub async fn accept(
     payload: String,
     content_type: Option<String>,
 ) -> AppResult<Accepted> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let Some(event) =
         store::insert(&txn, channel.tenant_id, channel.id, provider, event_key, payload, content_type).await?
     else {

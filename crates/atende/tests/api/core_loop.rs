@@ -307,3 +307,36 @@ async fn the_same_phone_on_another_channel_is_the_same_contact() {
     assert_eq!(count(&app, "contacts").await, 1, "matched by phone across channels");
     assert_eq!(count(&app, "conversations").await, 2, "one conversation per channel");
 }
+
+#[tokio::test]
+async fn concurrent_webhooks_with_parallel_workers_ingest_everything_without_lock_retries() {
+    let app = spawn_with(Options { workers: 4, ..Default::default() }).await;
+    let tenant = app.create_tenant("acme").await;
+    let admin = app.admin(&tenant).await;
+    let channel = std::sync::Arc::new(app.api_channel(&admin, "http://127.0.0.1:9/unused").await);
+    let app = std::sync::Arc::new(app);
+    let mut posts = tokio::task::JoinSet::new();
+    for n in 0..40 {
+        let (app, channel) = (app.clone(), channel.clone());
+        posts.spawn(async move {
+            let reply = app.inbound(&channel, &inbound_body(&format!("e{n}"), &format!("cust-{}", n % 8), "oi")).await;
+            assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+        });
+    }
+    while let Some(done) = posts.join_next().await {
+        done.unwrap();
+    }
+    for _ in 0..200 {
+        if count(&app, "messages").await == 40 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(count(&app, "messages").await, 40);
+    assert_eq!(count(&app, "contacts").await, 8);
+    assert_eq!(count(&app, "conversations").await, 8);
+    let retried = app.get("/api/v1/jobs?state=done&limit=200", &admin.token).await;
+    let attempts: Vec<i64> =
+        retried.body["jobs"].as_array().unwrap().iter().map(|j| j["attempts"].as_i64().unwrap()).collect();
+    assert!(attempts.iter().all(|a| *a == 1), "no job needed a retry: {attempts:?}");
+}
