@@ -33,6 +33,12 @@ pub fn route(event: &DomainEvent) -> (&'static str, Vec<String>, &serde_json::Va
             ("conversation_updated", rooms, conversation)
         }
         DomainEvent::ContactUpdated { contact, .. } => ("contact_updated", vec![rooms::inbox(tenant)], contact),
+        DomainEvent::ChargeCreated { conversation_id, update, .. }
+        | DomainEvent::PaymentUpdated { conversation_id, update, .. } => {
+            let mut rooms = vec![rooms::inbox(tenant)];
+            rooms.extend(conversation_id.map(|c| rooms::conversation(tenant, c)));
+            ("payment_update", rooms, update)
+        }
     }
 }
 
