@@ -114,6 +114,8 @@ pub struct Options {
     /// Background job workers; tests default to none and drive jobs with `run_jobs`.
     pub workers: usize,
     pub job_lease_secs: Option<u32>,
+    /// Asaas API base (a mock server) for payments tests.
+    pub asaas_base_url: Option<String>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -139,6 +141,7 @@ pub async fn spawn_on(database: TestDatabase, options: Options) -> TestApp {
     if let Some(lease) = options.job_lease_secs {
         config.job_lease_secs = lease;
     }
+    config.asaas_base_url = options.asaas_base_url;
     config.validate().expect("valid test config");
     let conn = db::open(&config).await.expect("open database");
     let state = AppState::new(config, conn.clone()).expect("state");
