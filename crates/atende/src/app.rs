@@ -36,7 +36,7 @@ use crate::{
     events::EventBus,
     http, inbox,
     jobs::{self, worker::WorkerPool},
-    platform, realtime, settings, teams, users, webhooks,
+    payments, platform, realtime, settings, teams, users, webhooks,
 };
 
 /// JSON bodies above this are refused with 413 (uploads get their own limit).
@@ -116,7 +116,8 @@ fn metrics_handle() -> PrometheusHandle {
     info(title = "Atende API", description = "Omnichannel inbox, CRM, payments and productivity. All tenant data is scoped to the caller's workspace."),
     modifiers(&SecurityAddon),
     tags((name = "auth"), (name = "users"), (name = "teams"), (name = "settings"), (name = "channels"), (name = "inbox"),
-         (name = "contacts"), (name = "canned-responses"), (name = "jobs"), (name = "webhooks"), (name = "platform"))
+         (name = "contacts"), (name = "canned-responses"), (name = "jobs"), (name = "webhooks"), (name = "platform"),
+         (name = "payments", description = "Asaas charges. Money is returned as a string with exactly two decimals (\"1234.50\") and accepted as such a string or a JSON number with at most two decimals."))
 )]
 struct ApiDoc;
 
@@ -154,8 +155,12 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(inbox::routes::router())
         .merge(crate::contacts::routes::router())
         .merge(crate::canned::routes::router())
-        .merge(jobs::routes::router());
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).merge(webhooks::router())
+        .merge(jobs::routes::router())
+        .merge(payments::routes::router());
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/api/v1", v1)
+        .merge(webhooks::router())
+        .merge(payments::webhook::router())
 }
 
 /// The whole HTTP application with Socket.IO (Redis backplane when `REDIS_URL` is

@@ -91,6 +91,10 @@ pub struct Config {
     /// Log format: `pretty` or `json`.
     #[arg(long, env = "ATENDE_LOG_FORMAT", default_value = "pretty")]
     pub log_format: String,
+
+    /// Overrides the Asaas API base URL of both environments (tests, proxies).
+    #[arg(long, env = "ATENDE_ASAAS_BASE_URL")]
+    pub asaas_base_url: Option<String>,
 }
 
 /// The two supported engines, chosen from the URL scheme.
@@ -159,6 +163,13 @@ impl Config {
         if !matches!(self.log_format.as_str(), "pretty" | "json") {
             bail!("ATENDE_LOG_FORMAT must be `pretty` or `json`");
         }
+        if let Some(asaas) = self.asaas_base_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+            let parsed =
+                url::Url::parse(asaas).with_context(|| format!("ATENDE_ASAAS_BASE_URL `{asaas}` is not a URL"))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                bail!("ATENDE_ASAAS_BASE_URL must start with http:// or https://");
+            }
+        }
         Ok(())
     }
 
@@ -202,6 +213,7 @@ impl Config {
             demo_workspace: "demo".into(),
             demo_email: "admin@demo.atende.local".into(),
             demo_password: None,
+            asaas_base_url: None,
         }
     }
 }
@@ -222,6 +234,15 @@ mod tests {
     fn default_database_is_sqlite_in_data_dir() {
         let config = Config::for_data_dir(PathBuf::from("/tmp/x"), None);
         assert_eq!(config.database_url(), "sqlite:///tmp/x/atende.db?mode=rwc");
+        config.validate().unwrap();
+    }
+
+    #[test]
+    fn asaas_base_url_must_be_http() {
+        let mut config = Config::for_data_dir(PathBuf::from("/tmp/x"), None);
+        config.asaas_base_url = Some("ftp://mock".into());
+        assert!(config.validate().is_err());
+        config.asaas_base_url = Some("http://127.0.0.1:9999".into());
         config.validate().unwrap();
     }
 

@@ -37,6 +37,10 @@ pub enum AppError {
     RateLimited { retry_after_secs: u64 },
     #[error("service unavailable")]
     Unavailable(String),
+    /// An external provider (Asaas) refused or failed: 422 with its reason, 502/503 when
+    /// it is down or rate limiting.
+    #[error("{message}")]
+    Upstream { status: StatusCode, code: &'static str, message: String, details: Value, retry_after_secs: Option<u64> },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -109,6 +113,9 @@ impl AppError {
             AppError::Unavailable(what) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "service_unavailable", what.clone(), Value::Null)
             }
+            AppError::Upstream { status, code, message, details, .. } => {
+                (*status, code, message.clone(), details.clone())
+            }
             AppError::Internal(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong".into(), Value::Null)
             }
@@ -126,7 +133,12 @@ impl IntoResponse for AppError {
         }
         let body = json!({ "error": { "code": code, "message": message, "details": details } });
         let mut response = (status, axum::Json(body)).into_response();
-        if let AppError::RateLimited { retry_after_secs } = self
+        let retry_after = match self {
+            AppError::RateLimited { retry_after_secs } => Some(retry_after_secs),
+            AppError::Upstream { retry_after_secs, .. } => retry_after_secs,
+            _ => None,
+        };
+        if let Some(retry_after_secs) = retry_after
             && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, value);

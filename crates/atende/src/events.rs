@@ -51,6 +51,24 @@ pub enum DomainEvent {
         reason: &'static str,
         payload: Value,
     },
+    /// An agent created an Asaas charge (productivity counts these).
+    ChargeCreated {
+        tenant_id: Uuid,
+        /// The agent who created it (`None` for the system).
+        user_id: Option<Uuid>,
+        charge_id: Uuid,
+        value_cents: i64,
+        conversation_id: Option<Uuid>,
+        /// The `payment_update` payload.
+        update: Value,
+    },
+    /// A charge's status changed (webhook, on-demand refresh or cancel).
+    PaymentUpdated {
+        tenant_id: Uuid,
+        conversation_id: Option<Uuid>,
+        /// `{chargeId, status, contactId, conversationId}`.
+        update: Value,
+    },
 }
 
 /// What changed in a conversation, for subscribers that count things (productivity).
@@ -69,7 +87,9 @@ impl DomainEvent {
             | DomainEvent::ConversationCreated { tenant_id, .. }
             | DomainEvent::ConversationUpdated { tenant_id, .. }
             | DomainEvent::ContactUpdated { tenant_id, .. }
-            | DomainEvent::AccessRevoked { tenant_id, .. } => *tenant_id,
+            | DomainEvent::AccessRevoked { tenant_id, .. }
+            | DomainEvent::ChargeCreated { tenant_id, .. }
+            | DomainEvent::PaymentUpdated { tenant_id, .. } => *tenant_id,
         }
     }
 }

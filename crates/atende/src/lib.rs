@@ -17,6 +17,7 @@ pub mod events;
 pub mod http;
 pub mod inbox;
 pub mod jobs;
+pub mod payments;
 pub mod platform;
 pub mod realtime;
 pub mod scheduler;

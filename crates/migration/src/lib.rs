@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_foundation;
 mod m20261128_000002_core_loop;
+mod m20261128_000003_payments;
 
 /// All migrations in order; applied at start and by `atende migrate`.
 pub struct Migrator;
@@ -14,6 +15,10 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261128_000001_foundation::Migration), Box::new(m20261128_000002_core_loop::Migration)]
+        vec![
+            Box::new(m20261128_000001_foundation::Migration),
+            Box::new(m20261128_000002_core_loop::Migration),
+            Box::new(m20261128_000003_payments::Migration),
+        ]
     }
 }

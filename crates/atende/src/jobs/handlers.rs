@@ -1,7 +1,7 @@
 //! Dispatch from a job's payload to the code that does the work.
 
 use super::{JobError, JobPayload, entity};
-use crate::{app::AppState, inbox, webhooks};
+use crate::{app::AppState, inbox, payments, webhooks};
 
 /// Runs one job. Every handler is idempotent: a job may run more than once.
 pub async fn run(state: &AppState, job: &entity::Model, payload: JobPayload) -> Result<(), JobError> {
@@ -11,6 +11,11 @@ pub async fn run(state: &AppState, job: &entity::Model, payload: JobPayload) -> 
             let last_attempt = job.attempts >= job.max_attempts;
             let tenant_id = job.tenant_id.ok_or_else(|| JobError::Fatal("delivery job without tenant".into()))?;
             inbox::delivery::deliver(state, tenant_id, message_id, last_attempt).await
+        }
+        JobPayload::ProcessAsaasEvent { event_id } => payments::webhook::process_event(state, event_id).await,
+        JobPayload::FetchPixCode { charge_id } => {
+            let tenant_id = job.tenant_id.ok_or_else(|| JobError::Fatal("pix job without tenant".into()))?;
+            payments::service::fetch_pix_code(state, tenant_id, charge_id).await
         }
     }
 }

@@ -27,6 +27,10 @@ pub enum JobPayload {
     ProcessWebhook { event_id: Uuid },
     /// Deliver an agent message through its channel's adapter.
     DeliverMessage { message_id: Uuid },
+    /// Apply a stored Asaas webhook event to its charge.
+    ProcessAsaasEvent { event_id: Uuid },
+    /// Fetch a charge's Pix code that Asaas could not give at creation (429/5xx).
+    FetchPixCode { charge_id: Uuid },
 }
 
 impl JobPayload {
@@ -34,6 +38,8 @@ impl JobPayload {
         match self {
             JobPayload::ProcessWebhook { .. } => "process_webhook",
             JobPayload::DeliverMessage { .. } => "deliver_message",
+            JobPayload::ProcessAsaasEvent { .. } => "process_asaas_event",
+            JobPayload::FetchPixCode { .. } => "fetch_pix_code",
         }
     }
 
@@ -42,6 +48,7 @@ impl JobPayload {
         match self {
             JobPayload::ProcessWebhook { .. } => 8,
             JobPayload::DeliverMessage { .. } => 6,
+            JobPayload::ProcessAsaasEvent { .. } | JobPayload::FetchPixCode { .. } => 8,
         }
     }
 }

@@ -41,6 +41,12 @@ pub fn route(event: &DomainEvent) -> (&'static str, Vec<String>, &serde_json::Va
             };
             ("force_logout", vec![room], payload)
         }
+        DomainEvent::ChargeCreated { conversation_id, update, .. }
+        | DomainEvent::PaymentUpdated { conversation_id, update, .. } => {
+            let mut rooms = vec![rooms::inbox(tenant)];
+            rooms.extend(conversation_id.map(|c| rooms::conversation(tenant, c)));
+            ("payment_update", rooms, update)
+        }
     }
 }
 

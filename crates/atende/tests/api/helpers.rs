@@ -118,6 +118,8 @@ pub struct Options {
     /// Socket.IO backplane for multi-node tests.
     pub redis_url: Option<String>,
     pub redis_prefix: Option<String>,
+    /// Asaas API base (a mock server) for payments tests.
+    pub asaas_base_url: Option<String>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -163,6 +165,7 @@ async fn start(url: &str, data_dir: &std::path::Path, options: Options) -> TestA
     if let Some(prefix) = options.redis_prefix {
         config.redis_prefix = prefix;
     }
+    config.asaas_base_url = options.asaas_base_url;
     config.validate().expect("valid test config");
     let conn = db::open(&config).await.expect("open database");
     let state = AppState::new(config, conn.clone()).expect("state");

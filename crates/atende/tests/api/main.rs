@@ -13,6 +13,7 @@ mod core_loop;
 mod http_hygiene;
 mod inbox;
 mod isolation;
+mod payments;
 mod platform;
 mod realtime;
 mod roles;
