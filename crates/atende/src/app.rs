@@ -179,6 +179,7 @@ fn router_inner(state: AppState, socket_layer: Option<socketioxide::layer::Socke
         .route("/healthz", get(http::health::healthz))
         .route("/readyz", get(http::health::readyz))
         .route("/metrics", get(http::health::metrics))
+        .route("/media/{id}/{expires}/{signature}", get(inbox::attachments::public_download))
         .merge(http::static_files::router(&state.config.web_dir))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT));
     if let Some(layer) = socket_layer {

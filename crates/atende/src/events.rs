@@ -42,6 +42,9 @@ pub enum DomainEvent {
     },
     /// A contact was created, edited or merged.
     ContactUpdated { tenant_id: Uuid, contact: Value },
+    /// A channel's connection state changed (Z-API connected / QR pending /
+    /// disconnected, or credentials refused by the provider).
+    ChannelStatusChanged { tenant_id: Uuid, channel: Value },
 }
 
 /// What changed in a conversation, for subscribers that count things (productivity).
@@ -59,7 +62,8 @@ impl DomainEvent {
             | DomainEvent::MessageStatusUpdated { tenant_id, .. }
             | DomainEvent::ConversationCreated { tenant_id, .. }
             | DomainEvent::ConversationUpdated { tenant_id, .. }
-            | DomainEvent::ContactUpdated { tenant_id, .. } => *tenant_id,
+            | DomainEvent::ContactUpdated { tenant_id, .. }
+            | DomainEvent::ChannelStatusChanged { tenant_id, .. } => *tenant_id,
         }
     }
 }

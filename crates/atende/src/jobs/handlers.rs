@@ -1,7 +1,7 @@
 //! Dispatch from a job's payload to the code that does the work.
 
 use super::{JobError, JobPayload, entity};
-use crate::{app::AppState, inbox, webhooks};
+use crate::{app::AppState, channels, inbox, webhooks};
 
 /// Runs one job. Every handler is idempotent: a job may run more than once.
 pub async fn run(state: &AppState, job: &entity::Model, payload: JobPayload) -> Result<(), JobError> {
@@ -11,6 +11,9 @@ pub async fn run(state: &AppState, job: &entity::Model, payload: JobPayload) -> 
             let last_attempt = job.attempts >= job.max_attempts;
             let tenant_id = job.tenant_id.ok_or_else(|| JobError::Fatal("delivery job without tenant".into()))?;
             inbox::delivery::deliver(state, tenant_id, message_id, last_attempt).await
+        }
+        JobPayload::WatchZapiConnection { channel_id, generation } => {
+            channels::connection::watch(state, channel_id, generation).await
         }
     }
 }

@@ -27,6 +27,8 @@ pub enum JobPayload {
     ProcessWebhook { event_id: Uuid },
     /// Deliver an agent message through its channel's adapter.
     DeliverMessage { message_id: Uuid },
+    /// Check a Z-API channel's pairing state (repeats while a QR code is pending).
+    WatchZapiConnection { channel_id: Uuid, generation: i64 },
 }
 
 impl JobPayload {
@@ -34,6 +36,7 @@ impl JobPayload {
         match self {
             JobPayload::ProcessWebhook { .. } => "process_webhook",
             JobPayload::DeliverMessage { .. } => "deliver_message",
+            JobPayload::WatchZapiConnection { .. } => "watch_zapi_connection",
         }
     }
 
@@ -42,6 +45,7 @@ impl JobPayload {
         match self {
             JobPayload::ProcessWebhook { .. } => 8,
             JobPayload::DeliverMessage { .. } => 6,
+            JobPayload::WatchZapiConnection { .. } => 3,
         }
     }
 }

@@ -33,6 +33,8 @@ pub fn route(event: &DomainEvent) -> (&'static str, Vec<String>, &serde_json::Va
             ("conversation_updated", rooms, conversation)
         }
         DomainEvent::ContactUpdated { contact, .. } => ("contact_updated", vec![rooms::inbox(tenant)], contact),
+        // Channel health is configuration: managers and admins see it, agents do not.
+        DomainEvent::ChannelStatusChanged { channel, .. } => ("channel_status", vec![rooms::managers(tenant)], channel),
     }
 }
 
