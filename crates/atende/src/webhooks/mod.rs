@@ -4,9 +4,12 @@
 
 pub mod api;
 pub mod entity;
+pub mod meta;
 pub mod process;
 pub mod service;
 pub mod store;
+pub mod twilio;
+pub mod zapi;
 
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -14,5 +17,11 @@ use crate::app::AppState;
 
 /// Every webhook route (outside `/api/v1`: providers call them, not users).
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(api::receive))
+    OpenApiRouter::new()
+        .routes(routes!(api::receive))
+        .routes(routes!(twilio::inbound))
+        .routes(routes!(twilio::status))
+        .routes(routes!(zapi::receive))
+        .routes(routes!(meta::verify, meta::receive))
+        .routes(routes!(meta::verify_shared, meta::receive_shared))
 }
