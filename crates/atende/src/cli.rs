@@ -1,5 +1,5 @@
 //! Command line: `atende [serve]`, `migrate`, `tenant create|list`, `user create`,
-//! `superadmin create`. Every command works against the same database as the server.
+//! `superadmin create`, `simulate`. Every command works against the same database as the server.
 
 use clap::{Parser, Subcommand};
 
@@ -40,6 +40,35 @@ pub enum Command {
     /// Manage platform super admins.
     #[command(subcommand)]
     Superadmin(SuperadminCommand),
+    /// Post a correctly signed, real-format provider webhook (an inbound customer
+    /// message) to a running server: see a channel work without provider accounts.
+    Simulate(SimulateArgs),
+}
+
+/// `atende simulate {twilio|zapi|meta|instagram} --channel ID --from X --text T`.
+#[derive(Debug, clap::Args)]
+pub struct SimulateArgs {
+    /// Which provider to imitate.
+    #[arg(value_enum)]
+    pub provider: crate::channels::simulate::SimProvider,
+    /// The channel id (its secrets are read from the database).
+    #[arg(long)]
+    pub channel: uuid::Uuid,
+    /// The customer: phone for WhatsApp, PSID / IGSID for Messenger / Instagram.
+    #[arg(long)]
+    pub from: String,
+    /// The message text.
+    #[arg(long)]
+    pub text: String,
+    /// A public media URL to attach.
+    #[arg(long)]
+    pub media: Option<String>,
+    /// The customer's profile name.
+    #[arg(long, default_value = "Cliente Simulado")]
+    pub name: String,
+    /// Where the server listens (default: ATENDE_PUBLIC_URL).
+    #[arg(long)]
+    pub server: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -159,6 +188,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("user {} ({}) created in `{}` (id {})", user.email, user.role, tenant.slug, user.id);
             Ok(())
         }
+        Command::Simulate(args) => simulate(config, args).await,
         Command::Superadmin(SuperadminCommand::Create { email, password, name }) => {
             let conn = db::open(&config).await?;
             let admin = platform_service::create_super_admin(&conn, &email, &password, &name)
@@ -168,6 +198,43 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn simulate(config: Config, args: SimulateArgs) -> anyhow::Result<()> {
+    use crate::channels::{self, simulate};
+    let conn = db::open(&config).await?;
+    let channel = channels::store::platform_find(&conn, args.channel)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("channel {} does not exist", args.channel))?;
+    let public_url = config.public_url();
+    let server = args.server.clone().unwrap_or_else(|| public_url.clone());
+    let state = AppState::new(config, conn)?;
+    let resolved = channels::credentials::resolve(&state, &channel).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let secret = channels::service::webhook_secret(&state, &channel).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let request = simulate::build(
+        args.provider,
+        &channel,
+        resolved.as_ref(),
+        &String::from_utf8_lossy(&secret),
+        &public_url,
+        &simulate::SimMessage { from: args.from, text: args.text, media_url: args.media, name: args.name },
+    )?;
+    let mut builder = state.http.post(format!("{}{}", server.trim_end_matches('/'), request.path));
+    for (name, value) in &request.headers {
+        builder = builder.header(name, value);
+    }
+    let response = builder.body(request.body).send().await?;
+    let status = response.status();
+    let text = response.text().await.unwrap_or_default();
+    println!(
+        "{} {} → {status} {text}",
+        request.message_id,
+        request.path.split('/').take(4).collect::<Vec<_>>().join("/")
+    );
+    if !status.is_success() {
+        anyhow::bail!("the server answered {status}");
+    }
+    Ok(())
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
