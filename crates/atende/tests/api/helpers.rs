@@ -114,6 +114,8 @@ pub struct Options {
     /// Background job workers; tests default to none and drive jobs with `run_jobs`.
     pub workers: usize,
     pub job_lease_secs: Option<u32>,
+    /// Last word on the configuration (provider base URLs, public URL, ...).
+    pub configure: Option<Box<dyn FnOnce(&mut Config) + Send>>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -138,6 +140,9 @@ pub async fn spawn_on(database: TestDatabase, options: Options) -> TestApp {
     config.job_backoff_ms = 0;
     if let Some(lease) = options.job_lease_secs {
         config.job_lease_secs = lease;
+    }
+    if let Some(configure) = options.configure {
+        configure(&mut config);
     }
     config.validate().expect("valid test config");
     let conn = db::open(&config).await.expect("open database");

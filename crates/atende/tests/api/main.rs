@@ -5,6 +5,9 @@
 mod helpers;
 
 mod auth;
+#[allow(dead_code)]
+mod channel_helpers;
+mod channels_twilio;
 mod cli;
 mod core_helpers;
 mod core_loop;
