@@ -8,6 +8,7 @@ mod auth;
 #[allow(dead_code)]
 mod channel_helpers;
 mod channels_twilio;
+mod channels_fuzz;
 mod channels_meta;
 mod channels_zapi;
 mod cli;
