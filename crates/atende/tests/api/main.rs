@@ -10,6 +10,7 @@ mod channel_helpers;
 mod channels_twilio;
 mod channels_fuzz;
 mod channels_meta;
+mod channels_simulate;
 mod channels_zapi;
 mod cli;
 mod core_helpers;

@@ -1,0 +1,62 @@
+//! `atende simulate`: the CLI posts a correctly signed, real-format webhook to a
+//! running server, using the channel's stored secrets.
+
+use tokio::process::Command;
+
+use crate::{channel_helpers::*, core_helpers::count, helpers::*};
+
+async fn simulate(app: &TestApp, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_atende"))
+        .arg("simulate")
+        .args(args)
+        .args(["--server", &app.base])
+        .env("DATABASE_URL", &app.database.url)
+        .env("ATENDE_DATA_DIR", &app.database.data_dir)
+        .env("ATENDE_PUBLIC_URL", PUBLIC_URL)
+        .env("RUST_LOG", "warn")
+        .output()
+        .await
+        .expect("run atende")
+}
+
+#[tokio::test]
+async fn simulate_posts_signed_webhooks_that_every_channel_accepts() {
+    let providers = Providers::start().await;
+    let app = spawn_with_providers(&providers).await;
+    let tenant = app.create_tenant("acme").await;
+    let admin = app.admin(&tenant).await;
+    let channels = [
+        ("twilio", app.twilio_channel(&admin).await, "+5511987654321"),
+        ("zapi", app.zapi_channel(&admin).await, "+5511912345678"),
+        ("meta", app.messenger_channel(&admin).await, "6543210987654321"),
+        ("instagram", app.instagram_channel(&admin).await, "9876543210123456"),
+    ];
+    for (provider, channel, from) in &channels {
+        let text = format!("Olá pelo {provider}! ção");
+        let out = simulate(&app, &[provider, "--channel", &channel.id, "--from", from, "--text", &text]).await;
+        assert!(
+            out.status.success(),
+            "simulate {provider} failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let printed = String::from_utf8_lossy(&out.stdout);
+        assert!(!printed.contains(&channel.secret), "the Z-API URL secret is not printed");
+    }
+    // A media message and a mismatched provider.
+    let out = simulate(&app, &["twilio", "--channel", &channels[0].1.id, "--from", "+5511987654321", "--text", "foto",
+        "--media", "https://example.com/foto.jpg"]).await;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let wrong = simulate(&app, &["meta", "--channel", &channels[0].1.id, "--from", "1", "--text", "x"]).await;
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("WHATSAPP_TWILIO"));
+
+    app.run_jobs().await;
+    assert_eq!(count(&app, "conversations").await, 4);
+    assert_eq!(count(&app, "messages").await, 5);
+    let list = app.get("/api/v1/conversations", &admin.token).await;
+    let previews: Vec<&str> =
+        list.body["conversations"].as_array().unwrap().iter().filter_map(|c| c["lastMessagePreview"].as_str()).collect();
+    assert!(previews.contains(&"Olá pelo meta! ção"), "{previews:?}");
+    assert!(previews.contains(&"foto"), "{previews:?}");
+}
