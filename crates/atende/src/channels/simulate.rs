@@ -205,10 +205,8 @@ pub fn build(
                 content["text"] = json!(message.text);
             }
             if let Some(url) = &message.media_url {
-                let kind = match mime_of(url).split('/').next() {
-                    Some(k @ ("image" | "video" | "audio")) => k,
-                    _ => "file",
-                };
+                let mime = mime_of(url);
+                let kind = ["image", "video", "audio"].into_iter().find(|k| mime.starts_with(k)).unwrap_or("file");
                 content["attachments"] = json!([{"type": kind, "payload": {"url": url}}]);
             }
             let payload = json!({"object": object, "entry": [{"id": account, "time": now, "messaging": [{

@@ -46,7 +46,8 @@ fn mutated(template: Value) -> impl Strategy<Value = Value> {
 fn never_panics(bytes: &[u8]) {
     let params = providers::twilio::parse_form(bytes);
     let twilio = providers::twilio::parse_webhook(&params).map(|e| vec![e]).unwrap_or_default();
-    let meta = providers::meta::parse_webhook(bytes).map(|v| v.into_iter().map(|(_, e)| e).collect()).unwrap_or_default();
+    let meta =
+        providers::meta::parse_webhook(bytes).map(|v| v.into_iter().map(|(_, e)| e).collect()).unwrap_or_default();
     let zapi = providers::zapi::parse_callback(bytes).unwrap_or_default();
     let _ = providers::zapi::verify_instance(bytes, ZAPI_INSTANCE);
     let _ = providers::meta::validate_signature_256(APP_SECRET, bytes, &String::from_utf8_lossy(bytes));
@@ -85,8 +86,11 @@ fn the_provider_parsers_never_panic_on_mutated_real_payloads() {
         mutated(zapi),
         mutated(zapi_status),
         mutated(meta_event.clone()).prop_map(|e| meta_envelope("page", PAGE_ID, e)),
-        mutated(meta_event["message"].clone())
-            .prop_map(|m| meta_envelope("instagram", IG_ID, json!({"sender": {"id": "1"}, "message": m}))),
+        mutated(meta_event["message"].clone()).prop_map(|m| meta_envelope(
+            "instagram",
+            IG_ID,
+            json!({"sender": {"id": "1"}, "message": m})
+        )),
         json_value(),
     ];
     runner(2000)
@@ -98,8 +102,19 @@ fn the_provider_parsers_never_panic_on_mutated_real_payloads() {
     // Twilio forms with arbitrary values for the fields the parser reads.
     let fields = proptest::collection::btree_map(
         proptest::sample::select(vec![
-            "MessageSid", "From", "Body", "NumMedia", "MediaUrl0", "MediaContentType0", "Latitude", "Longitude",
-            "MessageStatus", "ErrorCode", "WaId", "ProfileName", "ButtonText",
+            "MessageSid",
+            "From",
+            "Body",
+            "NumMedia",
+            "MediaUrl0",
+            "MediaContentType0",
+            "Latitude",
+            "Longitude",
+            "MessageStatus",
+            "ErrorCode",
+            "WaId",
+            "ProfileName",
+            "ButtonText",
         ]),
         ".{0,30}",
         0..10,
@@ -131,14 +146,25 @@ async fn arbitrary_bytes_to_every_webhook_are_refused_and_store_nothing() {
                 // Signed correctly where a signature exists: only the content is garbage.
                 let params = providers::twilio::parse_form(&bytes);
                 let twilio_path = format!("/webhooks/twilio/{}", twilio.id);
-                let signature = providers::twilio::compute_signature(
-                    TWILIO_TOKEN,
-                    &format!("{PUBLIC_URL}{twilio_path}"),
-                    &params,
-                );
+                let signature =
+                    providers::twilio::compute_signature(TWILIO_TOKEN, &format!("{PUBLIC_URL}{twilio_path}"), &params);
                 let replies = [
-                    raw_post(&app, &twilio_path, &bytes, "application/x-www-form-urlencoded", Some(("x-twilio-signature", signature.clone()))).await,
-                    raw_post(&app, &format!("{twilio_path}/status"), &bytes, "application/x-www-form-urlencoded", Some(("x-twilio-signature", signature))).await,
+                    raw_post(
+                        &app,
+                        &twilio_path,
+                        &bytes,
+                        "application/x-www-form-urlencoded",
+                        Some(("x-twilio-signature", signature.clone())),
+                    )
+                    .await,
+                    raw_post(
+                        &app,
+                        &format!("{twilio_path}/status"),
+                        &bytes,
+                        "application/x-www-form-urlencoded",
+                        Some(("x-twilio-signature", signature)),
+                    )
+                    .await,
                     app.zapi_post(&zapi, &bytes).await.status,
                     app.meta_post(&format!("/webhooks/meta/{}", messenger.id), &bytes, Some(APP_SECRET)).await.status,
                     app.meta_post("/webhooks/meta", &bytes, Some(APP_SECRET)).await.status,

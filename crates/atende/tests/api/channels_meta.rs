@@ -120,9 +120,13 @@ async fn a_messenger_conversation_runs_end_to_end_with_the_profile_name_and_wate
     assert_eq!(message["externalId"], "m_AbCdEf0123456789");
     let contact = socket.event("contact_updated").await;
     assert_eq!(contact["name"], "Maria Silva", "the profile name was fetched for the new contact");
-    assert!(contact["identities"].as_array().unwrap().iter().any(|i| i["kind"] == "facebook"
-        && i["value"] == USER
-        && i["channelId"] == channel.id.as_str()));
+    assert!(
+        contact["identities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["kind"] == "facebook" && i["value"] == USER && i["channelId"] == channel.id.as_str())
+    );
     let conversation_id = only_conversation(&app, &admin).await["id"].as_str().unwrap().to_string();
 
     let id = reply(&app, &admin, &conversation_id, "Olá! Custa R$ 50.").await;
@@ -164,7 +168,9 @@ async fn an_instagram_dm_is_answered_through_me_messages() {
     Mock::given(method("POST"))
         .and(path("/v25.0/me/messages"))
         .and(query_param("access_token", PAGE_TOKEN))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"recipient_id": IG_USER, "message_id": "aWdf_reply"})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"recipient_id": IG_USER, "message_id": "aWdf_reply"})),
+        )
         .mount(&providers.meta)
         .await;
     Mock::given(method("GET"))
@@ -178,7 +184,10 @@ async fn an_instagram_dm_is_answered_through_me_messages() {
     let admin = app.admin(&tenant).await;
     let channel = app.instagram_channel(&admin).await;
     let body = fixture("instagram_dm").as_bytes();
-    assert_eq!(app.meta_post(&format!("/webhooks/meta/{}", channel.id), body, Some(APP_SECRET)).await.status, StatusCode::OK);
+    assert_eq!(
+        app.meta_post(&format!("/webhooks/meta/{}", channel.id), body, Some(APP_SECRET)).await.status,
+        StatusCode::OK
+    );
     // A Messenger delivery on the Instagram channel's URL is refused.
     let page = fixture("messenger_text").as_bytes();
     let wrong = app.meta_post(&format!("/webhooks/meta/{}", channel.id), page, Some(APP_SECRET)).await;

@@ -44,8 +44,21 @@ async fn simulate_posts_signed_webhooks_that_every_channel_accepts() {
         assert!(!printed.contains(&channel.secret), "the Z-API URL secret is not printed");
     }
     // A media message and a mismatched provider.
-    let out = simulate(&app, &["twilio", "--channel", &channels[0].1.id, "--from", "+5511987654321", "--text", "foto",
-        "--media", "https://example.com/foto.jpg"]).await;
+    let out = simulate(
+        &app,
+        &[
+            "twilio",
+            "--channel",
+            &channels[0].1.id,
+            "--from",
+            "+5511987654321",
+            "--text",
+            "foto",
+            "--media",
+            "https://example.com/foto.jpg",
+        ],
+    )
+    .await;
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let wrong = simulate(&app, &["meta", "--channel", &channels[0].1.id, "--from", "1", "--text", "x"]).await;
     assert!(!wrong.status.success());
@@ -55,8 +68,12 @@ async fn simulate_posts_signed_webhooks_that_every_channel_accepts() {
     assert_eq!(count(&app, "conversations").await, 4);
     assert_eq!(count(&app, "messages").await, 5);
     let list = app.get("/api/v1/conversations", &admin.token).await;
-    let previews: Vec<&str> =
-        list.body["conversations"].as_array().unwrap().iter().filter_map(|c| c["lastMessagePreview"].as_str()).collect();
+    let previews: Vec<&str> = list.body["conversations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["lastMessagePreview"].as_str())
+        .collect();
     assert!(previews.contains(&"Olá pelo meta! ção"), "{previews:?}");
     assert!(previews.contains(&"foto"), "{previews:?}");
 }

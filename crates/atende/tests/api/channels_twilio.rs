@@ -8,7 +8,7 @@ use wiremock::{
     matchers::{header, method, path},
 };
 
-use crate::{channel_helpers::*, core_helpers::count, helpers::*, socket::SocketProbe};
+use crate::{channel_helpers::*, core_helpers::count, socket::SocketProbe};
 
 fn messages_path() -> String {
     format!("/2010-04-01/Accounts/{TWILIO_SID}/Messages.json")

@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use wiremock::{
     Mock, MockServer, ResponseTemplate,
-    matchers::{body_json, header, method, path},
+    matchers::{header, method, path},
 };
 
 use crate::{channel_helpers::*, core_helpers::count, helpers::*, socket::SocketProbe};
@@ -90,7 +90,13 @@ async fn a_zapi_message_comes_in_is_answered_and_its_receipts_reach_the_socket()
     assert_eq!(message["externalId"], "3EB0A1B2C3D4E5F60718");
     let contact = socket.event("contact_updated").await;
     assert_eq!(contact["name"], "Maria");
-    assert!(contact["identities"].as_array().unwrap().iter().any(|i| i["kind"] == "whatsapp" && i["value"] == "+5511987654321"));
+    assert!(
+        contact["identities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["kind"] == "whatsapp" && i["value"] == "+5511987654321")
+    );
 
     let sent = app
         .post("/api/v1/messages", &admin.token, json!({"conversationId": conversation_id, "content": "Olá *Maria*!"}))
@@ -200,7 +206,10 @@ async fn the_qr_code_flow_is_pushed_live_and_sends_wait_for_the_number_to_reconn
     assert_eq!(connected["connectionStatus"], "connected");
     assert!(requests_to(&providers.zapi, &zapi_path("status")).await.len() >= 4);
     let live = app.get(&format!("/api/v1/channels/{}/connection", channel.id), &admin.token).await;
-    assert_eq!(live.body, json!({"connectionStatus": "connected", "connected": true, "smartphoneConnected": true, "error": "You are already connected."}));
+    assert_eq!(
+        live.body,
+        json!({"connectionStatus": "connected", "connected": true, "smartphoneConnected": true, "error": "You are already connected."})
+    );
     agent_socket.no_event("channel_status", Duration::from_millis(200)).await;
 
     // A customer writes; then the phone drops.

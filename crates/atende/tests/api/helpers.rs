@@ -105,6 +105,9 @@ impl Drop for TestApp {
     }
 }
 
+/// A last change to the configuration before the server starts.
+pub type Configure = Box<dyn FnOnce(&mut Config) + Send>;
+
 /// Options for `spawn_with`.
 #[derive(Default)]
 pub struct Options {
@@ -115,7 +118,7 @@ pub struct Options {
     pub workers: usize,
     pub job_lease_secs: Option<u32>,
     /// Last word on the configuration (provider base URLs, public URL, ...).
-    pub configure: Option<Box<dyn FnOnce(&mut Config) + Send>>,
+    pub configure: Option<Configure>,
 }
 
 pub async fn spawn_app() -> TestApp {

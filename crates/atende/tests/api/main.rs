@@ -7,10 +7,10 @@ mod helpers;
 mod auth;
 #[allow(dead_code)]
 mod channel_helpers;
-mod channels_twilio;
 mod channels_fuzz;
 mod channels_meta;
 mod channels_simulate;
+mod channels_twilio;
 mod channels_zapi;
 mod cli;
 mod core_helpers;
