@@ -331,3 +331,59 @@ async fn messages_typed_on_the_phone_are_recorded_and_api_echoes_and_groups_are_
     assert!(image["attachments"][0]["url"].as_str().unwrap().starts_with("https://"));
     assert_eq!(count(&app, "conversations").await, 1, "the group made no conversation");
 }
+
+#[tokio::test]
+async fn an_uploaded_document_goes_out_as_a_signed_public_link_the_provider_can_fetch() {
+    let providers = Providers::start().await;
+    Mock::given(method("POST"))
+        .and(path(zapi_path("send-document/pdf")))
+        .and(header("client-token", ZAPI_CLIENT_TOKEN))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("send_ok")))
+        .mount(&providers.zapi)
+        .await;
+    let app = spawn_with_providers(&providers).await;
+    let tenant = app.create_tenant("acme").await;
+    let admin = app.admin(&tenant).await;
+    let channel = app.zapi_channel(&admin).await;
+    let conversation_id = receive_text(&app, &admin, &channel).await;
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(b"%PDF-1.4 boleto".to_vec())
+            .file_name("boleto.pdf")
+            .mime_str("application/pdf")
+            .unwrap(),
+    );
+    let uploaded = read(
+        app.client.post(app.url("/api/v1/attachments")).bearer_auth(&admin.token).multipart(form).send().await.unwrap(),
+    )
+    .await;
+    let attachment_id = uploaded.body["attachment"]["id"].as_str().unwrap().to_string();
+    let sent = app
+        .post(
+            "/api/v1/messages",
+            &admin.token,
+            json!({"conversationId": conversation_id, "content": "Segue o boleto", "attachmentIds": [attachment_id]}),
+        )
+        .await;
+    let id = sent.body["message"]["id"].as_str().unwrap().to_string();
+    app.run_jobs().await;
+    assert_eq!(message_status(&app, &admin, &conversation_id, &id).await["status"], "SENT");
+    let requests = requests_to(&providers.zapi, &zapi_path("send-document/pdf")).await;
+    assert_eq!(requests.len(), 1);
+    let body: Value = serde_json::from_slice(&requests[0].body).unwrap();
+    assert_eq!(body["phone"], "5511987654321");
+    assert_eq!(body["fileName"], "boleto.pdf");
+    assert_eq!(body["caption"], "Segue o boleto");
+    let link = body["document"].as_str().unwrap();
+    assert!(link.starts_with(&format!("{PUBLIC_URL}/media/{attachment_id}/")), "{link}");
+
+    // The provider fetches it without a session; a tampered link finds nothing.
+    let local = link.replace(PUBLIC_URL, &app.base);
+    let fetched = app.client.get(&local).send().await.unwrap();
+    assert_eq!(fetched.status(), StatusCode::OK);
+    assert_eq!(fetched.headers()["content-type"], "application/pdf");
+    assert_eq!(fetched.bytes().await.unwrap().as_ref(), b"%PDF-1.4 boleto");
+    let flipped = if local.ends_with('0') { '1' } else { '0' };
+    let tampered = format!("{}{flipped}", &local[..local.len() - 1]);
+    assert_eq!(app.client.get(&tampered).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+}
