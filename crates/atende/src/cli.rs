@@ -1,5 +1,6 @@
 //! Command line: `atende [serve]`, `migrate`, `tenant create|list`, `user create`,
-//! `superadmin create`, `simulate`. Every command works against the same database as the server.
+//! `superadmin create`, `simulate`. Every command works against the same database as
+//! the server.
 
 use clap::{Parser, Subcommand};
 

@@ -63,6 +63,7 @@ pub struct QrCodeView {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectionView {
+    /// The recorded state after this check.
     pub connection_status: String,
     /// The WhatsApp session is up.
     pub connected: bool,

@@ -41,7 +41,9 @@ impl SimProvider {
 pub struct SimMessage {
     /// Phone (WhatsApp) or PSID / IGSID (Meta).
     pub from: String,
+    /// The message text.
     pub text: String,
+    /// A public media URL to attach.
     pub media_url: Option<String>,
     /// Profile name (WhatsApp).
     pub name: String,
@@ -52,7 +54,9 @@ pub struct SimMessage {
 pub struct SimRequest {
     /// Path (and query) on the server.
     pub path: String,
+    /// Headers to send (content type, signature).
     pub headers: Vec<(String, String)>,
+    /// The exact bytes that were signed.
     pub body: Vec<u8>,
     /// The provider's id of the simulated message.
     pub message_id: String,

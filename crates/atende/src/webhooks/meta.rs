@@ -40,7 +40,9 @@ const META_TYPES: [ChannelType; 2] = [ChannelType::FacebookMessenger, ChannelTyp
 /// `{status, accepted}`: how many channels stored the delivery as new.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MetaAck {
+    /// `accepted` when at least one channel stored it as new, else `duplicate`.
     pub status: &'static str,
+    /// How many channels stored it as new.
     pub accepted: usize,
 }
 

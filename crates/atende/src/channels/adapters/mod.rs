@@ -3,9 +3,13 @@
 //! provider wire formats, signatures and HTTP clients live in the `providers` crate;
 //! the adapters here map our message, conversation and contact shapes onto them.
 
+/// Generic API channel (signed callback).
 pub mod api;
+/// Messenger and Instagram (Send API).
 pub mod meta;
+/// WhatsApp through Twilio.
 pub mod twilio;
+/// WhatsApp through Z-API.
 pub mod zapi;
 
 use async_trait::async_trait;
@@ -21,12 +25,15 @@ use crate::config::Config;
 pub struct OutboundMedia {
     /// Absolute, publicly fetchable URL.
     pub url: String,
+    /// MIME type, when known.
     pub mime_type: Option<String>,
+    /// Original file name, when known.
     pub file_name: Option<String>,
 }
 
 /// Everything an adapter needs to deliver one agent message.
 pub struct Delivery<'a> {
+    /// The channel row (type, account id, connection state, settings).
     pub channel: &'a entity::Model,
     /// The channel's webhook secret (the API channel signs callbacks with it).
     pub secret: &'a [u8],
@@ -34,7 +41,9 @@ pub struct Delivery<'a> {
     pub credentials: Option<&'a Value>,
     /// REST shapes of the message, its conversation and contact.
     pub message: &'a Value,
+    /// REST shape of the conversation (`lastIncomingAt` drives Meta's window).
     pub conversation: &'a Value,
+    /// REST shape of the contact, with its identities.
     pub contact: &'a Value,
     /// The message's attachments as provider-fetchable URLs.
     pub media: &'a [OutboundMedia],
@@ -57,9 +66,13 @@ pub trait Adapter: Send + Sync {
 /// Provider hosts and our own public URL, from the configuration.
 #[derive(Debug, Clone)]
 pub struct Endpoints {
+    /// Twilio REST host.
     pub twilio_base_url: String,
+    /// Meta Graph host.
     pub meta_graph_base_url: String,
+    /// Graph version segment (`v25.0`).
     pub meta_graph_version: String,
+    /// Z-API host.
     pub zapi_base_url: String,
     /// Our public base URL (Twilio status callbacks point at it).
     pub public_url: String,
