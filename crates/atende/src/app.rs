@@ -196,7 +196,7 @@ fn router_inner(state: AppState, socket_layer: Option<socketioxide::layer::Socke
             .layer(
                 TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                     let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
-                    tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id, tenant_id = tracing::field::Empty)
+                    tracing::info_span!("http", method = %req.method(), path = %webhooks::loggable_path(req.uri().path()), request_id = %id, tenant_id = tracing::field::Empty)
                 }),
             )
             .layer(PropagateRequestIdLayer::new(request_id))
