@@ -164,6 +164,18 @@ async fn zapi_callbacks_need_the_url_secret_and_the_channels_instance() {
     assert_eq!(mine.body["total"], 1);
     let theirs = app.get("/api/v1/conversations", &other_admin.token).await;
     assert_eq!(theirs.body["total"], 0, "tenant B sees nothing of tenant A's channel");
+
+    // Nor can tenant B drive tenant A's pairing.
+    for (verb, action) in [("GET", "qr-code"), ("GET", "connection"), ("POST", "disconnect"), ("POST", "restart")] {
+        let path = format!("/api/v1/channels/{}/{action}", channel.id);
+        let reply = if verb == "GET" {
+            app.get(&path, &other_admin.token).await
+        } else {
+            app.post(&path, &other_admin.token, json!({})).await
+        };
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{verb} {action}");
+    }
+    assert!(providers.zapi.received_requests().await.unwrap().iter().all(|r| r.url.path().ends_with("/status")));
 }
 
 #[tokio::test]
