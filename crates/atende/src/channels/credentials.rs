@@ -215,6 +215,28 @@ pub fn resolve(state: &AppState, channel: &entity::Model) -> AppResult<Option<Va
     Ok(Some(value))
 }
 
+/// Re-seals every channel's credentials and webhook secret from one cipher to another
+/// (master key rotation); returns how many channels changed. Run it in a transaction:
+/// a value that does not open with `old` stops everything.
+pub async fn reseal_all(
+    db: &impl sea_orm::ConnectionTrait,
+    old: &crate::crypto::CredentialCipher,
+    new: &crate::crypto::CredentialCipher,
+) -> anyhow::Result<usize> {
+    use anyhow::Context;
+    let rows = super::store::platform_all_sealed(db).await?;
+    for (id, credentials, secret) in &rows {
+        let reseal = |sealed: &str| -> anyhow::Result<String> {
+            let clear =
+                old.decrypt(sealed).with_context(|| format!("channel {id}: cannot open with the current key"))?;
+            new.encrypt(&clear)
+        };
+        let credentials = credentials.as_deref().map(reseal).transpose()?;
+        super::store::platform_reseal(db, *id, credentials, reseal(secret)?).await?;
+    }
+    Ok(rows.len())
+}
+
 /// The typed credentials of a resolved credentials object.
 pub fn typed<T: for<'de> Deserialize<'de>>(resolved: Option<&Value>) -> Result<T, String> {
     let value = resolved.ok_or_else(|| "the channel has no credentials".to_string())?;

@@ -130,3 +130,32 @@ pub async fn platform_list_by_types(
         .all(db)
         .await
 }
+
+/// Every channel's sealed values, across tenants (master key rotation).
+pub async fn platform_all_sealed(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<(Uuid, Option<String>, String)>, sea_orm::DbErr> {
+    Ok(entity::Entity::find()
+        .order_by_asc(entity::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.credentials_sealed, c.webhook_secret_sealed))
+        .collect())
+}
+
+/// Replaces a channel's sealed values (master key rotation).
+pub async fn platform_reseal(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    credentials_sealed: Option<String>,
+    webhook_secret_sealed: String,
+) -> Result<(), sea_orm::DbErr> {
+    entity::Entity::update_many()
+        .col_expr(entity::Column::CredentialsSealed, sea_orm::sea_query::Expr::value(credentials_sealed))
+        .col_expr(entity::Column::WebhookSecretSealed, sea_orm::sea_query::Expr::value(webhook_secret_sealed))
+        .filter(entity::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -77,3 +77,41 @@ async fn simulate_posts_signed_webhooks_that_every_channel_accepts() {
     assert!(previews.contains(&"Olá pelo meta! ção"), "{previews:?}");
     assert!(previews.contains(&"foto"), "{previews:?}");
 }
+
+#[tokio::test]
+async fn secrets_rotate_reseals_channel_credentials_under_the_new_key() {
+    use sea_orm::EntityTrait;
+    let providers = Providers::start().await;
+    let app = spawn_with_providers(&providers).await;
+    let tenant = app.create_tenant("acme").await;
+    let admin = app.admin(&tenant).await;
+    let channel = app.twilio_channel(&admin).await;
+    let old_key = std::fs::read_to_string(app.database.data_dir.join("secret.key")).unwrap();
+    let new_key = "ab".repeat(32);
+
+    let out = Command::new(env!("CARGO_BIN_EXE_atende"))
+        .args(["secrets", "rotate", "--new-key", &new_key])
+        .env("DATABASE_URL", &app.database.url)
+        .env("ATENDE_DATA_DIR", &app.database.data_dir)
+        .env("RUST_LOG", "warn")
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("re-sealed the credentials of 1 channel(s)"));
+    assert_eq!(std::fs::read_to_string(app.database.data_dir.join("secret.key")).unwrap(), new_key);
+    assert_eq!(std::fs::read_to_string(app.database.data_dir.join("secret.key.previous")).unwrap(), old_key);
+
+    let row = atende::channels::entity::Entity::find_by_id(channel.id.parse::<uuid::Uuid>().unwrap())
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let new_cipher = atende::crypto::MasterKey::parse(&new_key).unwrap().credentials_cipher();
+    let old_cipher = atende::crypto::MasterKey::parse(&old_key).unwrap().credentials_cipher();
+    let sealed = row.credentials_sealed.unwrap();
+    let credentials: serde_json::Value = serde_json::from_slice(&new_cipher.decrypt(&sealed).unwrap()).unwrap();
+    assert_eq!(credentials["authToken"], TWILIO_TOKEN);
+    assert!(old_cipher.decrypt(&sealed).is_err());
+    assert_eq!(new_cipher.decrypt(&row.webhook_secret_sealed).unwrap(), channel.secret.as_bytes());
+}
