@@ -222,6 +222,7 @@ where
         .route("/healthz", get(http::health::healthz))
         .route("/readyz", get(http::health::readyz))
         .route("/metrics", get(http::health::metrics))
+        .route("/media/{id}/{expires}/{signature}", get(inbox::attachments::public_download))
         .merge(http::static_files::router(&state.config.web_dir))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT));
     if let Some(layer) = socket_layer {
@@ -238,7 +239,7 @@ where
             .layer(
                 TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                     let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
-                    tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id, tenant_id = tracing::field::Empty)
+                    tracing::info_span!("http", method = %req.method(), path = %webhooks::loggable_path(req.uri().path()), request_id = %id, tenant_id = tracing::field::Empty)
                 }),
             )
             .layer(PropagateRequestIdLayer::new(request_id))

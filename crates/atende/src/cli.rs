@@ -1,5 +1,6 @@
 //! Command line: `atende [serve]`, `migrate`, `tenant create|list`, `user create`,
-//! `superadmin create`. Every command works against the same database as the server.
+//! `superadmin create`, `simulate`, `secrets rotate`. Every command works against the
+//! same database as the server.
 
 use clap::{Parser, Subcommand};
 
@@ -40,6 +41,49 @@ pub enum Command {
     /// Manage platform super admins.
     #[command(subcommand)]
     Superadmin(SuperadminCommand),
+    /// Post a correctly signed, real-format provider webhook (an inbound customer
+    /// message) to a running server: see a channel work without provider accounts.
+    Simulate(SimulateArgs),
+    /// Manage the master key that seals provider credentials.
+    #[command(subcommand)]
+    Secrets(SecretsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SecretsCommand {
+    /// Re-seal every stored credential under a new master key. Stop the servers first;
+    /// start them again with the new key (login sessions end: tokens are signed with it).
+    Rotate {
+        /// The new key (64 hex characters or base64 of 32 bytes); a random one when absent.
+        #[arg(long, env = "ATENDE_NEW_SECRET_KEY", hide_env_values = true)]
+        new_key: Option<String>,
+    },
+}
+
+/// `atende simulate {twilio|zapi|meta|instagram} --channel ID --from X --text T`.
+#[derive(Debug, clap::Args)]
+pub struct SimulateArgs {
+    /// Which provider to imitate.
+    #[arg(value_enum)]
+    pub provider: crate::channels::simulate::SimProvider,
+    /// The channel id (its secrets are read from the database).
+    #[arg(long)]
+    pub channel: uuid::Uuid,
+    /// The customer: phone for WhatsApp, PSID / IGSID for Messenger / Instagram.
+    #[arg(long)]
+    pub from: String,
+    /// The message text.
+    #[arg(long)]
+    pub text: String,
+    /// A public media URL to attach.
+    #[arg(long)]
+    pub media: Option<String>,
+    /// The customer's profile name.
+    #[arg(long, default_value = "Cliente Simulado")]
+    pub name: String,
+    /// Where the server listens (default: ATENDE_PUBLIC_URL).
+    #[arg(long)]
+    pub server: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -159,6 +203,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("user {} ({}) created in `{}` (id {})", user.email, user.role, tenant.slug, user.id);
             Ok(())
         }
+        Command::Simulate(args) => simulate(config, args).await,
+        Command::Secrets(SecretsCommand::Rotate { new_key }) => rotate_secrets(config, new_key).await,
         Command::Superadmin(SuperadminCommand::Create { email, password, name }) => {
             let conn = db::open(&config).await?;
             let admin = platform_service::create_super_admin(&conn, &email, &password, &name)
@@ -168,6 +214,77 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn simulate(config: Config, args: SimulateArgs) -> anyhow::Result<()> {
+    use crate::channels::{self, simulate};
+    let conn = db::open(&config).await?;
+    let channel = channels::store::platform_find(&conn, args.channel)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("channel {} does not exist", args.channel))?;
+    let public_url = config.public_url();
+    let server = args.server.clone().unwrap_or_else(|| public_url.clone());
+    let state = AppState::new(config, conn)?;
+    let resolved = channels::credentials::resolve(&state, &channel).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let secret = channels::service::webhook_secret(&state, &channel).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let request = simulate::build(
+        args.provider,
+        &channel,
+        resolved.as_ref(),
+        &String::from_utf8_lossy(&secret),
+        &public_url,
+        &simulate::SimMessage { from: args.from, text: args.text, media_url: args.media, name: args.name },
+    )?;
+    let mut builder = state.http.post(format!("{}{}", server.trim_end_matches('/'), request.path));
+    for (name, value) in &request.headers {
+        builder = builder.header(name, value);
+    }
+    let response = builder.body(request.body).send().await?;
+    let status = response.status();
+    let text = response.text().await.unwrap_or_default();
+    println!(
+        "{} {} → {status} {text}",
+        request.message_id,
+        request.path.split('/').take(4).collect::<Vec<_>>().join("/")
+    );
+    if !status.is_success() {
+        anyhow::bail!("the server answered {status}");
+    }
+    Ok(())
+}
+
+/// Re-seals what the current master key sealed (today: channel credentials and webhook
+/// secrets; every new kind of sealed value must be added here) under a new key, in one
+/// transaction. With a generated key file the file is replaced (old kept as
+/// `secret.key.previous`); with `ATENDE_SECRET_KEY` the new key is printed to set.
+async fn rotate_secrets(config: Config, new_key: Option<String>) -> anyhow::Result<()> {
+    use sea_orm::TransactionTrait;
+
+    use crate::crypto::MasterKey;
+    let conn = db::open(&config).await?;
+    let from_file = config.secret_key.as_deref().is_none_or(|k| k.trim().is_empty());
+    let old = MasterKey::load_or_generate(config.secret_key.as_deref(), &config.data_dir)?;
+    let new = match new_key.filter(|k| !k.trim().is_empty()) {
+        Some(text) => MasterKey::parse(&text)?,
+        None => MasterKey::generate(),
+    };
+    let staged = if from_file { Some(new.stage_file(&config.data_dir)?) } else { None };
+    let txn = conn.begin().await?;
+    let channels =
+        crate::channels::credentials::reseal_all(&txn, &old.credentials_cipher(), &new.credentials_cipher()).await?;
+    txn.commit().await?;
+    println!("re-sealed the credentials of {channels} channel(s)");
+    match staged {
+        Some(staged) => {
+            MasterKey::promote_file(&staged, &config.data_dir)?;
+            println!("the new key is in {}", config.data_dir.join("secret.key").display());
+        }
+        None => {
+            println!("set ATENDE_SECRET_KEY={} on every instance, then start them again", new.to_hex());
+        }
+    }
+    println!("login sessions end: everyone signs in again");
+    Ok(())
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {

@@ -95,6 +95,25 @@ pub struct Config {
     /// Overrides the Asaas API base URL of both environments (tests, proxies).
     #[arg(long, env = "ATENDE_ASAAS_BASE_URL")]
     pub asaas_base_url: Option<String>,
+    /// Twilio REST API host (tests and sandboxes point it elsewhere).
+    #[arg(long, env = "ATENDE_TWILIO_BASE_URL", default_value = providers::twilio::DEFAULT_BASE_URL)]
+    pub twilio_base_url: String,
+
+    /// Meta Graph API host for Messenger and Instagram.
+    #[arg(long, env = "ATENDE_META_GRAPH_BASE_URL", default_value = providers::meta::DEFAULT_GRAPH_BASE_URL)]
+    pub meta_graph_base_url: String,
+
+    /// Meta Graph API version path segment, e.g. `v25.0`.
+    #[arg(long, env = "ATENDE_META_GRAPH_VERSION", default_value = providers::meta::DEFAULT_GRAPH_VERSION)]
+    pub meta_graph_version: String,
+
+    /// Z-API host.
+    #[arg(long, env = "ATENDE_ZAPI_BASE_URL", default_value = providers::zapi::DEFAULT_BASE_URL)]
+    pub zapi_base_url: String,
+
+    /// Seconds between Z-API status polls while a QR code waits to be scanned.
+    #[arg(long, env = "ATENDE_ZAPI_QR_POLL_SECS", default_value_t = 15)]
+    pub zapi_qr_poll_secs: u64,
 }
 
 /// The two supported engines, chosen from the URL scheme.
@@ -170,6 +189,19 @@ impl Config {
                 bail!("ATENDE_ASAAS_BASE_URL must start with http:// or https://");
             }
         }
+        for (name, value) in [
+            ("ATENDE_TWILIO_BASE_URL", &self.twilio_base_url),
+            ("ATENDE_META_GRAPH_BASE_URL", &self.meta_graph_base_url),
+            ("ATENDE_ZAPI_BASE_URL", &self.zapi_base_url),
+        ] {
+            let parsed = url::Url::parse(value.trim()).with_context(|| format!("{name} `{value}` is not a URL"))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                bail!("{name} must start with http:// or https://");
+            }
+        }
+        if self.meta_graph_version.trim().is_empty() || self.meta_graph_version.contains('/') {
+            bail!("ATENDE_META_GRAPH_VERSION must be a version segment such as v25.0");
+        }
         Ok(())
     }
 
@@ -214,6 +246,11 @@ impl Config {
             demo_email: "admin@demo.atende.local".into(),
             demo_password: None,
             asaas_base_url: None,
+            twilio_base_url: providers::twilio::DEFAULT_BASE_URL.into(),
+            meta_graph_base_url: providers::meta::DEFAULT_GRAPH_BASE_URL.into(),
+            meta_graph_version: providers::meta::DEFAULT_GRAPH_VERSION.into(),
+            zapi_base_url: providers::zapi::DEFAULT_BASE_URL.into(),
+            zapi_qr_poll_secs: 15,
         }
     }
 }

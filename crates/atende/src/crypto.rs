@@ -59,6 +59,39 @@ impl MasterKey {
         Ok(MasterKey(key))
     }
 
+    /// A new random key.
+    pub fn generate() -> Self {
+        let mut key = [0u8; 32];
+        rand::rng().fill_bytes(&mut key);
+        MasterKey(key)
+    }
+
+    /// The key as 64 hex characters (what `ATENDE_SECRET_KEY` takes).
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+
+    /// Writes this key as `<data_dir>/secret.key.new` (owner-only), to be moved over
+    /// `secret.key` by [`MasterKey::promote_file`] once the data is re-sealed.
+    pub fn stage_file(&self, data_dir: &Path) -> anyhow::Result<std::path::PathBuf> {
+        let staged = data_dir.join(format!("{KEY_FILE}.new"));
+        if staged.exists() {
+            fs::remove_file(&staged).with_context(|| format!("cannot replace {}", staged.display()))?;
+        }
+        write_private(&staged, &self.to_hex())?;
+        Ok(staged)
+    }
+
+    /// Moves a staged key over `secret.key`, keeping the old one as `secret.key.previous`.
+    pub fn promote_file(staged: &Path, data_dir: &Path) -> anyhow::Result<()> {
+        let current = data_dir.join(KEY_FILE);
+        if current.exists() {
+            fs::copy(&current, data_dir.join(format!("{KEY_FILE}.previous")))
+                .with_context(|| format!("cannot back up {}", current.display()))?;
+        }
+        fs::rename(staged, &current).with_context(|| format!("cannot replace {}", current.display()))
+    }
+
     /// A purpose-bound subkey.
     pub fn derive(&self, purpose: &str) -> [u8; 32] {
         let mut mac = <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(&self.0).expect("HMAC takes any key length");

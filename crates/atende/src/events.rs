@@ -69,6 +69,9 @@ pub enum DomainEvent {
         /// `{chargeId, status, contactId, conversationId}`.
         update: Value,
     },
+    /// A channel's connection state changed (Z-API connected / QR pending /
+    /// disconnected, or credentials refused by the provider).
+    ChannelStatusChanged { tenant_id: Uuid, channel: Value },
 }
 
 /// What changed in a conversation, for subscribers that count things (productivity).
@@ -89,7 +92,8 @@ impl DomainEvent {
             | DomainEvent::ContactUpdated { tenant_id, .. }
             | DomainEvent::AccessRevoked { tenant_id, .. }
             | DomainEvent::ChargeCreated { tenant_id, .. }
-            | DomainEvent::PaymentUpdated { tenant_id, .. } => *tenant_id,
+            | DomainEvent::PaymentUpdated { tenant_id, .. }
+            | DomainEvent::ChannelStatusChanged { tenant_id, .. } => *tenant_id,
         }
     }
 }

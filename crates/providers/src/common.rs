@@ -472,7 +472,8 @@ pub trait ChannelAdapter: Send + Sync {
 /// (providers mix both; anything below 10^11 is taken as seconds, i.e. before
 /// the year 5138 in seconds or before 1973 in milliseconds).
 pub(crate) fn epoch_to_datetime(n: i64) -> Option<DateTime<Utc>> {
-    if n.abs() < 100_000_000_000 { DateTime::from_timestamp(n, 0) } else { DateTime::from_timestamp_millis(n) }
+    // unsigned_abs: i64::MIN has no positive counterpart (a fuzzed `momment` found it).
+    if n.unsigned_abs() < 100_000_000_000 { DateTime::from_timestamp(n, 0) } else { DateTime::from_timestamp_millis(n) }
 }
 
 /// Constant-time equality of two byte strings (length is not secret).
@@ -556,5 +557,18 @@ mod tests {
         assert!(ct_eq(b"abc", b"abc"));
         assert!(!ct_eq(b"abc", b"abd"));
         assert!(!ct_eq(b"abc", b"abcd"));
+    }
+}
+
+#[cfg(test)]
+mod epoch_tests {
+    use super::epoch_to_datetime;
+
+    #[test]
+    fn extreme_epochs_do_not_panic() {
+        assert!(epoch_to_datetime(i64::MIN).is_none());
+        assert!(epoch_to_datetime(i64::MAX).is_none());
+        assert_eq!(epoch_to_datetime(1_700_000_000).unwrap().timestamp(), 1_700_000_000);
+        assert_eq!(epoch_to_datetime(1_700_000_000_123).unwrap().timestamp_millis(), 1_700_000_000_123);
     }
 }

@@ -12,13 +12,18 @@ use uuid::Uuid;
 pub enum ChannelType {
     /// Generic API channel: signed inbound webhook, signed outbound callback.
     Api,
+    /// WhatsApp through Twilio Programmable Messaging.
     WhatsappTwilio,
+    /// WhatsApp through a Z-API instance (QR-code connection).
     WhatsappZapi,
+    /// Facebook Messenger (a Page).
     FacebookMessenger,
+    /// Instagram Direct (a professional account).
     Instagram,
 }
 
 impl ChannelType {
+    /// The stored name (`WHATSAPP_TWILIO`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             ChannelType::Api => "API",
@@ -29,6 +34,7 @@ impl ChannelType {
         }
     }
 
+    /// The type of a stored name.
     pub fn parse(value: &str) -> Option<Self> {
         match value {
             "API" => Some(ChannelType::Api),
@@ -49,6 +55,11 @@ impl ChannelType {
             ChannelType::FacebookMessenger | ChannelType::Instagram => "meta",
         }
     }
+
+    /// Messenger or Instagram.
+    pub fn is_meta(self) -> bool {
+        matches!(self, ChannelType::FacebookMessenger | ChannelType::Instagram)
+    }
 }
 
 /// A channel as the API shows it: never the credentials or the secret.
@@ -64,8 +75,16 @@ pub struct ChannelView {
     pub webhook_url: String,
     pub callback_url: Option<String>,
     pub enabled: bool,
+    /// `connected`, `disconnected`, `qr_pending` (Z-API waiting for a scan), `pending`
+    /// (not checked yet) or `needs_attention` (the provider refused the credentials).
     pub connection_status: String,
     pub has_credentials: bool,
+    /// Twilio: the WhatsApp sender number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+    /// Twilio: the Messaging Service used instead of a fixed number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub messaging_service_sid: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -93,10 +112,18 @@ pub struct CreateChannel {
     /// API channel: where agent messages are POSTed (http or https).
     #[garde(length(max = 2000))]
     pub callback_url: Option<String>,
-    /// Provider credentials; write-only.
+    /// Provider credentials; write-only. Per type: Twilio `{authToken}`, Z-API
+    /// `{instanceToken, clientToken}`, Messenger/Instagram `{pageAccessToken, appSecret,
+    /// verifyToken}`; any field may be `{"env": "VAR_NAME"}`.
     #[garde(skip)]
     #[schema(value_type = Option<Object>)]
     pub credentials: Option<serde_json::Value>,
+    /// Twilio: the WhatsApp sender number in E.164.
+    #[garde(length(max = 20))]
+    pub phone_number: Option<String>,
+    /// Twilio: a Messaging Service SID (`MG…`) to send through.
+    #[garde(length(max = 40))]
+    pub messaging_service_sid: Option<String>,
 }
 
 /// `PATCH /channels/{id}`.
@@ -115,6 +142,12 @@ pub struct UpdateChannel {
     #[garde(skip)]
     #[schema(value_type = Option<Object>)]
     pub credentials: Option<serde_json::Value>,
+    /// Twilio: the WhatsApp sender number in E.164.
+    #[garde(length(max = 20))]
+    pub phone_number: Option<String>,
+    /// Twilio: a Messaging Service SID (`MG…`) to send through.
+    #[garde(length(max = 40))]
+    pub messaging_service_sid: Option<String>,
 }
 
 /// `{channel}`; on creation also the webhook secret, shown only then.

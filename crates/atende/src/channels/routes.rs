@@ -6,6 +6,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::{
+    connection::{self, ConnectionView, QrCodeView},
     model::{ChannelEnvelope, ChannelList, CreateChannel, UpdateChannel},
     service, store,
 };
@@ -17,11 +18,13 @@ use crate::{
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_channels, create_channel)).routes(routes!(
-        get_channel,
-        update_channel,
-        delete_channel
-    ))
+    OpenApiRouter::new()
+        .routes(routes!(list_channels, create_channel))
+        .routes(routes!(get_channel, update_channel, delete_channel))
+        .routes(routes!(qr_code))
+        .routes(routes!(connection_state))
+        .routes(routes!(disconnect_channel))
+        .routes(routes!(restart_channel))
 }
 
 /// Channels of the workspace.
@@ -43,7 +46,10 @@ pub async fn create_channel(
     let (channel, secret) = service::create(&state, &scope, body).await?;
     Ok((
         StatusCode::CREATED,
-        axum::Json(ChannelEnvelope { channel: service::view(&state, &channel), webhook_secret: Some(secret) }),
+        axum::Json(ChannelEnvelope {
+            channel: service::view_with_secret(&state, &channel, Some(&secret)),
+            webhook_secret: Some(secret),
+        }),
     ))
 }
 
@@ -82,5 +88,52 @@ pub async fn delete_channel(
     Path(id): Path<Uuid>,
 ) -> AppResult<axum::Json<ChannelEnvelope>> {
     let channel = service::disable(&state, &scope, id).await?;
+    Ok(axum::Json(ChannelEnvelope { channel: service::view(&state, &channel), webhook_secret: None }))
+}
+
+/// Z-API: the QR code to pair the number (admins). While it is pending, a watcher
+/// polls the instance and pushes `channel_status` when the number connects.
+#[utoipa::path(get, path = "/channels/{id}/qr-code", tag = "channels", params(("id" = Uuid, Path)),
+    responses((status = 200, body = QrCodeView), (status = 404), (status = 409), (status = 503)))]
+pub async fn qr_code(
+    State(state): State<AppState>,
+    scope: Scope,
+    Path(id): Path<Uuid>,
+) -> AppResult<axum::Json<QrCodeView>> {
+    Ok(axum::Json(connection::qr_code(&state, &scope, id).await?))
+}
+
+/// Z-API: the instance's connection as Z-API reports it now (admins).
+#[utoipa::path(get, path = "/channels/{id}/connection", tag = "channels", params(("id" = Uuid, Path)),
+    responses((status = 200, body = ConnectionView), (status = 404), (status = 409), (status = 503)))]
+pub async fn connection_state(
+    State(state): State<AppState>,
+    scope: Scope,
+    Path(id): Path<Uuid>,
+) -> AppResult<axum::Json<ConnectionView>> {
+    Ok(axum::Json(connection::connection(&state, &scope, id).await?))
+}
+
+/// Z-API: unlinks the number (admins).
+#[utoipa::path(post, path = "/channels/{id}/disconnect", tag = "channels", params(("id" = Uuid, Path)),
+    responses((status = 200, body = ChannelEnvelope), (status = 404), (status = 409), (status = 503)))]
+pub async fn disconnect_channel(
+    State(state): State<AppState>,
+    scope: Scope,
+    Path(id): Path<Uuid>,
+) -> AppResult<axum::Json<ChannelEnvelope>> {
+    let channel = connection::disconnect(&state, &scope, id).await?;
+    Ok(axum::Json(ChannelEnvelope { channel: service::view(&state, &channel), webhook_secret: None }))
+}
+
+/// Z-API: restarts the instance (admins) and watches its state.
+#[utoipa::path(post, path = "/channels/{id}/restart", tag = "channels", params(("id" = Uuid, Path)),
+    responses((status = 200, body = ChannelEnvelope), (status = 404), (status = 409), (status = 503)))]
+pub async fn restart_channel(
+    State(state): State<AppState>,
+    scope: Scope,
+    Path(id): Path<Uuid>,
+) -> AppResult<axum::Json<ChannelEnvelope>> {
+    let channel = connection::restart(&state, &scope, id).await?;
     Ok(axum::Json(ChannelEnvelope { channel: service::view(&state, &channel), webhook_secret: None }))
 }

@@ -5,6 +5,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{
+    credentials::{self, TwilioSettings},
     entity,
     model::{ChannelType, ChannelView, CreateChannel, UpdateChannel},
     store::{self, NewChannel},
@@ -13,23 +14,38 @@ use crate::{
     app::AppState,
     audit::{self, Entry},
     error::{AppError, AppResult},
+    events::DomainEvent,
     tenancy::{Role, Scope},
 };
 use sea_orm::Set;
 
-/// The view of a channel, with its absolute webhook URL.
+/// The view of a channel, with its absolute webhook URL. Z-API's URL carries the
+/// webhook secret, shown only at creation: here it is the `{webhookSecret}` template.
 pub fn view(state: &AppState, m: &entity::Model) -> ChannelView {
+    view_with_secret(state, m, None)
+}
+
+/// The view, with the real Z-API webhook URL when the secret is given (creation).
+pub fn view_with_secret(state: &AppState, m: &entity::Model, secret: Option<&str>) -> ChannelView {
     let channel_type = ChannelType::parse(&m.channel_type).unwrap_or(ChannelType::Api);
+    let mut webhook_url = format!("{}/webhooks/{}/{}", state.config.public_url(), channel_type.webhook_segment(), m.id);
+    if channel_type == ChannelType::WhatsappZapi {
+        webhook_url.push('/');
+        webhook_url.push_str(secret.unwrap_or("{webhookSecret}"));
+    }
+    let twilio = (channel_type == ChannelType::WhatsappTwilio).then(|| TwilioSettings::of(m));
     ChannelView {
         id: m.id,
         channel_type,
         name: m.name.clone(),
         account_id: m.account_id.clone(),
-        webhook_url: format!("{}/webhooks/{}/{}", state.config.public_url(), channel_type.webhook_segment(), m.id),
+        webhook_url,
         callback_url: m.callback_url.clone(),
         enabled: m.enabled,
         connection_status: m.connection_status.clone(),
         has_credentials: m.credentials_sealed.is_some(),
+        phone_number: twilio.as_ref().and_then(|t| t.phone_number.clone()),
+        messaging_service_sid: twilio.and_then(|t| t.messaging_service_sid),
         created_at: m.created_at,
     }
 }
@@ -55,19 +71,22 @@ fn seal_credentials(state: &AppState, credentials: Option<&serde_json::Value>) -
     }
 }
 
-/// Creates a channel (admins). Returns the webhook secret once.
+/// Creates a channel (admins), after checking what its type needs (account id,
+/// sender, credentials). Returns the webhook secret once.
 pub async fn create(state: &AppState, scope: &Scope, input: CreateChannel) -> AppResult<(entity::Model, String)> {
     scope.require(Role::Admin)?;
-    if input.channel_type != ChannelType::Api {
-        return Err(AppError::Validation {
-            message: format!("{} channels are not available yet", input.channel_type.as_str()),
-            details: json!({ "type": ["not available yet"] }),
-        });
+    let channel_type = input.channel_type;
+    if channel_type == ChannelType::Api {
+        if input.callback_url.is_none() {
+            return Err(AppError::field("callbackUrl", "is required for API channels"));
+        }
+        validate_callback_url(input.callback_url.as_deref())?;
+    } else if input.callback_url.is_some() {
+        return Err(AppError::field("callbackUrl", "is only used by API channels"));
     }
-    if input.callback_url.is_none() {
-        return Err(AppError::field("callbackUrl", "is required for API channels"));
-    }
-    validate_callback_url(input.callback_url.as_deref())?;
+    credentials::validate_account_id(channel_type, input.account_id.as_deref())?;
+    credentials::validate(channel_type, input.credentials.as_ref())?;
+    let settings = type_settings(channel_type, None, input.phone_number, input.messaging_service_sid)?;
     let mut secret_bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut secret_bytes);
     let secret = hex::encode(secret_bytes);
@@ -76,12 +95,15 @@ pub async fn create(state: &AppState, scope: &Scope, input: CreateChannel) -> Ap
         &state.db,
         scope,
         NewChannel {
-            channel_type: input.channel_type.as_str().to_string(),
+            channel_type: channel_type.as_str().to_string(),
             name: input.name.trim().to_string(),
-            account_id: input.account_id,
+            account_id: input.account_id.map(|a| a.trim().to_string()),
             credentials_sealed: seal_credentials(state, input.credentials.as_ref())?,
             webhook_secret_sealed: cipher.encrypt(secret.as_bytes())?,
             callback_url: input.callback_url,
+            settings,
+            // A Z-API number must be paired by QR code before it is known to work.
+            connection_status: if channel_type == ChannelType::WhatsappZapi { "pending" } else { "connected" }.into(),
         },
     )
     .await?;
@@ -91,7 +113,38 @@ pub async fn create(state: &AppState, scope: &Scope, input: CreateChannel) -> Ap
         Entry::new("channel.created", "channel", channel.id).details(json!({"type": channel.channel_type})),
     )
     .await?;
+    let channel = if channel_type == ChannelType::WhatsappZapi {
+        // Learn the instance's real state in the background (it may already be paired).
+        super::connection::start_watch(state, &channel, 1).await?
+    } else {
+        channel
+    };
     Ok((channel, secret))
+}
+
+/// The `settings` JSON of a type, merging a patch into the current settings.
+fn type_settings(
+    channel_type: ChannelType,
+    current: Option<&entity::Model>,
+    phone_number: Option<String>,
+    messaging_service_sid: Option<String>,
+) -> AppResult<Option<serde_json::Value>> {
+    if channel_type != ChannelType::WhatsappTwilio {
+        if phone_number.is_some() || messaging_service_sid.is_some() {
+            let field = if phone_number.is_some() { "phoneNumber" } else { "messagingServiceSid" };
+            return Err(AppError::field(field, "is only used by WHATSAPP_TWILIO channels"));
+        }
+        return Ok(current.and_then(|c| c.settings.clone()));
+    }
+    let mut settings = current.map(TwilioSettings::of).unwrap_or_default();
+    if let Some(phone) = phone_number {
+        settings.phone_number = Some(phone.trim().to_string()).filter(|p| !p.is_empty());
+    }
+    if let Some(sid) = messaging_service_sid {
+        settings.messaging_service_sid = Some(sid.trim().to_string()).filter(|s| !s.is_empty());
+    }
+    settings.validate()?;
+    Ok(Some(serde_json::to_value(settings).map_err(|e| AppError::Internal(e.into()))?))
 }
 
 /// A channel of the caller's tenant.
@@ -99,31 +152,47 @@ pub async fn get(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<entity:
     store::get(&state.db, scope, id).await?.ok_or(AppError::NotFound)
 }
 
-/// Changes a channel (admins).
+/// Changes a channel (admins); type rules apply to the new values.
 pub async fn update(state: &AppState, scope: &Scope, id: Uuid, patch: UpdateChannel) -> AppResult<entity::Model> {
     scope.require(Role::Admin)?;
     let current = get(state, scope, id).await?;
+    let channel_type = ChannelType::parse(&current.channel_type).unwrap_or(ChannelType::Api);
     validate_callback_url(patch.callback_url.as_deref())?;
+    if patch.callback_url.is_some() && channel_type != ChannelType::Api {
+        return Err(AppError::field("callbackUrl", "is only used by API channels"));
+    }
+    if let Some(account_id) = &patch.account_id {
+        credentials::validate_account_id(channel_type, Some(account_id))?;
+    }
     let credentials = match &patch.credentials {
-        Some(value) => Some(seal_credentials(state, Some(value))?),
+        Some(value) => {
+            credentials::validate(channel_type, Some(value))?;
+            Some(seal_credentials(state, Some(value))?)
+        }
         None => None,
     };
+    let settings_changed = patch.phone_number.is_some() || patch.messaging_service_sid.is_some();
+    let settings =
+        type_settings(channel_type, Some(&current), patch.phone_number.clone(), patch.messaging_service_sid.clone())?;
     let fields: Vec<&str> = [
         patch.name.as_ref().map(|_| "name"),
         patch.account_id.as_ref().map(|_| "accountId"),
         patch.callback_url.as_ref().map(|_| "callbackUrl"),
         patch.enabled.map(|_| "enabled"),
         patch.credentials.as_ref().map(|_| "credentials"),
+        patch.phone_number.as_ref().map(|_| "phoneNumber"),
+        patch.messaging_service_sid.as_ref().map(|_| "messagingServiceSid"),
     ]
     .into_iter()
     .flatten()
     .collect();
+    let new_credentials = credentials.is_some();
     let updated = store::update(&state.db, scope, current, |active| {
         if let Some(name) = patch.name {
             active.name = Set(name.trim().to_string());
         }
         if let Some(account_id) = patch.account_id {
-            active.account_id = Set(Some(account_id));
+            active.account_id = Set(Some(account_id.trim().to_string()));
         }
         if let Some(url) = patch.callback_url {
             active.callback_url = Set(Some(url));
@@ -134,10 +203,17 @@ pub async fn update(state: &AppState, scope: &Scope, id: Uuid, patch: UpdateChan
         if let Some(sealed) = credentials {
             active.credentials_sealed = Set(sealed);
         }
+        if settings_changed {
+            active.settings = Set(settings);
+        }
     })
     .await?;
     audit::record(&state.db, scope, Entry::new("channel.updated", "channel", id).details(json!({ "fields": fields })))
         .await?;
+    // New credentials are a fresh start for a channel the provider had refused.
+    if new_credentials && updated.connection_status == NEEDS_ATTENTION {
+        return set_connection_status(state, &updated, "connected", None).await;
+    }
     Ok(updated)
 }
 
@@ -153,4 +229,41 @@ pub async fn disable(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<ent
 /// The channel's webhook secret in clear, for signing and verifying.
 pub fn webhook_secret(state: &AppState, channel: &entity::Model) -> AppResult<Vec<u8>> {
     Ok(state.master_key.credentials_cipher().decrypt(&channel.webhook_secret_sealed)?)
+}
+
+/// The provider refused the channel's credentials: an admin must fix them.
+pub const NEEDS_ATTENTION: &str = "needs_attention";
+
+/// The `channel_status` payload pushed to managers.
+pub fn status_payload(m: &entity::Model, detail: Option<&str>) -> serde_json::Value {
+    json!({
+        "channelId": m.id,
+        "type": m.channel_type,
+        "name": m.name,
+        "connectionStatus": m.connection_status,
+        "detail": detail,
+    })
+}
+
+/// Records a channel's connection state; when it changed, tells the tenant's managers
+/// (`channel_status`). `detail` explains it (provider message, `qr_expired`, ...).
+pub async fn set_connection_status(
+    state: &AppState,
+    channel: &entity::Model,
+    status: &str,
+    detail: Option<&str>,
+) -> AppResult<entity::Model> {
+    if channel.connection_status == status {
+        return Ok(channel.clone());
+    }
+    let scope = Scope::system(channel.tenant_id);
+    let updated =
+        store::update(&state.db, &scope, channel.clone(), |active| active.connection_status = Set(status.into()))
+            .await?;
+    tracing::info!(channel_id = %channel.id, from = %channel.connection_status, to = status, "channel connection changed");
+    state.events.publish(DomainEvent::ChannelStatusChanged {
+        tenant_id: channel.tenant_id,
+        channel: status_payload(&updated, detail),
+    });
+    Ok(updated)
 }

@@ -3,7 +3,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    Set,
 };
 use uuid::Uuid;
 
@@ -18,6 +19,10 @@ pub struct NewChannel {
     pub credentials_sealed: Option<String>,
     pub webhook_secret_sealed: String,
     pub callback_url: Option<String>,
+    /// Non-secret per-type options.
+    pub settings: Option<serde_json::Value>,
+    /// Initial connection state (`connected` for channels that need no pairing).
+    pub connection_status: String,
 }
 
 pub async fn insert(
@@ -35,9 +40,9 @@ pub async fn insert(
         credentials_sealed: Set(new.credentials_sealed),
         webhook_secret_sealed: Set(new.webhook_secret_sealed),
         callback_url: Set(new.callback_url),
-        settings: Set(None),
+        settings: Set(new.settings),
         enabled: Set(true),
-        connection_status: Set("connected".into()),
+        connection_status: Set(new.connection_status),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -89,4 +94,68 @@ pub async fn update(
 /// A channel by id for webhook routing, whatever its tenant.
 pub async fn platform_find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<entity::Model>, sea_orm::DbErr> {
     entity::Entity::find_by_id(id).one(db).await
+}
+
+/// Channels of some types with this external account id, across tenants: routes a
+/// shared provider webhook (Meta `/webhooks/meta`) by the account id in its payload.
+/// The caller must still authenticate the payload against each channel's secret.
+pub async fn platform_find_by_account(
+    db: &impl ConnectionTrait,
+    channel_types: &[&str],
+    account_id: &str,
+) -> Result<Vec<entity::Model>, sea_orm::DbErr> {
+    // Served by ix_channels_type_account.
+    entity::Entity::find()
+        .filter(entity::Column::ChannelType.is_in(channel_types.iter().copied()))
+        .filter(entity::Column::AccountId.eq(account_id))
+        .filter(entity::Column::Enabled.eq(true))
+        .order_by_asc(entity::Column::CreatedAt)
+        .limit(50)
+        .all(db)
+        .await
+}
+
+/// Enabled channels of some types across tenants (Meta's shared verification handshake
+/// compares the token against each), oldest first, at most `limit`.
+pub async fn platform_list_by_types(
+    db: &impl ConnectionTrait,
+    channel_types: &[&str],
+    limit: u64,
+) -> Result<Vec<entity::Model>, sea_orm::DbErr> {
+    entity::Entity::find()
+        .filter(entity::Column::ChannelType.is_in(channel_types.iter().copied()))
+        .filter(entity::Column::Enabled.eq(true))
+        .order_by_asc(entity::Column::CreatedAt)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// Every channel's sealed values, across tenants (master key rotation).
+pub async fn platform_all_sealed(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<(Uuid, Option<String>, String)>, sea_orm::DbErr> {
+    Ok(entity::Entity::find()
+        .order_by_asc(entity::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.credentials_sealed, c.webhook_secret_sealed))
+        .collect())
+}
+
+/// Replaces a channel's sealed values (master key rotation).
+pub async fn platform_reseal(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    credentials_sealed: Option<String>,
+    webhook_secret_sealed: String,
+) -> Result<(), sea_orm::DbErr> {
+    entity::Entity::update_many()
+        .col_expr(entity::Column::CredentialsSealed, sea_orm::sea_query::Expr::value(credentials_sealed))
+        .col_expr(entity::Column::WebhookSecretSealed, sea_orm::sea_query::Expr::value(webhook_secret_sealed))
+        .filter(entity::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
 }

@@ -175,3 +175,47 @@ pub async fn resolve(state: &AppState, scope: &Scope, ids: &[Uuid]) -> AppResult
         })
         .collect())
 }
+
+/// How long a signed public media link stays valid (providers fetch at send time;
+/// Meta may fetch again when `is_reusable`).
+const PUBLIC_LINK_SECS: i64 = 7 * 24 * 3600;
+
+fn media_signature(state: &AppState, id: Uuid, expires: i64) -> String {
+    use hmac::Mac;
+    let key = state.master_key.derive("atende/media/v1");
+    let mut mac = <hmac::Hmac<sha2::Sha256> as hmac::KeyInit>::new_from_slice(&key).expect("HMAC takes any key length");
+    mac.update(format!("{id}.{expires}").as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// A signed, expiring URL of an uploaded file that a provider can fetch without a
+/// session (Twilio `MediaUrl`, Meta attachment `url`, Z-API `image`/`document`).
+pub fn public_url(state: &AppState, id: Uuid) -> String {
+    let expires = Utc::now().timestamp() + PUBLIC_LINK_SECS;
+    format!("{}/media/{id}/{expires}/{}", state.config.public_url(), media_signature(state, id, expires))
+}
+
+/// `GET /media/{id}/{expires}/{signature}`: the file behind a signed public link.
+pub async fn public_download(
+    State(state): State<AppState>,
+    Path((id, expires, signature)): Path<(Uuid, i64, String)>,
+) -> AppResult<Response> {
+    use subtle::ConstantTimeEq;
+    let expected = media_signature(&state, id, expires);
+    let valid: bool = expected.as_bytes().ct_eq(signature.as_bytes()).into();
+    if !valid || expires < Utc::now().timestamp() {
+        return Err(AppError::NotFound);
+    }
+    let row = super::store::platform_attachment_get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let bytes = tokio::fs::read(storage_path(&state, &row.storage_key)).await.map_err(|_| AppError::NotFound)?;
+    let disposition = format!("inline; filename=\"{}\"", row.file_name.replace('"', ""));
+    Ok((
+        [
+            (header::CONTENT_TYPE, row.content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "public, max-age=3600".into()),
+        ],
+        Body::from(bytes),
+    )
+        .into_response())
+}

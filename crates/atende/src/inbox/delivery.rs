@@ -6,14 +6,14 @@ use sea_orm::Set;
 use uuid::Uuid;
 
 use super::{
-    model::{MessageStatus, SenderType},
+    model::{AttachmentRef, MessageStatus, SenderType},
     store, views,
 };
 use crate::{
     app::AppState,
     channels::{
         self,
-        adapters::{self, Delivery, SendError},
+        adapters::{self, Delivery, OutboundMedia, SendError},
         model::ChannelType,
     },
     contacts,
@@ -42,7 +42,8 @@ pub async fn deliver(state: &AppState, tenant_id: Uuid, message_id: Uuid, last_a
         .await?
         .ok_or_else(|| JobError::Fatal("contact gone".into()))?;
     let channel_type = ChannelType::parse(&channel.channel_type).unwrap_or(ChannelType::Api);
-    let outcome = match adapters::for_type(channel_type, &state.http) {
+    let endpoints = adapters::Endpoints::from_config(&state.config);
+    let outcome = match adapters::for_type(channel_type, &state.http, &endpoints) {
         None => Err(SendError::Permanent {
             code: "unsupported_channel".into(),
             reason: format!("{} cannot send yet", channel_type.as_str()),
@@ -52,42 +53,38 @@ pub async fn deliver(state: &AppState, tenant_id: Uuid, message_id: Uuid, last_a
         }
         Some(adapter) => {
             let secret = channels::service::webhook_secret(state, &channel).map_err(JobError::from)?;
-            let credentials = match &channel.credentials_sealed {
-                Some(sealed) => {
-                    let bytes = state
-                        .master_key
-                        .credentials_cipher()
-                        .decrypt(sealed)
-                        .map_err(|e| JobError::Fatal(e.to_string()))?;
-                    Some(
-                        serde_json::from_slice::<serde_json::Value>(&bytes)
-                            .map_err(|e| JobError::Fatal(e.to_string()))?,
-                    )
+            match channels::credentials::resolve(state, &channel) {
+                Err(e) => Err(SendError::Permanent { code: "invalid_configuration".into(), reason: e.to_string() }),
+                Ok(credentials) => {
+                    let view = views::message(state, &scope, message.clone()).await?;
+                    let media = public_media(state, &view.attachments);
+                    let message_json = serde_json::to_value(&view).unwrap_or_default();
+                    let conversation_json =
+                        serde_json::to_value(views::conversation(state, &scope, conversation.clone(), None).await?)
+                            .unwrap_or_default();
+                    let identities = contacts::store::identities_of(db, &scope, &[contact.id]).await?;
+                    let contact_json = serde_json::to_value(contacts::model::ContactView::new(&contact, &identities))
+                        .unwrap_or_default();
+                    adapter
+                        .send(&Delivery {
+                            channel: &channel,
+                            secret: &secret,
+                            credentials: credentials.as_ref(),
+                            message: &message_json,
+                            conversation: &conversation_json,
+                            contact: &contact_json,
+                            media: &media,
+                        })
+                        .await
                 }
-                None => None,
-            };
-            let message_json =
-                serde_json::to_value(views::message(state, &scope, message.clone()).await?).unwrap_or_default();
-            let conversation_json =
-                serde_json::to_value(views::conversation(state, &scope, conversation.clone(), None).await?)
-                    .unwrap_or_default();
-            let identities = contacts::store::identities_of(db, &scope, &[contact.id]).await?;
-            let contact_json =
-                serde_json::to_value(contacts::model::ContactView::new(&contact, &identities)).unwrap_or_default();
-            adapter
-                .send(&Delivery {
-                    channel: &channel,
-                    secret: &secret,
-                    credentials: credentials.as_ref(),
-                    message: &message_json,
-                    conversation: &conversation_json,
-                    contact: &contact_json,
-                })
-                .await
+            }
         }
     };
     match outcome {
         Ok(sent) => {
+            if let Some(external_id) = &sent.external_id {
+                absorb_echo(state, &scope, &message, external_id).await?;
+            }
             let now = Utc::now();
             let updated = store::message_update(db, &scope, message, |m| {
                 m.status = Set(MessageStatus::Sent.as_str().into());
@@ -108,6 +105,17 @@ pub async fn deliver(state: &AppState, tenant_id: Uuid, message_id: Uuid, last_a
         }
         Err(e) => {
             let reason = e.to_string();
+            if let SendError::Auth { reason: why } = &e {
+                // The provider refused the credentials: an admin must look at the channel.
+                channels::service::set_connection_status(
+                    state,
+                    &channel,
+                    channels::service::NEEDS_ATTENTION,
+                    Some(why),
+                )
+                .await
+                .map_err(JobError::from)?;
+            }
             let updated = store::message_update(db, &scope, message, |m| {
                 m.status = Set(MessageStatus::Failed.as_str().into());
                 m.failure_reason = Set(Some(reason.chars().take(500).collect()));
@@ -119,4 +127,39 @@ pub async fn deliver(state: &AppState, tenant_id: Uuid, message_id: Uuid, last_a
             Err(JobError::Fatal(reason))
         }
     }
+}
+
+/// Provider-fetchable URLs of a message's files: absolute URLs as they are, our own
+/// uploads as signed, expiring public links.
+fn public_media(state: &AppState, attachments: &[AttachmentRef]) -> Vec<OutboundMedia> {
+    attachments
+        .iter()
+        .map(|a| OutboundMedia {
+            url: match a.id {
+                Some(id) if !a.url.starts_with("http") => super::attachments::public_url(state, id),
+                _ => a.url.clone(),
+            },
+            mime_type: a.mime_type.clone(),
+            file_name: a.file_name.clone(),
+        })
+        .collect()
+}
+
+/// A provider may report a message we sent (Meta echo, Z-API `fromMe`) before this
+/// job records its id; the echo was then stored as a separate agent message. It is the
+/// same message: drop the echo so the id can be recorded on ours.
+async fn absorb_echo(
+    state: &AppState,
+    scope: &Scope,
+    message: &super::entity::message::Model,
+    external_id: &str,
+) -> Result<(), JobError> {
+    let Some(echo) = store::message_find_by_external(&state.db, scope, message.channel_id, external_id).await? else {
+        return Ok(());
+    };
+    if echo.id != message.id && echo.sender_type == SenderType::Agent.as_str() && echo.sender_user_id.is_none() {
+        tracing::info!(message_id = %message.id, echo_id = %echo.id, "dropping the echo of a message we sent");
+        store::message_delete(&state.db, scope, echo.id).await?;
+    }
+    Ok(())
 }

@@ -6,6 +6,7 @@ pub mod delivery;
 pub mod entity;
 pub mod ingest;
 pub mod model;
+pub mod receipts;
 pub mod routes;
 pub mod service;
 pub mod store;

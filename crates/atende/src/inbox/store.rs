@@ -470,6 +470,16 @@ pub async fn attachments_link(
     Ok(())
 }
 
+/// Deletes one message (an echo that duplicated a message we sent).
+pub async fn message_delete(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> Result<(), sea_orm::DbErr> {
+    message::Entity::delete_many()
+        .filter(message::Column::TenantId.eq(scope.tenant_id))
+        .filter(message::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Snoozed conversations whose time has come, across tenants (the scheduler's sweep).
 pub async fn platform_snoozed_due(
     db: &impl ConnectionTrait,
@@ -481,4 +491,61 @@ pub async fn platform_snoozed_due(
         .limit(500)
         .all(db)
         .await
+}
+
+/// Agent messages of a conversation sent at or before `at` and not yet at `below`
+/// or beyond: what a Meta delivery / read watermark covers. Oldest first, bounded.
+pub async fn messages_under_watermark(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    conversation_id: Uuid,
+    at: DateTime<Utc>,
+    statuses: &[MessageStatus],
+    limit: u64,
+) -> Result<Vec<message::Model>, sea_orm::DbErr> {
+    message::Entity::find()
+        .filter(message::Column::TenantId.eq(scope.tenant_id))
+        .filter(message::Column::ConversationId.eq(conversation_id))
+        .filter(message::Column::SenderType.eq("AGENT"))
+        .filter(message::Column::IsPrivate.eq(false))
+        .filter(message::Column::Status.is_in(statuses.iter().map(|s| s.as_str())))
+        .filter(message::Column::CreatedAt.lte(at))
+        .order_by_asc(message::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// Ids of a channel's messages that FAILED with a failure reason containing `marker`
+/// since `since` (e.g. sends refused while a WhatsApp number was disconnected).
+pub async fn failed_with_reason(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    channel_id: Uuid,
+    marker: &str,
+    since: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<Uuid>, sea_orm::DbErr> {
+    Ok(message::Entity::find()
+        .filter(message::Column::TenantId.eq(scope.tenant_id))
+        .filter(message::Column::ChannelId.eq(channel_id))
+        .filter(message::Column::Status.eq(MessageStatus::Failed.as_str()))
+        .filter(message::Column::FailureReason.like(format!("%{marker}%")))
+        .filter(message::Column::CreatedAt.gte(since))
+        .order_by_asc(message::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.id)
+        .collect())
+}
+
+/// An attachment by id, whatever its tenant: serves a signed public media link (the
+/// signature, checked first, names the file; the tenant comes from the row).
+pub async fn platform_attachment_get(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<super::entity::attachment::Model>, sea_orm::DbErr> {
+    super::entity::attachment::Entity::find_by_id(id).one(db).await
 }

@@ -1,7 +1,7 @@
 //! Dispatch from a job's payload to the code that does the work.
 
 use super::{JobError, JobPayload, entity};
-use crate::{app::AppState, inbox, payments, webhooks};
+use crate::{app::AppState, channels, inbox, payments, webhooks};
 
 /// Runs one job. Every handler is idempotent: a job may run more than once.
 pub async fn run(state: &AppState, job: &entity::Model, payload: JobPayload) -> Result<(), JobError> {
@@ -16,6 +16,9 @@ pub async fn run(state: &AppState, job: &entity::Model, payload: JobPayload) -> 
         JobPayload::FetchPixCode { charge_id } => {
             let tenant_id = job.tenant_id.ok_or_else(|| JobError::Fatal("pix job without tenant".into()))?;
             payments::service::fetch_pix_code(state, tenant_id, charge_id).await
+        }
+        JobPayload::WatchZapiConnection { channel_id, generation } => {
+            channels::connection::watch(state, channel_id, generation).await
         }
     }
 }

@@ -31,6 +31,8 @@ pub enum JobPayload {
     ProcessAsaasEvent { event_id: Uuid },
     /// Fetch a charge's Pix code that Asaas could not give at creation (429/5xx).
     FetchPixCode { charge_id: Uuid },
+    /// Check a Z-API channel's pairing state (repeats while a QR code is pending).
+    WatchZapiConnection { channel_id: Uuid, generation: i64 },
 }
 
 impl JobPayload {
@@ -40,6 +42,7 @@ impl JobPayload {
             JobPayload::DeliverMessage { .. } => "deliver_message",
             JobPayload::ProcessAsaasEvent { .. } => "process_asaas_event",
             JobPayload::FetchPixCode { .. } => "fetch_pix_code",
+            JobPayload::WatchZapiConnection { .. } => "watch_zapi_connection",
         }
     }
 
@@ -49,6 +52,7 @@ impl JobPayload {
             JobPayload::ProcessWebhook { .. } => 8,
             JobPayload::DeliverMessage { .. } => 6,
             JobPayload::ProcessAsaasEvent { .. } | JobPayload::FetchPixCode { .. } => 8,
+            JobPayload::WatchZapiConnection { .. } => 3,
         }
     }
 }

@@ -52,6 +52,36 @@ pub async fn enqueue(
     }
 }
 
+/// Adds a job that becomes due at `run_at` (periodic checks reschedule themselves so).
+pub async fn enqueue_at(
+    db: &impl ConnectionTrait,
+    tenant_id: Option<Uuid>,
+    payload: &JobPayload,
+    run_at: DateTime<Utc>,
+) -> Result<entity::Model, sea_orm::DbErr> {
+    let now = Utc::now();
+    let value = serde_json::to_value(payload).map_err(|e| sea_orm::DbErr::Custom(e.to_string()))?;
+    entity::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(tenant_id),
+        queue: Set(DEFAULT_QUEUE.into()),
+        kind: Set(payload.kind().into()),
+        payload: Set(value),
+        status: Set(QUEUED.into()),
+        attempts: Set(0),
+        max_attempts: Set(payload.max_attempts()),
+        run_at: Set(run_at),
+        locked_by: Set(None),
+        locked_until: Set(None),
+        last_error: Set(None),
+        dedupe_key: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+}
+
 /// Claims the next due job (or one whose worker's lease ran out), in one statement.
 pub async fn claim(
     db: &impl ConnectionTrait,

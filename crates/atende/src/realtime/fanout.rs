@@ -47,6 +47,8 @@ pub fn route(event: &DomainEvent) -> (&'static str, Vec<String>, &serde_json::Va
             rooms.extend(conversation_id.map(|c| rooms::conversation(tenant, c)));
             ("payment_update", rooms, update)
         }
+        // Channel health is configuration: managers and admins see it, agents do not.
+        DomainEvent::ChannelStatusChanged { channel, .. } => ("channel_status", vec![rooms::managers(tenant)], channel),
     }
 }
 

@@ -4,9 +4,12 @@
 
 pub mod api;
 pub mod entity;
+pub mod meta;
 pub mod process;
 pub mod service;
 pub mod store;
+pub mod twilio;
+pub mod zapi;
 
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -14,5 +17,33 @@ use crate::app::AppState;
 
 /// Every webhook route (outside `/api/v1`: providers call them, not users).
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(api::receive))
+    OpenApiRouter::new()
+        .routes(routes!(api::receive))
+        .routes(routes!(twilio::inbound))
+        .routes(routes!(twilio::status))
+        .routes(routes!(zapi::receive))
+        .routes(routes!(meta::verify, meta::receive))
+        .routes(routes!(meta::verify_shared, meta::receive_shared))
+}
+
+/// A request path safe to log: secrets carried in URLs (the Z-API webhook secret, the
+/// signature of a public media link) are masked.
+pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    let segments: Vec<&str> = path.split('/').collect();
+    match segments.as_slice() {
+        ["", "webhooks", "zapi", channel, _secret, ..] => format!("/webhooks/zapi/{channel}/***").into(),
+        ["", "media", id, _, _, ..] => format!("/media/{id}/***").into(),
+        _ => path.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn url_secrets_are_masked_in_logs() {
+        assert_eq!(super::loggable_path("/webhooks/zapi/abc/s3cr3t"), "/webhooks/zapi/abc/***");
+        assert_eq!(super::loggable_path("/media/id/123/sig"), "/media/id/***");
+        assert_eq!(super::loggable_path("/webhooks/twilio/abc"), "/webhooks/twilio/abc");
+        assert_eq!(super::loggable_path("/api/v1/channels"), "/api/v1/channels");
+    }
 }

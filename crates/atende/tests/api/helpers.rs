@@ -106,6 +106,9 @@ impl Drop for TestApp {
     }
 }
 
+/// A last change to the configuration before the server starts.
+pub type Configure = Box<dyn FnOnce(&mut Config) + Send>;
+
 /// Options for `spawn_with`.
 #[derive(Default)]
 pub struct Options {
@@ -120,6 +123,8 @@ pub struct Options {
     pub redis_prefix: Option<String>,
     /// Asaas API base (a mock server) for payments tests.
     pub asaas_base_url: Option<String>,
+    /// Last word on the configuration (provider base URLs, public URL, ...).
+    pub configure: Option<Configure>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -166,6 +171,9 @@ async fn start(url: &str, data_dir: &std::path::Path, options: Options) -> TestA
         config.redis_prefix = prefix;
     }
     config.asaas_base_url = options.asaas_base_url;
+    if let Some(configure) = options.configure {
+        configure(&mut config);
+    }
     config.validate().expect("valid test config");
     let conn = db::open(&config).await.expect("open database");
     let state = AppState::new(config, conn.clone()).expect("state");

@@ -6,6 +6,13 @@ mod helpers;
 
 mod auth;
 mod canned;
+#[allow(dead_code)]
+mod channel_helpers;
+mod channels_fuzz;
+mod channels_meta;
+mod channels_simulate;
+mod channels_twilio;
+mod channels_zapi;
 mod cli;
 mod contacts;
 mod core_helpers;

@@ -33,11 +33,13 @@ pub fn verify(secret: &[u8], body: &[u8], header: Option<&str>) -> bool {
     mac.verify_slice(&expected).is_ok()
 }
 
+/// Posts agent messages to the channel's callback URL.
 pub struct ApiAdapter {
     http: reqwest::Client,
 }
 
 impl ApiAdapter {
+    /// An adapter using this HTTP client.
     pub fn new(http: reqwest::Client) -> Self {
         ApiAdapter { http }
     }
