@@ -344,3 +344,24 @@ pub async fn webhook_event_finish(
         .await?;
     Ok(())
 }
+
+/// Every tenant's sealed Asaas secrets (`secrets rotate`, across tenants).
+pub async fn platform_all_sealed_settings(db: &impl ConnectionTrait) -> Result<Vec<settings::Model>, DbErr> {
+    settings::Entity::find().all(db).await
+}
+
+/// Stores re-sealed Asaas secrets of one tenant (`secrets rotate`).
+pub async fn platform_reseal_settings(
+    db: &impl ConnectionTrait,
+    tenant_id: Uuid,
+    api_key_sealed: Option<String>,
+    webhook_token_sealed: String,
+) -> Result<(), DbErr> {
+    settings::Entity::update_many()
+        .col_expr(settings::Column::ApiKeySealed, sea_orm::sea_query::Expr::value(api_key_sealed))
+        .col_expr(settings::Column::WebhookTokenSealed, sea_orm::sea_query::Expr::value(webhook_token_sealed))
+        .filter(settings::Column::TenantId.eq(tenant_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -86,6 +86,15 @@ async fn secrets_rotate_reseals_channel_credentials_under_the_new_key() {
     let tenant = app.create_tenant("acme").await;
     let admin = app.admin(&tenant).await;
     let channel = app.twilio_channel(&admin).await;
+    let token = "t".repeat(40);
+    let asaas = app
+        .put(
+            "/api/v1/asaas/settings",
+            &admin.token,
+            serde_json::json!({"apiKey": "$aact_test_key", "webhookToken": token}),
+        )
+        .await;
+    assert_eq!(asaas.status, reqwest::StatusCode::OK, "{:?}", asaas.body);
     let old_key = std::fs::read_to_string(app.database.as_ref().unwrap().data_dir.join("secret.key")).unwrap();
     let new_key = "ab".repeat(32);
 
@@ -117,4 +126,12 @@ async fn secrets_rotate_reseals_channel_credentials_under_the_new_key() {
     assert_eq!(credentials["authToken"], TWILIO_TOKEN);
     assert!(old_cipher.decrypt(&sealed).is_err());
     assert_eq!(new_cipher.decrypt(&row.webhook_secret_sealed).unwrap(), channel.secret.as_bytes());
+
+    // Payments secrets move to the new key too.
+    assert!(String::from_utf8_lossy(&out.stdout).contains("re-sealed the Asaas settings of 1 workspace(s)"));
+    let settings =
+        atende::payments::entity::settings::Entity::find_by_id(tenant.id).one(&app.db).await.unwrap().unwrap();
+    assert_eq!(new_cipher.decrypt(settings.api_key_sealed.as_deref().unwrap()).unwrap(), b"$aact_test_key");
+    assert_eq!(new_cipher.decrypt(&settings.webhook_token_sealed).unwrap(), token.as_bytes());
+    assert!(old_cipher.decrypt(&settings.webhook_token_sealed).is_err());
 }
