@@ -1063,6 +1063,28 @@ fn status_or_pending(status: Option<&str>) -> String {
     }
 }
 
+/// Re-seals every tenant's Asaas API key and webhook token under a new master key
+/// (`atende secrets rotate`); returns how many tenants had settings.
+pub async fn reseal_all(
+    db: &impl sea_orm::ConnectionTrait,
+    old: &crate::crypto::CredentialCipher,
+    new: &crate::crypto::CredentialCipher,
+) -> anyhow::Result<usize> {
+    use anyhow::Context;
+    let rows = store::platform_all_sealed_settings(db).await?;
+    for row in &rows {
+        let reseal = |sealed: &str| -> anyhow::Result<String> {
+            let clear = old.decrypt(sealed).with_context(|| {
+                format!("Asaas settings of tenant {}: cannot open with the current key", row.tenant_id)
+            })?;
+            new.encrypt(&clear)
+        };
+        let api_key = row.api_key_sealed.as_deref().map(reseal).transpose()?;
+        store::platform_reseal_settings(db, row.tenant_id, api_key, reseal(&row.webhook_token_sealed)?).await?;
+    }
+    Ok(rows.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1107,26 +1129,4 @@ mod tests {
         assert_eq!(asaas_mobile(Some("+14155550100")), None);
         assert_eq!(asaas_mobile(None), None);
     }
-}
-
-/// Re-seals every tenant's Asaas API key and webhook token under a new master key
-/// (`atende secrets rotate`); returns how many tenants had settings.
-pub async fn reseal_all(
-    db: &impl sea_orm::ConnectionTrait,
-    old: &crate::crypto::CredentialCipher,
-    new: &crate::crypto::CredentialCipher,
-) -> anyhow::Result<usize> {
-    use anyhow::Context;
-    let rows = store::platform_all_sealed_settings(db).await?;
-    for row in &rows {
-        let reseal = |sealed: &str| -> anyhow::Result<String> {
-            let clear = old.decrypt(sealed).with_context(|| {
-                format!("Asaas settings of tenant {}: cannot open with the current key", row.tenant_id)
-            })?;
-            new.encrypt(&clear)
-        };
-        let api_key = row.api_key_sealed.as_deref().map(reseal).transpose()?;
-        store::platform_reseal_settings(db, row.tenant_id, api_key, reseal(&row.webhook_token_sealed)?).await?;
-    }
-    Ok(rows.len())
 }
