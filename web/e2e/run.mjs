@@ -4,7 +4,9 @@
 // go to e2e/screenshots/. Last line: `e2e: N passed, M failed`; exit 1 on any failure.
 import { mkdir, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { crc32, deflateSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
+import { apiLogin, createApiChannel, postInbound, startCallbackServer } from './seed.mjs';
 
 const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
 const WORKSPACE = process.env.E2E_WORKSPACE;
@@ -53,10 +55,36 @@ const ST = {
   createToken: 'Criar token',
   copied: 'Já copiei',
 };
+const IN = {
+  all: 'Todas',
+  composer: 'Resposta ao cliente',
+  reply: 'Responder',
+  note: 'Nota privada',
+  noteField: 'Escreva uma nota para a equipe…',
+  resolve: 'Resolver',
+  resolved: 'Resolvida',
+  resolvedToast: 'Conversa resolvida.',
+  retry: 'Tentar novamente',
+  editName: 'Editar Nome',
+  back: 'Voltar para a lista',
+  shortcuts: 'Atalhos de teclado',
+  contacts: 'Contatos',
+  contactsSearch: 'Buscar contatos',
+  importCsv: 'Importar CSV',
+  importSubmit: 'Importar',
+  csvFile: 'Arquivo CSV',
+  noChannels: 'Nenhum canal conectado ainda',
+};
 // Unique per run, so the script also works against a server that already ran it.
 const RUN = Date.now().toString(36);
 const AGENT = { name: `Agente E2E ${RUN}`, email: `agente.${RUN}@e2e.atende.local`, password: `senha-${RUN}-ok` };
 const TEAM = `Suporte ${RUN}`;
+const DIGITS = String(Date.now() % 100_000_000).padStart(8, '0');
+const MARIA = { name: `Maria E2E ${RUN}`, identifier: `e2e-${RUN}-maria`, phone: `+55119${DIGITS}` };
+const JOAO = { name: `João E2E ${RUN}`, identifier: `e2e-${RUN}-joao`, phone: `+55219${DIGITS}` };
+const RENAMED = `Maria Renomeada ${RUN}`;
+let seq = 0;
+const externalId = () => `e2e-${RUN}-${(seq += 1)}`;
 
 const results = [];
 let browser;
@@ -106,6 +134,30 @@ async function eventually(check, what) {
 async function submitAndWait(path, action) {
   const [res] = await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname === path), action()]);
   return res;
+}
+
+/** A small solid-colour PNG (for the attachment test). */
+function solidPng(width, height, [r, g, b]) {
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body) >>> 0);
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => [r, g, b]).flat())]);
+  const raw = Buffer.concat(Array.from({ length: height }, () => row));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 async function fillLogin(labels, workspace, email, password) {
@@ -174,6 +226,7 @@ async function main() {
     await page.waitForURL((u) => u.pathname !== '/login');
     await expectVisible(page.getByTestId('user-name').filter({ hasText: userName }), `user name "${userName}"`);
     await expectVisible(page.getByRole('navigation').getByRole('link', { name: PT.inbox }), 'left rail');
+    await eventually(async () => (await page.getByTestId('connection-status').getAttribute('data-status')) === 'connected', 'the realtime connection up');
     await shot('03-app-shell');
   });
 
@@ -317,6 +370,204 @@ async function main() {
     }
     await page.setViewportSize({ width: 1280, height: 800 });
   });
+
+  // ---------------------------------------------------------------- inbox
+  const callback = await startCallbackServer();
+  let channel = null;
+  const messages = () => page.getByTestId('message-list');
+  const bubble = (text) => messages().getByTestId('message').filter({ hasText: text });
+  const row = (name) => page.getByTestId('conversation-row').filter({ hasText: name });
+  const LONG = Math.max(TIMEOUT, 25_000); // webhooks are processed by a background job
+
+  await test('inbox: a customer message posted to an API channel shows up in the list', async () => {
+    const token = await apiLogin(BASE_URL, WORKSPACE, EMAIL, PASSWORD);
+    channel = await createApiChannel(BASE_URL, token, `Site E2E ${RUN}`, callback.url);
+    await postInbound(channel, { externalId: externalId(), ...MARIA, content: 'Olá, quero um orçamento para 3 cadeiras.' });
+    await page.goto(`${BASE_URL}/inbox?tab=all`);
+    await row(MARIA.name).first().waitFor({ state: 'visible', timeout: LONG });
+    await expectVisible(row(MARIA.name).getByTestId('unread-badge'), 'the unread badge');
+    await shot('20-inbox-list');
+  });
+
+  await test('opening the conversation shows the history and the contact panel, and marks it read', async () => {
+    const [read] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/v1\/conversations\/[^/]+\/read$/.test(new URL(r.url()).pathname)),
+      row(MARIA.name).getByRole('link').click(),
+    ]);
+    assert(read.status() === 204, `mark read answered ${read.status()}`);
+    await expectVisible(page.getByTestId('conversation-title').filter({ hasText: MARIA.name }), 'the conversation header');
+    await expectVisible(bubble('quero um orçamento'), 'the customer message');
+    await expectVisible(page.getByTestId('contact-panel').getByTestId('contact-name').filter({ hasText: MARIA.name }), 'the contact panel');
+    await eventually(async () => (await row(MARIA.name).getByTestId('unread-badge').count()) === 0, 'the unread badge gone');
+  });
+
+  await test('a new customer message appears live, without a reload', async () => {
+    await page.evaluate(() => {
+      globalThis.__e2eSamePage = true;
+    });
+    await postInbound(channel, { externalId: externalId(), ...MARIA, content: 'Vocês entregam em Recife?' });
+    await bubble('Vocês entregam em Recife?').waitFor({ state: 'visible', timeout: LONG });
+    // A brand-new conversation also arrives in the list by itself.
+    await postInbound(channel, { externalId: externalId(), ...JOAO, content: 'Meu pedido não chegou.' });
+    await row(JOAO.name).first().waitFor({ state: 'visible', timeout: LONG });
+    const first = await page.getByTestId('conversation-row').first().textContent();
+    assert(first.includes(JOAO.name), `the newest conversation is not at the top: ${first}`);
+    await expectVisible(row(JOAO.name).getByTestId('unread-badge'), 'unread badge on the new conversation');
+    assert(await page.evaluate(() => globalThis.__e2eSamePage === true), 'the page was reloaded');
+    await eventually(async () => /^\(\d+\) /.test(await page.title()), 'the unread count in the tab title');
+  });
+
+  await test('a reply shows pending, then turns sent when the callback answers', async () => {
+    callback.delayMs = 1_500;
+    const text = `Entregamos sim! (${RUN})`;
+    await page.getByLabel(IN.composer, { exact: true }).fill(text);
+    await page.getByLabel(IN.composer, { exact: true }).press('Enter');
+    const mine = bubble(text).first();
+    await expectVisible(mine, 'the reply bubble');
+    assert((await mine.getAttribute('data-kind')) === 'agent', 'the reply is not an agent bubble');
+    assert((await page.getByLabel(IN.composer, { exact: true }).inputValue()) === '', 'the composer was not cleared');
+    await eventually(async () => (await mine.getByTestId('status-tick').getAttribute('data-status')) === 'PENDING', 'a pending tick');
+    await eventually(async () => (await mine.getByTestId('status-tick').getAttribute('data-status')) === 'SENT', 'the tick turning sent');
+    assert(callback.received.some((r) => r?.message?.content === text), 'the callback did not receive the reply');
+    assert((await bubble(text).count()) === 1, 'the reply shows twice');
+    callback.delayMs = 0;
+    await shot('21-inbox-conversation');
+  });
+
+  await test('a reply the customer system refuses shows the reason, and retry sends it', async () => {
+    callback.failing = true;
+    const text = `Segue o orçamento (${RUN})`;
+    await page.getByLabel(IN.composer, { exact: true }).fill(text);
+    await page.keyboard.press('Enter');
+    const mine = bubble(text).first();
+    await eventually(async () => (await mine.getAttribute('data-status')) === 'FAILED', 'the reply failing');
+    await expectVisible(mine.getByRole('alert').filter({ hasText: '400' }), 'the failure reason');
+    await shot('22-inbox-failed-retry');
+    callback.failing = false;
+    await mine.getByRole('button', { name: IN.retry }).click();
+    await eventually(async () => (await mine.getAttribute('data-status')) === 'SENT', 'the retried reply sent');
+  });
+
+  await test('a private note stays inside the team', async () => {
+    const before = callback.received.length;
+    const text = `Cliente VIP, priorizar (${RUN})`;
+    await page.getByRole('button', { name: IN.note, exact: true }).click();
+    await page.getByLabel(IN.noteField, { exact: true }).fill(text);
+    await page.keyboard.press('Enter');
+    const note = bubble(text).first();
+    await expectVisible(note, 'the note bubble');
+    assert((await note.getAttribute('data-kind')) === 'note', 'the note is not shown as a private note');
+    await page.waitForTimeout(500);
+    assert(callback.received.length === before, 'the private note was sent to the customer system');
+    await page.getByRole('button', { name: IN.reply, exact: true }).click();
+  });
+
+  await test('an attachment uploads, is sent with the reply and shows inline', async () => {
+    const png = solidPng(240, 140, [13, 148, 136]);
+    const [upload] = await Promise.all([
+      page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/attachments'),
+      page.getByTestId('composer-file').setInputFiles({ name: `foto-${RUN}.png`, mimeType: 'image/png', buffer: png }),
+    ]);
+    assert(upload.status() === 201, `upload answered ${upload.status()}`);
+    await expectVisible(page.getByRole('list', { name: 'Anexos' }).getByText(`foto-${RUN}.png`), 'the attachment chip');
+    const text = `Foto do produto (${RUN})`;
+    await page.getByLabel(IN.composer, { exact: true }).fill(text);
+    await page.keyboard.press('Enter');
+    const sent = bubble(text).first();
+    await expectVisible(sent.getByRole('img', { name: `foto-${RUN}.png` }), 'the image inside the bubble');
+    await eventually(async () => (await sent.getAttribute('data-status')) === 'SENT', 'the reply with the attachment sent');
+    const delivered = callback.received.find((r) => r?.message?.content === text);
+    assert(delivered?.message?.attachments?.length === 1, 'the callback did not get the attachment');
+  });
+
+  await test('the contact panel edits the name, and it persists after a reload', async () => {
+    const panel = page.getByTestId('contact-panel');
+    await panel.getByRole('button', { name: IN.editName }).click();
+    const field = panel.getByLabel('Nome', { exact: true });
+    await field.fill(RENAMED);
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'PATCH' && new URL(r.url()).pathname.startsWith('/api/v1/contacts/')),
+      field.press('Enter'),
+    ]);
+    assert(res.status() === 200, `PATCH contact answered ${res.status()}`);
+    await expectVisible(panel.getByTestId('contact-name').filter({ hasText: RENAMED }), 'the new name in the panel');
+    await expectVisible(page.getByTestId('conversation-title').filter({ hasText: RENAMED }), 'the new name in the header');
+    await expectVisible(row(RENAMED), 'the new name in the list');
+    await page.reload();
+    await expectVisible(page.getByTestId('conversation-title').filter({ hasText: RENAMED }), 'the new name after a reload');
+    await expectVisible(bubble('Vocês entregam em Recife?'), 'the history after a reload');
+  });
+
+  await test('resolving takes the conversation off the open list', async () => {
+    await page.getByRole('button', { name: IN.resolve, exact: true }).click();
+    await expectVisible(page.getByText(IN.resolvedToast), 'the resolved toast');
+    await expectVisible(page.getByTestId('conversation-status').filter({ hasText: IN.resolved }), 'the resolved badge');
+    await eventually(async () => (await row(RENAMED).count()) === 0, 'the conversation leaving the open list');
+    await shot('23-inbox-resolved');
+  });
+
+  await test('keyboard: j moves through the list and ? shows the shortcuts', async () => {
+    await page.goto(`${BASE_URL}/inbox?tab=all`);
+    await expectVisible(row(JOAO.name), 'the list');
+    await page.locator('body').press('j');
+    await page.waitForURL((u) => u.pathname.startsWith('/inbox/'));
+    await page.locator('body').press('?');
+    await expectVisible(page.getByRole('dialog', { name: IN.shortcuts }), 'the shortcuts dialog');
+    await shot('24-inbox-shortcuts');
+    await page.keyboard.press('Escape');
+  });
+
+  await test('contacts: search, and a CSV import reports the row it could not take', async () => {
+    await page.getByRole('navigation', { name: 'Navegação principal' }).getByRole('link', { name: IN.contacts }).click();
+    await page.waitForURL((u) => u.pathname === '/contacts');
+    await page.getByLabel(IN.contactsSearch).fill(RUN);
+    await expectVisible(page.getByTestId('contact-row').filter({ hasText: RENAMED }), 'the renamed contact');
+    await eventually(
+      async () => (await page.getByTestId('contact-row').filter({ hasNotText: RUN }).count()) === 0,
+      'only the matching contacts listed',
+    );
+    await shot('25-contacts');
+    await page.getByRole('button', { name: IN.importCsv }).first().click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel(IN.csvFile).setInputFiles({
+      name: 'contatos.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`name,email,phone,lead_status\nFulano E2E ${RUN},fulano.${RUN}@e2e.atende.local,,qualified\nSem Status ${RUN},,,não-existe\n`),
+    });
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/contacts/import'),
+      dialog.getByRole('button', { name: IN.importSubmit, exact: true }).click(),
+    ]);
+    assert(res.status() === 200, `import answered ${res.status()}`);
+    const report = dialog.getByTestId('import-report');
+    await expectVisible(report, 'the import report');
+    await expectVisible(report.getByRole('row').filter({ hasText: 'lead_status' }), 'the failed row and column');
+    await shot('26-contacts-import-report');
+    await dialog.getByRole('button', { name: 'Fechar' }).first().click();
+    await expectVisible(page.getByTestId('contact-row').filter({ hasText: `Fulano E2E ${RUN}` }), 'the imported contact');
+  });
+
+  await test('the inbox fits a phone screen: list, then conversation', async () => {
+    await page.setViewportSize({ width: 390, height: 760 });
+    await page.goto(`${BASE_URL}/inbox?tab=all`);
+    await expectVisible(row(JOAO.name), 'the list on a phone');
+    await page.waitForLoadState('networkidle');
+    let overflow = await page.evaluate(() => globalThis.document.documentElement.scrollWidth - globalThis.innerWidth);
+    assert(overflow <= 0, `the list scrolls sideways by ${overflow}px`);
+    await shot('27-phone-inbox');
+    await row(JOAO.name).getByRole('link').click();
+    await expectVisible(page.getByRole('link', { name: IN.back }), 'the back button');
+    await expectVisible(page.getByLabel(IN.composer, { exact: true }), 'the composer');
+    overflow = await page.evaluate(() => globalThis.document.documentElement.scrollWidth - globalThis.innerWidth);
+    assert(overflow <= 0, `the conversation scrolls sideways by ${overflow}px`);
+    await shot('28-phone-conversation');
+    await page.goto(`${BASE_URL}/contacts`);
+    await expectVisible(page.getByTestId('contact-row').first(), 'contacts on a phone');
+    await shot('29-phone-contacts');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  await callback.close();
 
   await test('logout returns to /login and the session is gone', async () => {
     const res = await submitAndWait('/api/v1/auth/logout', () => page.getByRole('button', { name: PT.logout }).click());

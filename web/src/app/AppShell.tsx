@@ -2,12 +2,14 @@ import { Contact, Inbox, LayoutDashboard, LogOut, Settings, type LucideIcon } fr
 import { useTranslation } from 'react-i18next';
 import { NavLink, Outlet } from 'react-router';
 import { toast } from 'sonner';
+import { ConnectionIndicator } from '@/components/ConnectionIndicator';
 import { Logo } from '@/components/Logo';
 import { Button } from '@/components/ui/Button';
 import { useLogout } from '@/features/auth/api/logout';
 import { useSession } from '@/features/auth/hooks/useSession';
 import { cn } from '@/lib/cn';
 import { paths } from '@/paths';
+import { Realtime } from './Realtime';
 
 interface NavItem {
   to: string;
@@ -40,6 +42,7 @@ export function AppShell() {
 
   return (
     <div className="flex min-h-dvh bg-slate-50">
+      <Realtime />
       <a
         href="#main"
         className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded-md focus:bg-white focus:px-3 focus:py-2 focus:shadow"
@@ -90,6 +93,7 @@ export function AppShell() {
             </p>
           </div>
           <div className="flex items-center gap-2">
+            <ConnectionIndicator />
             <span className="hidden text-right sm:block">
               <span className="block max-w-48 truncate text-[13px] font-medium text-slate-800" data-testid="user-name">
                 {user?.name}

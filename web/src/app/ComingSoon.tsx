@@ -1,16 +1,14 @@
 import { Construction } from 'lucide-react';
-import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { usePageTitle } from '@/lib/pageTitle';
 
-export type Section = 'inbox' | 'contacts' | 'dashboard';
+export type Section = 'dashboard';
 
 /** Placeholder for areas not built yet. */
 export function ComingSoon({ section }: { section: Section }) {
   const { t } = useTranslation();
   const name = t(`nav.${section}`);
-  useEffect(() => {
-    document.title = `${name} · ${t('app.name')}`;
-  }, [name, t]);
+  usePageTitle(`${name} · ${t('app.name')}`);
   return (
     <div className="p-4 sm:p-6">
       <h1 className="text-base font-semibold text-slate-900">{name}</h1>

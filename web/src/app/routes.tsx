@@ -9,6 +9,7 @@ import { UsersPage } from '@/features/users/components/UsersPage';
 import { WorkspaceSettingsPage } from '@/features/workspace/components/WorkspaceSettingsPage';
 import { paths } from '@/paths';
 import { AppShell } from './AppShell';
+import { ContactDetailRoute, ContactsRoute, InboxRoute } from './pages';
 import { ComingSoon } from './ComingSoon';
 import { NotFound } from './NotFound';
 import { SettingsIndex, SettingsLayout } from './settings/SettingsLayout';
@@ -31,8 +32,10 @@ export const routes: RouteObject[] = [
     ),
     children: [
       { index: true, element: <Navigate to={paths.inbox} replace /> },
-      { path: paths.inbox, element: <ComingSoon section="inbox" /> },
-      { path: paths.contacts, element: <ComingSoon section="contacts" /> },
+      { path: paths.inbox, element: <InboxRoute /> },
+      { path: `${paths.inbox}/:conversationId`, element: <InboxRoute /> },
+      { path: paths.contacts, element: <ContactsRoute /> },
+      { path: `${paths.contacts}/:contactId`, element: <ContactDetailRoute /> },
       { path: paths.dashboard, element: <ComingSoon section="dashboard" /> },
       {
         path: paths.settings,

@@ -66,13 +66,22 @@ export function mockFetch(handler: Handler) {
       method: request.method,
       credentials: request.credentials,
       headers: request.headers,
-      body: text === '' ? undefined : (JSON.parse(text) as unknown),
+      body: text === '' ? undefined : parseBody(text),
     };
     requests.push(seen);
     return handler(seen.url, seen);
   });
   vi.stubGlobal('fetch', fn);
   return Object.assign(fn, { requests });
+}
+
+/** JSON bodies parsed; anything else (CSV, multipart) as text. */
+function parseBody(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }
 
 function toAbsolute(input: string | URL): string {

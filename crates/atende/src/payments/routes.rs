@@ -35,7 +35,7 @@ fn envelope(charge: &super::entity::charge::Model) -> axum::Json<ChargeEnvelope>
 }
 
 /// The workspace's Asaas settings (admins). The API key is never shown, only `hasApiKey`.
-#[utoipa::path(get, path = "/asaas/settings", tag = "payments",
+#[utoipa::path(get, path = "/asaas/settings", operation_id = "get_asaas_settings", tag = "payments",
     responses((status = 200, body = AsaasSettingsEnvelope), (status = 403)))]
 pub async fn get_settings(State(state): State<AppState>, scope: Scope) -> AppResult<axum::Json<AsaasSettingsEnvelope>> {
     let asaas_settings = service::settings(&state, &scope).await?;
@@ -43,7 +43,7 @@ pub async fn get_settings(State(state): State<AppState>, scope: Scope) -> AppRes
 }
 
 /// Saves the Asaas settings (admins): API key (write-only), environment, webhook token.
-#[utoipa::path(put, path = "/asaas/settings", tag = "payments", request_body = UpdateAsaasSettings,
+#[utoipa::path(put, path = "/asaas/settings", operation_id = "put_asaas_settings", tag = "payments", request_body = UpdateAsaasSettings,
     responses((status = 200, body = AsaasSettingsEnvelope), (status = 403), (status = 422)))]
 pub async fn put_settings(
     State(state): State<AppState>,

@@ -31,7 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Receives an Asaas event: verified, stored, queued, acknowledged.
-#[utoipa::path(post, path = "/webhooks/asaas/{webhook_key}", tag = "webhooks",
+#[utoipa::path(post, path = "/webhooks/asaas/{webhook_key}", operation_id = "receive_asaas_webhook", tag = "webhooks",
     params(("webhook_key" = String, Path, description = "The tenant's random key, from `webhookUrl`")),
     request_body(content = Object, description = "Asaas event envelope `{id, event, dateCreated, payment}`"),
     responses((status = 200, body = WebhookAck, description = "stored (or a duplicate)"),

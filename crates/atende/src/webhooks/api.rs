@@ -99,7 +99,7 @@ impl ApiInbound {
 }
 
 /// Receives a message for an API channel: verified, stored, queued, acknowledged.
-#[utoipa::path(post, path = "/webhooks/api/{channel_id}", tag = "webhooks", params(("channel_id" = Uuid, Path)),
+#[utoipa::path(post, path = "/webhooks/api/{channel_id}", operation_id = "receive_api_webhook", tag = "webhooks", params(("channel_id" = Uuid, Path)),
     request_body = ApiInbound,
     responses((status = 200, body = WebhookAck), (status = 401, description = "invalid_signature"),
               (status = 404), (status = 422), (status = 503, description = "not stored; retry")))]

@@ -130,7 +130,7 @@ pub async fn verify_shared(State(state): State<AppState>, RawQuery(query): RawQu
 }
 
 /// Events for one channel's URL: verified with its app secret, stored, queued.
-#[utoipa::path(post, path = "/webhooks/meta/{channel_id}", tag = "webhooks", params(("channel_id" = Uuid, Path)),
+#[utoipa::path(post, path = "/webhooks/meta/{channel_id}", operation_id = "receive_meta_webhook", tag = "webhooks", params(("channel_id" = Uuid, Path)),
     request_body(content_type = "application/json", content = String),
     responses((status = 200, body = MetaAck), (status = 401, description = "invalid_signature"),
               (status = 403, description = "tenant_suspended"), (status = 404), (status = 422),

@@ -25,7 +25,7 @@ use crate::{
 const PROVIDER: &str = "zapi";
 
 /// Any Z-API callback: authenticated by the URL secret and instance id, stored, queued.
-#[utoipa::path(post, path = "/webhooks/zapi/{channel_id}/{secret}", tag = "webhooks",
+#[utoipa::path(post, path = "/webhooks/zapi/{channel_id}/{secret}", operation_id = "receive_zapi_webhook", tag = "webhooks",
     params(("channel_id" = Uuid, Path), ("secret" = String, Path)),
     request_body(content_type = "application/json", content = String),
     responses((status = 200, body = WebhookAck), (status = 401, description = "invalid_signature"),

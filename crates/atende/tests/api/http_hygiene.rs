@@ -106,6 +106,17 @@ async fn health_readiness_metrics_and_openapi_answer() {
     ] {
         assert!(spec["paths"].get(path).is_some(), "{path} missing from OpenAPI");
     }
+    // Generated clients key operations by id: every operationId must be unique.
+    let mut ids: Vec<&str> = spec["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values().filter_map(|op| op["operationId"].as_str()))
+        .collect();
+    let total = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), total, "duplicate operationIds in the OpenAPI document");
     let docs = app.client.get(app.url("/api/docs/")).send().await.unwrap();
     assert_eq!(docs.status(), StatusCode::OK);
     assert!(docs.text().await.unwrap().contains("swagger"), "docs page is served locally");

@@ -1,10 +1,10 @@
 import { Building2, CircleUserRound, Users, UsersRound, type LucideIcon } from 'lucide-react';
-import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Outlet } from 'react-router';
 import type { Role } from '@/features/auth/api/types';
 import { useRole } from '@/features/auth/hooks/useRole';
 import { cn } from '@/lib/cn';
+import { usePageTitle } from '@/lib/pageTitle';
 import { paths } from '@/paths';
 
 interface Section {
@@ -27,9 +27,7 @@ export function SettingsLayout() {
   const { atLeast } = useRole();
   const sections = SECTIONS.filter((s) => atLeast(s.min));
 
-  useEffect(() => {
-    document.title = `${t('settings.title')} · ${t('app.name')}`;
-  }, [t]);
+  usePageTitle(`${t('settings.title')} · ${t('app.name')}`);
 
   return (
     <div className="mx-auto flex w-full max-w-6xl flex-col gap-4 p-4 sm:p-6 md:flex-row md:gap-6">

@@ -4,6 +4,136 @@
  */
 
 export interface paths {
+    "/api/v1/asaas/charges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Charges, newest first. Amounts are strings with two decimals. */
+        get: operations["list_charges"];
+        put?: never;
+        /**
+         * Creates a charge in Asaas (and the contact's Asaas customer when missing). `value`
+         *     is a string or number with at most two decimals; it comes back as a string
+         *     (`"150.00"`). Asaas refusals are 422 `asaas_rejected` with Asaas' descriptions; 503
+         *     `asaas_rate_limited` / 502 `asaas_unavailable` when Asaas cannot answer.
+         */
+        post: operations["create_charge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/asaas/charges/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One charge. */
+        get: operations["get_charge"];
+        put?: never;
+        post?: never;
+        /** Cancels a pending or overdue charge (deletes it in Asaas); status becomes DELETED. */
+        delete: operations["cancel_charge"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/asaas/charges/{id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Posts the payment link and Pix code into the conversation as the caller's message
+         *     (body optional: `{conversationId}` overrides the charge's conversation).
+         */
+        post: operations["send_charge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/asaas/charges/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Refreshes a charge's status from Asaas now. */
+        get: operations["refresh_charge"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/asaas/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's Asaas settings (admins). The API key is never shown, only `hasApiKey`. */
+        get: operations["get_asaas_settings"];
+        /** Saves the Asaas settings (admins): API key (write-only), environment, webhook token. */
+        put: operations["put_asaas_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Uploads one file (multipart field `file`), up to 25 MiB. */
+        post: operations["upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attachments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Downloads an attachment of the caller's tenant. */
+        get: operations["download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -85,6 +215,434 @@ export interface paths {
         post?: never;
         /** Revokes one of the caller's API tokens. */
         delete: operations["revoke_token"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canned-responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Canned responses of the workspace by short code. */
+        get: operations["list_canned_responses"];
+        put?: never;
+        /** Creates a canned response (managers and admins). */
+        post: operations["create_canned_response"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canned-responses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One canned response. */
+        get: operations["get_canned_response"];
+        put?: never;
+        post?: never;
+        /** Deletes a canned response (managers and admins). */
+        delete: operations["delete_canned_response"];
+        options?: never;
+        head?: never;
+        /** Changes a canned response (managers and admins). */
+        patch: operations["update_canned_response"];
+        trace?: never;
+    };
+    "/api/v1/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Channels of the workspace. */
+        get: operations["list_channels"];
+        put?: never;
+        /** Creates a channel (admins); the answer carries the webhook secret once. */
+        post: operations["create_channel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One channel. */
+        get: operations["get_channel"];
+        put?: never;
+        post?: never;
+        /** Disables a channel (admins); conversations and messages are kept. */
+        delete: operations["delete_channel"];
+        options?: never;
+        head?: never;
+        /** Changes a channel (admins); credentials are replaced, never returned. */
+        patch: operations["update_channel"];
+        trace?: never;
+    };
+    "/api/v1/channels/{id}/connection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Z-API: the instance's connection as Z-API reports it now (admins). */
+        get: operations["connection_state"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/{id}/disconnect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Z-API: unlinks the number (admins). */
+        post: operations["disconnect_channel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/{id}/qr-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Z-API: the QR code to pair the number (admins). While it is pending, a watcher
+         *     polls the instance and pushes `channel_status` when the number connects.
+         */
+        get: operations["qr_code"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/{id}/restart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Z-API: restarts the instance (admins) and watches its state. */
+        post: operations["restart_channel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Contacts of the workspace, newest activity first. */
+        get: operations["list_contacts"];
+        put?: never;
+        /** Creates a contact; its phone and email also identify it for inbound messages. */
+        post: operations["create_contact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Contacts as CSV (managers and admins); `search` and `leadStatus` filter as in the list. */
+        get: operations["export_contacts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Imports contacts from a CSV body (managers and admins, up to 5 MiB). Columns:
+         *     `name` (required), `email`, `phone`, `lead_status`, `custom_attributes` (JSON);
+         *     any other column becomes a custom attribute. Rows matching a contact by `id`,
+         *     phone or email update it.
+         */
+        post: operations["import_contacts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One contact. */
+        get: operations["get_contact"];
+        put?: never;
+        post?: never;
+        /** Erases a contact with its identities, notes, conversations and messages (admins). */
+        delete: operations["delete_contact"];
+        options?: never;
+        head?: never;
+        /** Edits a contact; `customAttributes` merges (a `null` value removes its key). */
+        patch: operations["update_contact"];
+        trace?: never;
+    };
+    "/api/v1/contacts/{id}/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A contact's conversations. */
+        get: operations["contact_conversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Merges another contact (the same person on another channel) into this one. */
+        post: operations["merge_contacts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Notes on a contact, newest first. */
+        get: operations["list_notes"];
+        put?: never;
+        /** Adds a note to a contact. */
+        post: operations["create_note"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/{id}/notes/{note_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Deletes a note (its author or an admin). */
+        delete: operations["delete_note"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Conversations, newest activity first, with the caller's unread counts. */
+        get: operations["list_conversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sets the status of many conversations (e.g. bulk resolve). */
+        post: operations["bulk_update"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One conversation. */
+        get: operations["get_conversation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Changes status (OPEN / PENDING / RESOLVED), assignee, team or snooze. */
+        patch: operations["update_conversation"];
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks the conversation read for the caller. */
+        post: operations["mark_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Background jobs of the workspace (admins), e.g. `?state=dead`. */
+        get: operations["list_jobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Puts a dead job back in the queue (admins). */
+        post: operations["retry_job"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A conversation's messages, newest first; pass `nextCursor` back for older ones. */
+        get: operations["list_messages"];
+        put?: never;
+        /** Sends an agent message (201 at once, status PENDING until delivered) or stores a private note. */
+        post: operations["send_message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queues a failed message again. */
+        post: operations["retry_message"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -319,10 +877,149 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks/api/{channel_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Receives a message for an API channel: verified, stored, queued, acknowledged. */
+        post: operations["receive_api_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/asaas/{webhook_key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Receives an Asaas event: verified, stored, queued, acknowledged. */
+        post: operations["receive_asaas_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/meta": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Subscription handshake for the shared URL: any Messenger/Instagram channel's token. */
+        get: operations["verify_shared"];
+        put?: never;
+        /**
+         * Events for the shared URL, routed by `entry[].id` to every channel (any tenant)
+         *     whose app secret verifies the signature.
+         */
+        post: operations["receive_shared"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/meta/{channel_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Subscription handshake for one channel's webhook URL. */
+        get: operations["verify"];
+        put?: never;
+        /** Events for one channel's URL: verified with its app secret, stored, queued. */
+        post: operations["receive_meta_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/twilio/{channel_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Inbound WhatsApp message: verified, stored, queued; answered with empty TwiML. */
+        post: operations["inbound"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/twilio/{channel_id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Status callback of a message we sent (`MessageStatus`, `ErrorCode`). */
+        post: operations["status"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/zapi/{channel_id}/{secret}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Any Z-API callback: authenticated by the URL secret and instance id, stored, queued. */
+        post: operations["receive_zapi_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Who wrote it, as the integrating system knows them. */
+        ApiContact: {
+            email?: string | null;
+            identifier: string;
+            name?: string | null;
+            phone?: string | null;
+        };
+        /** @description The inbound message an integrator posts. */
+        ApiInbound: {
+            attachments?: components["schemas"]["AttachmentRef"][];
+            contact: components["schemas"]["ApiContact"];
+            content?: string | null;
+            contentType?: components["schemas"]["ContentType"] | null;
+            externalId: string;
+        };
         /** @description A personal API token as listed (never the secret). */
         ApiTokenView: {
             /** Format: date-time */
@@ -337,11 +1034,366 @@ export interface components {
             prefix: string;
             revoked: boolean;
         };
+        /** @description `{asaasSettings}`. */
+        AsaasSettingsEnvelope: {
+            asaasSettings: components["schemas"]["AsaasSettingsView"];
+        };
+        /** @description `{asaasSettings}`: the tenant's Asaas configuration as admins see it (never the key). */
+        AsaasSettingsView: {
+            /** @description Asaas API base in use (`https://api-sandbox.asaas.com/v3`, …). */
+            apiBaseUrl: string;
+            /** @description Whether settings were saved and an API key is present. */
+            configured: boolean;
+            environment: components["schemas"]["Environment"];
+            /** @description The API key is write-only: only its presence is shown. */
+            hasApiKey: boolean;
+            /** Format: date-time */
+            updatedAt?: string | null;
+            /**
+             * @description The "Token de autenticação" to paste next to the URL; Asaas sends it back in
+             *     `asaas-access-token`. Null until saved.
+             */
+            webhookToken?: string | null;
+            /** @description Absolute URL to paste into Asaas (Integrações → Webhooks); null until saved. */
+            webhookUrl?: string | null;
+        };
+        /** @description The assignee of a conversation. */
+        AssigneeRef: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        /** @description `{attachment}`. */
+        AttachmentEnvelope: {
+            attachment: components["schemas"]["AttachmentView"];
+        };
+        /** @description A file attached to a message. */
+        AttachmentRef: {
+            fileName?: string | null;
+            /**
+             * Format: uuid
+             * @description Our attachment id when the file is stored here.
+             */
+            id?: string | null;
+            mimeType?: string | null;
+            /** Format: int64 */
+            size?: number | null;
+            url: string;
+        };
+        /** @description An uploaded file. */
+        AttachmentView: {
+            contentType: string;
+            /** Format: date-time */
+            createdAt: string;
+            fileName: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: int64 */
+            size: number;
+            url: string;
+        };
         /**
          * @description An agent's chosen availability.
          * @enum {string}
          */
         Availability: "online" | "busy" | "offline";
+        /**
+         * @description How the payer pays.
+         * @enum {string}
+         */
+        BillingType: "PIX" | "BOLETO" | "CREDIT_CARD" | "UNDEFINED";
+        /** @description `{updated}`. */
+        BulkResult: {
+            updated: number;
+        };
+        /** @description `POST /conversations/bulk`. */
+        BulkUpdate: {
+            ids: string[];
+            status: components["schemas"]["ConversationStatus"];
+        };
+        /** @description `{cannedResponse}`. */
+        CannedResponseEnvelope: {
+            cannedResponse: components["schemas"]["CannedResponseView"];
+        };
+        /** @description `{cannedResponses}`. */
+        CannedResponseList: {
+            cannedResponses: components["schemas"]["CannedResponseView"][];
+        };
+        /** @description A canned response as the API shows it. */
+        CannedResponseView: {
+            content: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            shortCode: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @description `{channel}`; on creation also the webhook secret, shown only then. */
+        ChannelEnvelope: {
+            channel: components["schemas"]["ChannelView"];
+            webhookSecret?: string | null;
+        };
+        /** @description `{channels}`. */
+        ChannelList: {
+            channels: components["schemas"]["ChannelView"][];
+        };
+        /** @description A compact channel for conversation lists. */
+        ChannelSummary: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            type: components["schemas"]["ChannelType"];
+        };
+        /**
+         * @description Kinds of channel. Provider channels arrive with their adapters.
+         * @enum {string}
+         */
+        ChannelType: "API" | "WHATSAPP_TWILIO" | "WHATSAPP_ZAPI" | "FACEBOOK_MESSENGER" | "INSTAGRAM";
+        /** @description A channel as the API shows it: never the credentials or the secret. */
+        ChannelView: {
+            accountId?: string | null;
+            callbackUrl?: string | null;
+            /**
+             * @description `connected`, `disconnected`, `qr_pending` (Z-API waiting for a scan), `pending`
+             *     (not checked yet) or `needs_attention` (the provider refused the credentials).
+             */
+            connectionStatus: string;
+            /** Format: date-time */
+            createdAt: string;
+            enabled: boolean;
+            hasCredentials: boolean;
+            /** Format: uuid */
+            id: string;
+            /** @description Twilio: the Messaging Service used instead of a fixed number. */
+            messagingServiceSid?: string | null;
+            name: string;
+            /** @description Twilio: the WhatsApp sender number. */
+            phoneNumber?: string | null;
+            type: components["schemas"]["ChannelType"];
+            /** @description Absolute URL the provider (or integrator) must POST to. */
+            webhookUrl: string;
+        };
+        /** @description `{asaasCharge}`. */
+        ChargeEnvelope: {
+            asaasCharge: components["schemas"]["ChargeView"];
+        };
+        /** @description `{asaasCharges, total}`. */
+        ChargeList: {
+            asaasCharges: components["schemas"]["ChargeView"][];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A charge as the API shows it. */
+        ChargeView: {
+            /** @description Asaas id (`pay_…`). */
+            asaasChargeId: string;
+            /** @description Boleto PDF (boleto charges). */
+            bankSlipUrl?: string | null;
+            billingType: string;
+            /** Format: uuid */
+            contactId?: string | null;
+            /** Format: uuid */
+            conversationId?: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            createdBy?: string | null;
+            description?: string | null;
+            /** Format: date */
+            dueDate: string;
+            environment: components["schemas"]["Environment"];
+            /** Format: uuid */
+            id: string;
+            /** @description Asaas' hosted payment page. */
+            invoiceUrl?: string | null;
+            /**
+             * @description After Asaas fees, when known.
+             * @example 147.01
+             */
+            netValue?: string | null;
+            /** @description `atende` (created here) or `external` (learnt from a webhook). */
+            origin: string;
+            /** Format: date-time */
+            paidAt?: string | null;
+            /** Format: date */
+            paymentDate?: string | null;
+            /** @description Pix "copia e cola" code. */
+            pixPayload?: string | null;
+            /** @description Base64 PNG of the Pix QR code. */
+            pixQrImage?: string | null;
+            /** @description Asaas status (PENDING, RECEIVED, CONFIRMED, OVERDUE, REFUNDED, …) or DELETED. */
+            status: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * @description Two decimals, as a string.
+             * @example 150.00
+             */
+            value: string;
+        };
+        /** @description `GET /channels/{id}/connection`. */
+        ConnectionView: {
+            /** @description The WhatsApp session is up. */
+            connected: boolean;
+            /** @description The recorded state after this check. */
+            connectionStatus: string;
+            /** @description Z-API's explanation (`You are not connected.`, ...). */
+            error?: string | null;
+            /** @description The phone itself is online. */
+            smartphoneConnected: boolean;
+        };
+        /** @description `{contact}`. */
+        ContactEnvelope: {
+            contact: components["schemas"]["ContactView"];
+        };
+        /** @description `{contacts, total}`. */
+        ContactList: {
+            contacts: components["schemas"]["ContactView"][];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A compact contact for conversation lists. */
+        ContactSummary: {
+            email?: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            phone?: string | null;
+        };
+        /** @description A contact as the API shows it. */
+        ContactView: {
+            /** Format: date-time */
+            createdAt: string;
+            customAttributes: Record<string, never>;
+            email?: string | null;
+            /** Format: date-time */
+            firstSeenAt: string;
+            /** Format: uuid */
+            id: string;
+            identities: components["schemas"]["IdentityView"][];
+            /** Format: date-time */
+            lastActivityAt: string;
+            leadStatus: components["schemas"]["LeadStatus"];
+            name: string;
+            phone?: string | null;
+            /** Format: uuid */
+            sourceChannelId?: string | null;
+        };
+        /**
+         * @description Kind of content.
+         * @enum {string}
+         */
+        ContentType: "text" | "image" | "video" | "audio" | "file" | "location" | "template" | "sticker";
+        /** @description `{conversation}`. */
+        ConversationEnvelope: {
+            conversation: components["schemas"]["ConversationView"];
+        };
+        /** @description `{conversations, total}`. */
+        ConversationList: {
+            conversations: components["schemas"]["ConversationView"][];
+            /** Format: int64 */
+            total: number;
+        };
+        /**
+         * @description Conversation status.
+         * @enum {string}
+         */
+        ConversationStatus: "OPEN" | "PENDING" | "RESOLVED";
+        /** @description A conversation as the API (and the socket) shows it. */
+        ConversationView: {
+            assignee?: components["schemas"]["AssigneeRef"] | null;
+            channel: components["schemas"]["ChannelSummary"];
+            contact: components["schemas"]["ContactSummary"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            firstReplyAt?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            lastActivityAt: string;
+            /** Format: date-time */
+            lastIncomingAt?: string | null;
+            lastMessagePreview?: string | null;
+            /** Format: int32 */
+            reopenedCount: number;
+            /** Format: date-time */
+            resolvedAt?: string | null;
+            /** Format: date-time */
+            snoozedUntil?: string | null;
+            status: components["schemas"]["ConversationStatus"];
+            /** Format: uuid */
+            teamId?: string | null;
+            /**
+             * Format: int64
+             * @description Contact messages the requesting agent has not read (absent in socket events,
+             *     which go to many agents at once).
+             */
+            unreadCount?: number | null;
+        };
+        /** @description `POST /api/v1/canned-responses`. */
+        CreateCannedResponse: {
+            content: string;
+            shortCode: string;
+        };
+        /** @description `POST /channels`. */
+        CreateChannel: {
+            accountId?: string | null;
+            /** @description API channel: where agent messages are POSTed (http or https). */
+            callbackUrl?: string | null;
+            /**
+             * @description Provider credentials; write-only. Per type: Twilio `{authToken}`, Z-API
+             *     `{instanceToken, clientToken}`, Messenger/Instagram `{pageAccessToken, appSecret,
+             *     verifyToken}`; any field may be `{"env": "VAR_NAME"}`.
+             */
+            credentials?: Record<string, never> | null;
+            /** @description Twilio: a Messaging Service SID (`MG…`) to send through. */
+            messagingServiceSid?: string | null;
+            name: string;
+            /** @description Twilio: the WhatsApp sender number in E.164. */
+            phoneNumber?: string | null;
+            type: components["schemas"]["ChannelType"];
+        };
+        /** @description `POST /asaas/charges`. */
+        CreateCharge: {
+            billingType: components["schemas"]["BillingType"];
+            /** Format: uuid */
+            contactId: string;
+            /**
+             * Format: uuid
+             * @description Conversation the charge belongs to (must be the contact's).
+             */
+            conversationId?: string | null;
+            /** @description CPF or CNPJ (formatted or bare); needed the first time a contact is charged. */
+            cpfCnpj?: string | null;
+            description?: string | null;
+            /**
+             * Format: date
+             * @description `YYYY-MM-DD`.
+             */
+            dueDate: string;
+            /**
+             * @description Amount in BRL: a string or number with at most two decimals (`"150.00"`, `150`).
+             * @example 150.00
+             */
+            value: string;
+        };
+        /** @description `POST /api/v1/contacts`. Empty email/phone strings count as absent. */
+        CreateContact: {
+            /** @description A JSON object of your own fields. */
+            customAttributes?: Record<string, never> | null;
+            email?: string | null;
+            leadStatus?: components["schemas"]["LeadStatus"] | null;
+            name: string;
+            /** @description Any common notation; stored as E.164 (`+55` assumed for 10-11 digits). */
+            phone?: string | null;
+        };
+        /** @description `POST /api/v1/contacts/{id}/notes`. */
+        CreateNote: {
+            content: string;
+        };
         /** @description `POST /teams` body. */
         CreateTeam: {
             description?: string | null;
@@ -381,6 +1433,75 @@ export interface components {
             apiToken: components["schemas"]["ApiTokenView"];
             token: string;
         };
+        /**
+         * @description Asaas environment of a tenant.
+         * @enum {string}
+         */
+        Environment: "sandbox" | "production";
+        /**
+         * @description How a contact is known to a channel.
+         * @enum {string}
+         */
+        IdentityKind: "phone" | "whatsapp" | "email" | "instagram" | "facebook" | "api";
+        /** @description One identity as shown. */
+        IdentityView: {
+            /** Format: uuid */
+            channelId?: string | null;
+            kind: components["schemas"]["IdentityKind"];
+            value: string;
+        };
+        /** @description A problem with one row of an import. */
+        ImportError: {
+            /** @description The column, as named in the export header (`name`, `lead_status`, …). */
+            field: string;
+            message: string;
+            /**
+             * Format: int64
+             * @description Spreadsheet row number: the header is row 1.
+             */
+            row: number;
+        };
+        /** @description What a CSV import did. */
+        ImportReport: {
+            /** Format: int64 */
+            created: number;
+            /** @description One entry per problem (a failed row may have several); capped at 1000 entries. */
+            errors: components["schemas"]["ImportError"][];
+            /** Format: int64 */
+            failed: number;
+            /** Format: int64 */
+            updated: number;
+        };
+        /** @description `{jobs, total}`. */
+        JobList: {
+            jobs: components["schemas"]["JobView"][];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A job as admins see it. */
+        JobView: {
+            /** Format: int32 */
+            attempts: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            lastError?: string | null;
+            /** Format: int32 */
+            maxAttempts: number;
+            payload: Record<string, never>;
+            /** Format: date-time */
+            runAt: string;
+            state: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /**
+         * @description Lead pipeline stage, kept simple.
+         * @enum {string}
+         */
+        LeadStatus: "new" | "contacted" | "qualified" | "customer" | "lost";
         /** @description `POST /auth/login` body. */
         LoginRequest: {
             email: string;
@@ -418,6 +1539,82 @@ export interface components {
             /** Format: uuid */
             userId: string;
         };
+        /** @description `POST /api/v1/contacts/{id}/merge`: the other contact is folded into `{id}`. */
+        MergeContacts: {
+            /** Format: uuid */
+            otherContactId: string;
+        };
+        /** @description `{message}`. */
+        MessageEnvelope: {
+            message: components["schemas"]["MessageView"];
+        };
+        /** @description `{messages, nextCursor}`: newest first. */
+        MessagePage: {
+            messages: components["schemas"]["MessageView"][];
+            /** Format: uuid */
+            nextCursor?: string | null;
+        };
+        /**
+         * @description Delivery status of a message; moves forward only.
+         * @enum {string}
+         */
+        MessageStatus: "PENDING" | "SENT" | "DELIVERED" | "READ" | "FAILED";
+        /** @description A message as the API (and the socket) shows it. */
+        MessageView: {
+            attachments: components["schemas"]["AttachmentRef"][];
+            /** Format: uuid */
+            channelId: string;
+            /** Format: uuid */
+            contactId?: string | null;
+            content?: string | null;
+            contentType: components["schemas"]["ContentType"];
+            /** Format: uuid */
+            conversationId: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            deliveredAt?: string | null;
+            externalId?: string | null;
+            failureReason?: string | null;
+            /** Format: uuid */
+            id: string;
+            isPrivate: boolean;
+            metadata?: Record<string, never> | null;
+            /** Format: date-time */
+            readAt?: string | null;
+            sender?: components["schemas"]["SenderRef"] | null;
+            senderType: components["schemas"]["SenderType"];
+            /** Format: date-time */
+            sentAt?: string | null;
+            status: components["schemas"]["MessageStatus"];
+        };
+        /** @description `{status, accepted}`: how many channels stored the delivery as new. */
+        MetaAck: {
+            /** @description How many channels stored it as new. */
+            accepted: number;
+            /** @description `accepted` when at least one channel stored it as new, else `duplicate`. */
+            status: string;
+        };
+        /** @description `{note}`. */
+        NoteEnvelope: {
+            note: components["schemas"]["NoteView"];
+        };
+        /** @description `{notes}`, newest first. */
+        NoteList: {
+            notes: components["schemas"]["NoteView"][];
+        };
+        /** @description A note on a contact. */
+        NoteView: {
+            /** Format: uuid */
+            authorId?: string | null;
+            /** @description `None` when the author's account is gone. */
+            authorName?: string | null;
+            content: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+        };
         /** @description A super admin. */
         PlatformAdminView: {
             email: string;
@@ -441,11 +1638,46 @@ export interface components {
         PutMember: {
             supervisor?: boolean;
         };
+        /** @description `GET /channels/{id}/qr-code`. */
+        QrCodeView: {
+            /** @description `qr_pending` (scan `qrCode`) or `connected` (nothing to scan). */
+            connectionStatus: string;
+            /** @description `data:image/png;base64,…`, valid for about 20 seconds. */
+            qrCode?: string | null;
+        };
         /**
          * @description A role inside a tenant. The derive order is the authority order: Agent < Manager < Admin.
          * @enum {string}
          */
         Role: "AGENT" | "MANAGER" | "ADMIN";
+        /** @description `POST /asaas/charges/{id}/send` (body optional). */
+        SendCharge: {
+            /**
+             * Format: uuid
+             * @description Where to post the link; defaults to the charge's conversation.
+             */
+            conversationId?: string | null;
+        };
+        /** @description `POST /messages`. */
+        SendMessage: {
+            attachmentIds?: string[];
+            content?: string | null;
+            contentType?: components["schemas"]["ContentType"] | null;
+            /** Format: uuid */
+            conversationId: string;
+            isPrivate?: boolean;
+        };
+        /** @description The author of an agent message. */
+        SenderRef: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        /**
+         * @description Who wrote a message.
+         * @enum {string}
+         */
+        SenderType: "CONTACT" | "AGENT" | "SYSTEM";
         /** @description The tenant in login and `me` answers. */
         SessionTenant: {
             /** Format: uuid */
@@ -557,6 +1789,56 @@ export interface components {
         TokenList: {
             apiTokens: components["schemas"]["ApiTokenView"][];
         };
+        /** @description `PUT /asaas/settings`: absent fields keep their value. */
+        UpdateAsaasSettings: {
+            /** @description Asaas API key (`$aact_…`); write-only. */
+            apiKey?: string | null;
+            environment?: components["schemas"]["Environment"] | null;
+            /** @description Generates a new webhook token (the old one stops working at once). */
+            regenerateWebhookToken?: boolean;
+            /** @description Webhook auth token (32–255 visible characters); generated when never set. */
+            webhookToken?: string | null;
+        };
+        /** @description `PATCH /api/v1/canned-responses/{id}`: only the given fields change. */
+        UpdateCannedResponse: {
+            content?: string | null;
+            shortCode?: string | null;
+        };
+        /** @description `PATCH /channels/{id}`. */
+        UpdateChannel: {
+            accountId?: string | null;
+            callbackUrl?: string | null;
+            /** @description Replaces the stored credentials. */
+            credentials?: Record<string, never> | null;
+            enabled?: boolean | null;
+            /** @description Twilio: a Messaging Service SID (`MG…`) to send through. */
+            messagingServiceSid?: string | null;
+            name?: string | null;
+            /** @description Twilio: the WhatsApp sender number in E.164. */
+            phoneNumber?: string | null;
+        };
+        /**
+         * @description `PATCH /api/v1/contacts/{id}`: absent fields stay; `email`/`phone: null` clear;
+         *     `customAttributes` merges into the existing ones, a `null` value removing its key
+         *     (and `customAttributes: null` removing all).
+         */
+        UpdateContact: {
+            customAttributes?: Record<string, never> | null;
+            email?: string | null;
+            leadStatus?: components["schemas"]["LeadStatus"] | null;
+            name?: string | null;
+            phone?: string | null;
+        };
+        /** @description `PATCH /conversations/{id}`. `agentId`/`teamId`/`snoozedUntil`: null clears. */
+        UpdateConversation: {
+            /** Format: uuid */
+            agentId?: string | null;
+            /** Format: date-time */
+            snoozedUntil?: string | null;
+            status?: components["schemas"]["ConversationStatus"] | null;
+            /** Format: uuid */
+            teamId?: string | null;
+        };
         /** @description `PATCH /teams/{id}` body; `description: null` clears it. */
         UpdateTeam: {
             description?: string | null;
@@ -595,6 +1877,12 @@ export interface components {
             name: string;
             role: components["schemas"]["Role"];
         };
+        /** @description `{status: "accepted"|"duplicate", eventId?}`. */
+        WebhookAck: {
+            /** Format: uuid */
+            eventId?: string | null;
+            status: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -604,6 +1892,355 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_charges: {
+        parameters: {
+            query?: {
+                contactId?: string;
+                conversationId?: string;
+                /** @description An Asaas status (PENDING, RECEIVED, …) or DELETED. */
+                status?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChargeList"];
+                };
+            };
+        };
+    };
+    create_charge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCharge"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChargeEnvelope"];
+                };
+            };
+            /** @description contact or conversation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description asaas_not_configured */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description validation_failed (e.g. cpfCnpj) or asaas_rejected */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description asaas_unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description asaas_rate_limited */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    get_charge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChargeEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    cancel_charge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChargeEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description charge_not_cancellable */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    send_charge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SendCharge"] | null;
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description charge_not_payable */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    refresh_charge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChargeEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    get_asaas_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsaasSettingsEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    put_asaas_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAsaasSettings"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsaasSettingsEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": string;
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentEnvelope"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     login: {
         parameters: {
             query?: never;
@@ -750,6 +2387,1149 @@ export interface operations {
                 content?: never;
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    list_canned_responses: {
+        parameters: {
+            query?: {
+                /** @description Matches the short code or the content, case-insensitively. */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedResponseList"];
+                };
+            };
+        };
+    };
+    create_canned_response: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCannedResponse"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedResponseEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description short_code_taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    get_canned_response: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedResponseEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delete_canned_response: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    update_canned_response: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCannedResponse"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedResponseEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    list_channels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelList"];
+                };
+            };
+        };
+    };
+    create_channel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateChannel"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelEnvelope"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    get_channel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delete_channel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    update_channel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateChannel"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    connection_state: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    disconnect_channel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    qr_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QrCodeView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    restart_channel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    list_contacts: {
+        parameters: {
+            query?: {
+                /** @description Matches name, email, phone (digits alone too: "11 9999") and channel identities. */
+                search?: string;
+                leadStatus?: components["schemas"]["LeadStatus"];
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactList"];
+                };
+            };
+        };
+    };
+    create_contact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateContact"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactEnvelope"];
+                };
+            };
+            /** @description contact_exists, details.contactId */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    export_contacts: {
+        parameters: {
+            query?: {
+                search?: string;
+                leadStatus?: components["schemas"]["LeadStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    import_contacts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    get_contact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delete_contact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    update_contact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateContact"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    contact_conversations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationList"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    merge_contacts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeContacts"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    list_notes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoteList"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    create_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateNote"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoteEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delete_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                note_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    list_conversations: {
+        parameters: {
+            query?: {
+                /** @description OPEN, PENDING or RESOLVED. */
+                status?: components["schemas"]["ConversationStatus"];
+                channelId?: string;
+                /** @description An agent id, `me`, or `none` for unassigned. */
+                agentId?: string;
+                teamId?: string;
+                contactId?: string;
+                /** @description Only conversations with messages the caller has not read. */
+                unread?: boolean;
+                /** @description Matches the contact's name, phone or email and the last message. */
+                q?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationList"];
+                };
+            };
+        };
+    };
+    bulk_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult"];
+                };
+            };
+        };
+    };
+    get_conversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    update_conversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateConversation"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    mark_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    list_jobs: {
+        parameters: {
+            query?: {
+                /** @description queued | running | done | dead */
+                state?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobList"];
+                };
+            };
+        };
+    };
+    retry_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    list_messages: {
+        parameters: {
+            query: {
+                conversationId: string;
+                limit?: number;
+                /** @description `nextCursor` of the previous page (older messages). */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessagePage"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    send_message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendMessage"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    retry_message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1335,6 +4115,448 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receive_api_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiInbound"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookAck"];
+                };
+            };
+            /** @description invalid_signature */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not stored; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receive_asaas_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's random key, from `webhookUrl` */
+                webhook_key: string;
+            };
+            cookie?: never;
+        };
+        /** @description Asaas event envelope `{id, event, dateCreated, payment}` */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description stored (or a duplicate) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookAck"];
+                };
+            };
+            /** @description invalid_signature: asaas-access-token missing or wrong; nothing stored */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not an Asaas event */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not stored; Asaas retries */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    verify_shared: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the hub.challenge, as text */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receive_shared: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaAck"];
+                };
+            };
+            /** @description invalid_signature */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description tenant_suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no channel has these account ids */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not stored; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the hub.challenge, as text */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receive_meta_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaAck"];
+                };
+            };
+            /** @description invalid_signature */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description tenant_suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not stored; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    inbound: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": string;
+            };
+        };
+        responses: {
+            /** @description empty TwiML */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid_signature */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description tenant_suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not stored; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid_signature */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not stored; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receive_zapi_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+                secret: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookAck"];
+                };
+            };
+            /** @description invalid_signature */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description tenant_suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not stored; retry */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

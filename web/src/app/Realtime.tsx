@@ -1,0 +1,64 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+import { registerContactsRealtime } from '@/features/contacts/realtime';
+import { useUnreadTotal } from '@/features/inbox/api/unreadTotal';
+import { notify } from '@/features/inbox/notifications';
+import { registerInboxRealtime } from '@/features/inbox/realtime';
+import { useInboxUi } from '@/features/inbox/store';
+import { setUnreadInTitle } from '@/lib/pageTitle';
+import { connectSocket, disconnectSocket } from '@/lib/socket';
+import { paths } from '@/paths';
+
+/**
+ * The signed-in app's live link: opens the socket, routes its events into the cache,
+ * shows browser notifications for customer messages, and keeps the unread count in
+ * the tab title. Renders nothing.
+ */
+export function Realtime() {
+  const qc = useQueryClient();
+  const navigate = useNavigate();
+  const { t } = useTranslation();
+  // The socket stays up across language changes and navigations.
+  const latest = useRef({ t, navigate });
+  useEffect(() => {
+    latest.current = { t, navigate };
+  });
+
+  useEffect(() => {
+    const offInbox = registerInboxRealtime(qc, {
+      onContactMessage: (message, conversation, preview) => {
+        const { t, navigate } = latest.current;
+        notify({
+          conversationId: message.conversationId,
+          openConversationId: useInboxUi.getState().openConversationId,
+          title: conversation?.contact.name ? t('inbox.notifications.title', { name: conversation.contact.name }) : t('inbox.notifications.titleUnknown'),
+          body: preview || t('inbox.notifications.attachment'),
+          onClick: () => {
+            void navigate(`${paths.inbox}/${message.conversationId}`);
+          },
+        });
+      },
+    });
+    const offContacts = registerContactsRealtime(qc);
+    connectSocket();
+    return () => {
+      offInbox();
+      offContacts();
+      disconnectSocket();
+    };
+  }, [qc]);
+
+  const unread = useUnreadTotal();
+  useEffect(() => {
+    setUnreadInTitle(unread.data ?? 0);
+  }, [unread.data]);
+  useEffect(
+    () => () => {
+      setUnreadInTitle(0);
+    },
+    [],
+  );
+  return null;
+}

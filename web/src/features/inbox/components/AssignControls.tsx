@@ -1,0 +1,90 @@
+import { useTranslation } from 'react-i18next';
+import { toast } from 'sonner';
+import { Select } from '@/components/ui/Select';
+import { useRole } from '@/features/auth/hooks/useRole';
+import { useSession } from '@/features/auth/hooks/useSession';
+import { useTeams } from '@/features/teams/api/listTeams';
+import { useUsers } from '@/features/users/api/listUsers';
+import { errorMessage } from '@/lib/errorMessage';
+import type { Conversation } from '../api/keys';
+import { useUpdateConversation, type ConversationPatch } from '../api/updateConversation';
+
+/**
+ * Assignee and team pickers. Managers and admins pick any active user; agents can take
+ * the conversation or let it go.
+ */
+export function AssignControls({ conversation: c }: { conversation: Conversation }) {
+  const { t } = useTranslation();
+  const me = useSession((s) => s.user);
+  const { atLeast } = useRole();
+  const manager = atLeast('MANAGER');
+  const users = useUsers({ active: true, limit: 200 }, { enabled: manager });
+  const teams = useTeams();
+  const update = useUpdateConversation();
+
+  const patch = (body: ConversationPatch, done: string) => {
+    update.mutate(
+      { id: c.id, patch: body },
+      {
+        onSuccess: () => toast.success(done),
+        onError: (err) => toast.error(errorMessage(err, t)),
+      },
+    );
+  };
+
+  const agents = manager
+    ? (users.data?.users ?? []).map((u) => ({ id: u.id, name: u.name }))
+    : me
+      ? [{ id: me.id, name: me.name }]
+      : [];
+  if (c.assignee && !agents.some((a) => a.id === c.assignee?.id)) agents.unshift(c.assignee);
+  const teamList = teams.data ?? [];
+
+  return (
+    <>
+      <label className="flex min-w-0 shrink-0 items-center gap-1.5 text-xs text-slate-600">
+        <span className="sr-only sm:not-sr-only sm:shrink-0">{t('inbox.assign.agent')}</span>
+        <Select
+          value={c.assignee?.id ?? ''}
+          disabled={update.isPending}
+          onChange={(e) => {
+            const id = e.target.value || null;
+            const name = agents.find((a) => a.id === id)?.name ?? '';
+            patch({ agentId: id }, id ? t('inbox.assign.assigned', { name }) : t('inbox.assign.unassigned'));
+          }}
+          className="h-8 w-auto max-w-40 text-[13px] sm:max-w-48"
+        >
+          <option value="">{t('inbox.assign.nobody')}</option>
+          {agents.map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.id === me?.id ? t('inbox.assign.me', { name: a.name }) : a.name}
+            </option>
+          ))}
+        </Select>
+      </label>
+      {(teamList.length > 0 || c.teamId) && (
+        <label className="flex min-w-0 shrink-0 items-center gap-1.5 text-xs text-slate-600">
+          <span className="sr-only sm:not-sr-only sm:shrink-0">{t('inbox.assign.team')}</span>
+          <Select
+            value={c.teamId ?? ''}
+            disabled={update.isPending}
+            onChange={(e) => {
+              const id = e.target.value || null;
+              const name = teamList.find((x) => x.id === id)?.name ?? '';
+              patch({ teamId: id }, id ? t('inbox.assign.teamSet', { name }) : t('inbox.assign.teamCleared'));
+            }}
+            className="h-8 w-auto max-w-36 text-[13px] sm:max-w-44"
+          >
+            <option value="">{t('inbox.assign.noTeam')}</option>
+            {teamList.map((team) => (
+              <option key={team.id} value={team.id}>
+                {team.name}
+              </option>
+            ))}
+            {c.teamId && !teamList.some((x) => x.id === c.teamId) && <option value={c.teamId}>{t('inbox.assign.otherTeam')}</option>}
+          </Select>
+        </label>
+      )}
+    </>
+  );
+}
