@@ -8,8 +8,8 @@ use super::{
     attachments,
     entity::conversation,
     model::{
-        ContentType, ConversationStatus, ConversationView, ListConversations, MessagePage, MessageStatus, MessageView,
-        SendMessage, SenderType, UpdateConversation, preview,
+        AttachmentRef, ContentType, ConversationStatus, ConversationView, ListConversations, MessagePage,
+        MessageStatus, MessageView, SendMessage, SenderType, UpdateConversation, preview,
     },
     store::{self, NewMessage},
     views,
@@ -179,30 +179,60 @@ pub async fn send(state: &AppState, scope: &Scope, input: SendMessage) -> AppRes
         Some(f) => attachments::content_type_of(f.mime_type.as_deref().unwrap_or_default()),
         None => ContentType::Text,
     });
+    // WhatsApp and Meta carry one file per message: a send with several files becomes
+    // one message per file (the text rides with the first), each with its own status.
+    let one_file_per_message = !input.is_private
+        && files.len() > 1
+        && crate::channels::model::ChannelType::parse(&channel.channel_type)
+            != Some(crate::channels::model::ChannelType::Api);
+    let parts: Vec<(Option<String>, Vec<AttachmentRef>)> = if one_file_per_message {
+        files.iter().enumerate().map(|(i, f)| ((i == 0).then(|| content.clone()).flatten(), vec![f.clone()])).collect()
+    } else {
+        vec![(content.clone(), files.clone())]
+    };
     let now = Utc::now();
     let txn = crate::db::begin_write(&state.db).await?;
-    let message = store::message_insert(
-        &txn,
-        scope,
-        NewMessage {
-            conversation_id: current.id,
-            channel_id: current.channel_id,
-            sender_type: SenderType::Agent.as_str(),
-            sender_user_id: Some(scope.user_id),
-            contact_id: None,
-            content: content.clone(),
-            content_type: content_type.as_str(),
-            attachments: (!files.is_empty()).then(|| serde_json::to_value(&files).unwrap_or_default()),
-            metadata: None,
-            external_id: None,
-            // Private notes never leave; they are final as stored.
-            status: if input.is_private { MessageStatus::Sent } else { MessageStatus::Pending },
-            is_private: input.is_private,
-            at: now,
-        },
-    )
-    .await?;
-    store::attachments_link(&txn, scope, &input.attachment_ids, message.id).await?;
+    let mut messages = Vec::with_capacity(parts.len());
+    for (part_content, part_files) in parts {
+        let part_type = match (input.content_type, part_files.first()) {
+            (Some(explicit), _) if !one_file_per_message => explicit,
+            (_, Some(f)) => attachments::content_type_of(f.mime_type.as_deref().unwrap_or_default()),
+            (explicit, None) => explicit.unwrap_or(ContentType::Text),
+        };
+        let message = store::message_insert(
+            &txn,
+            scope,
+            NewMessage {
+                conversation_id: current.id,
+                channel_id: current.channel_id,
+                sender_type: SenderType::Agent.as_str(),
+                sender_user_id: Some(scope.user_id),
+                contact_id: None,
+                content: part_content,
+                content_type: part_type.as_str(),
+                attachments: (!part_files.is_empty()).then(|| serde_json::to_value(&part_files).unwrap_or_default()),
+                metadata: None,
+                external_id: None,
+                // Private notes never leave; they are final as stored.
+                status: if input.is_private { MessageStatus::Sent } else { MessageStatus::Pending },
+                is_private: input.is_private,
+                at: now,
+            },
+        )
+        .await?;
+        let ids: Vec<Uuid> = part_files.iter().filter_map(|f| f.id).collect();
+        store::attachments_link(&txn, scope, &ids, message.id).await?;
+        if !input.is_private {
+            jobs::store::enqueue(
+                &txn,
+                Some(scope.tenant_id),
+                &JobPayload::DeliverMessage { message_id: message.id },
+                None,
+            )
+            .await?;
+        }
+        messages.push(message);
+    }
     let first_reply = !input.is_private && current.first_reply_at.is_none();
     let auto_assign = !input.is_private && current.assignee_id.is_none() && !scope.is_system();
     let previous_assignee = current.assignee_id;
@@ -220,14 +250,13 @@ pub async fn send(state: &AppState, scope: &Scope, input: SendMessage) -> AppRes
         }
     })
     .await?;
-    if !input.is_private {
-        jobs::store::enqueue(&txn, Some(scope.tenant_id), &JobPayload::DeliverMessage { message_id: message.id }, None)
-            .await?;
-    }
     txn.commit().await?;
     state.job_notify.notify_one();
-    let view = views::message(state, scope, message).await?;
-    views::publish_message(state, scope, &updated, &view);
+    let mut views_out = views::messages(state, scope, messages).await?;
+    for view in &views_out {
+        views::publish_message(state, scope, &updated, view);
+    }
+    let view = views_out.remove(0);
     if auto_assign {
         let conversation_view = views::conversation(state, scope, updated.clone(), None).await?;
         views::publish_updated(

@@ -347,3 +347,69 @@ async fn a_suspended_workspace_gets_no_twilio_messages() {
     assert_eq!(reply.code(), "tenant_suspended");
     assert_eq!(count(&app, "webhook_events").await, 0);
 }
+
+/// Answers each send with a fresh message SID, as Twilio does.
+struct FreshSid(std::sync::atomic::AtomicU32);
+
+impl wiremock::Respond for FreshSid {
+    fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
+        let n = self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        created(&format!("SM{n:032}"))
+    }
+}
+
+#[tokio::test]
+async fn several_files_go_to_whatsapp_as_one_message_each_with_the_text_on_the_first() {
+    let providers = Providers::start().await;
+    Mock::given(method("POST"))
+        .and(path(messages_path()))
+        .respond_with(FreshSid(std::sync::atomic::AtomicU32::new(9000)))
+        .mount(&providers.twilio)
+        .await;
+    let app = spawn_with_providers(&providers).await;
+    let tenant = app.create_tenant("acme").await;
+    let admin = app.admin(&tenant).await;
+    let channel = app.twilio_channel(&admin).await;
+    let params = twilio_inbound("SM00000000000000000000000000000001", "+5511987654321", "manda as fotos");
+    app.twilio_post(&format!("/webhooks/twilio/{}", channel.id), &params, TWILIO_TOKEN).await;
+    app.run_jobs().await;
+    let conversation_id = only_conversation(&app, &admin).await["id"].as_str().unwrap().to_string();
+    let mut ids = Vec::new();
+    for name in ["a.jpg", "b.jpg"] {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(vec![1u8; 10]).file_name(name).mime_str("image/jpeg").unwrap(),
+        );
+        let up = crate::helpers::read(
+            app.client
+                .post(app.url("/api/v1/attachments"))
+                .bearer_auth(&admin.token)
+                .multipart(form)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        ids.push(up.body["attachment"]["id"].as_str().unwrap().to_string());
+    }
+    let sent = app
+        .post(
+            "/api/v1/messages",
+            &admin.token,
+            json!({"conversationId": conversation_id, "content": "aqui", "attachmentIds": ids}),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{:?}", sent.body);
+    assert_eq!(sent.body["message"]["attachments"].as_array().unwrap().len(), 1);
+    app.run_jobs().await;
+    let requests = requests_to(&providers.twilio, &messages_path()).await;
+    assert_eq!(requests.len(), 2, "one provider message per file");
+    let bodies: Vec<String> = requests.iter().map(|r| String::from_utf8_lossy(&r.body).to_string()).collect();
+    assert!(bodies.iter().all(|b| b.matches("MediaUrl").count() == 1), "{bodies:?}");
+    assert_eq!(bodies.iter().filter(|b| b.contains("Body=aqui")).count(), 1, "the text rides with the first file");
+    let history = app.get(&format!("/api/v1/messages?conversationId={conversation_id}"), &admin.token).await;
+    let agent: Vec<&serde_json::Value> =
+        history.body["messages"].as_array().unwrap().iter().filter(|m| m["senderType"] == "AGENT").collect();
+    assert_eq!(agent.len(), 2);
+    assert!(agent.iter().all(|m| m["status"] == "SENT"));
+}
