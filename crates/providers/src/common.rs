@@ -141,6 +141,18 @@ pub struct InboundMessage {
     pub reply_to: Option<String>,
     /// The provider's own name for the message kind, for logs and debugging.
     pub raw_type: Option<String>,
+    /// Who wrote it inside a group conversation (`from` is then the group).
+    #[serde(default)]
+    pub participant: Option<Participant>,
+}
+
+/// The member of a group who wrote a group message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Participant {
+    /// Their phone, digits only.
+    pub phone: Option<String>,
+    /// Their WhatsApp name.
+    pub name: Option<String>,
 }
 
 /// Delivery state of an outgoing message.

@@ -161,6 +161,28 @@ pub fn is_messaging_service_sid(sid: &str) -> bool {
     sid.len() == 34 && sid.starts_with("MG") && sid[2..].bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// Non-secret options of a Z-API channel (in `settings`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ZapiSettings {
+    /// Group chats become conversations (with the group as the contact); off by default
+    /// because most teams answer people, not groups.
+    #[serde(default)]
+    pub include_groups: bool,
+}
+
+impl ZapiSettings {
+    /// The settings of a channel row (defaults when absent or unreadable).
+    pub fn of(channel: &entity::Model) -> Self {
+        channel.settings.clone().and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default()
+    }
+
+    /// How this channel's callbacks are read.
+    pub fn parse_options(&self) -> providers::zapi::ParseOptions {
+        providers::zapi::ParseOptions { include_groups: self.include_groups }
+    }
+}
+
 /// Non-secret options of a Twilio channel (in `settings`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

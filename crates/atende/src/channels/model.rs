@@ -85,6 +85,9 @@ pub struct ChannelView {
     /// Twilio: the Messaging Service used instead of a fixed number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub messaging_service_sid: Option<String>,
+    /// Z-API: whether group chats become conversations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub include_groups: Option<bool>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -124,6 +127,9 @@ pub struct CreateChannel {
     /// Twilio: a Messaging Service SID (`MG…`) to send through.
     #[garde(length(max = 40))]
     pub messaging_service_sid: Option<String>,
+    /// Z-API: turn group chats into conversations (off: groups are ignored).
+    #[garde(skip)]
+    pub include_groups: Option<bool>,
 }
 
 /// `PATCH /channels/{id}`.
@@ -148,6 +154,9 @@ pub struct UpdateChannel {
     /// Twilio: a Messaging Service SID (`MG…`) to send through.
     #[garde(length(max = 40))]
     pub messaging_service_sid: Option<String>,
+    /// Z-API: turn group chats into conversations (off: groups are ignored).
+    #[garde(skip)]
+    pub include_groups: Option<bool>,
 }
 
 /// `{channel}`; on creation also the webhook secret, shown only then.

@@ -46,6 +46,8 @@ pub fn view_with_secret(state: &AppState, m: &entity::Model, secret: Option<&str
         has_credentials: m.credentials_sealed.is_some(),
         phone_number: twilio.as_ref().and_then(|t| t.phone_number.clone()),
         messaging_service_sid: twilio.and_then(|t| t.messaging_service_sid),
+        include_groups: (channel_type == ChannelType::WhatsappZapi)
+            .then(|| credentials::ZapiSettings::of(m).include_groups),
         created_at: m.created_at,
     }
 }
@@ -87,6 +89,7 @@ pub async fn create(state: &AppState, scope: &Scope, input: CreateChannel) -> Ap
     credentials::validate_account_id(channel_type, input.account_id.as_deref())?;
     credentials::validate(channel_type, input.credentials.as_ref())?;
     let settings = type_settings(channel_type, None, input.phone_number, input.messaging_service_sid)?;
+    let settings = with_include_groups(channel_type, settings, input.include_groups)?;
     let mut secret_bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut secret_bytes);
     let secret = hex::encode(secret_bytes);
@@ -120,6 +123,24 @@ pub async fn create(state: &AppState, scope: &Scope, input: CreateChannel) -> Ap
         channel
     };
     Ok((channel, secret))
+}
+
+/// Sets the Z-API group option in a channel's settings JSON.
+fn with_include_groups(
+    channel_type: ChannelType,
+    settings: Option<serde_json::Value>,
+    include_groups: Option<bool>,
+) -> AppResult<Option<serde_json::Value>> {
+    let Some(include) = include_groups else { return Ok(settings) };
+    if channel_type != ChannelType::WhatsappZapi {
+        return Err(AppError::field("includeGroups", "is only used by WHATSAPP_ZAPI channels"));
+    }
+    let mut object = match settings {
+        Some(serde_json::Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
+    };
+    object.insert("includeGroups".into(), serde_json::Value::Bool(include));
+    Ok(Some(serde_json::Value::Object(object)))
 }
 
 /// The `settings` JSON of a type, merging a patch into the current settings.
@@ -171,9 +192,11 @@ pub async fn update(state: &AppState, scope: &Scope, id: Uuid, patch: UpdateChan
         }
         None => None,
     };
-    let settings_changed = patch.phone_number.is_some() || patch.messaging_service_sid.is_some();
+    let settings_changed =
+        patch.phone_number.is_some() || patch.messaging_service_sid.is_some() || patch.include_groups.is_some();
     let settings =
         type_settings(channel_type, Some(&current), patch.phone_number.clone(), patch.messaging_service_sid.clone())?;
+    let settings = with_include_groups(channel_type, settings, patch.include_groups)?;
     let fields: Vec<&str> = [
         patch.name.as_ref().map(|_| "name"),
         patch.account_id.as_ref().map(|_| "accountId"),
@@ -182,6 +205,7 @@ pub async fn update(state: &AppState, scope: &Scope, id: Uuid, patch: UpdateChan
         patch.credentials.as_ref().map(|_| "credentials"),
         patch.phone_number.as_ref().map(|_| "phoneNumber"),
         patch.messaging_service_sid.as_ref().map(|_| "messagingServiceSid"),
+        patch.include_groups.map(|_| "includeGroups"),
     ]
     .into_iter()
     .flatten()

@@ -54,7 +54,10 @@ pub async fn process_event(state: &AppState, event_id: Uuid) -> Result<(), JobEr
                 Err(e) => Err(JobError::Fatal(format!("unparseable event: {e}"))),
             }
         }
-        "zapi" => match providers::zapi::parse_callback(event.payload.as_bytes()) {
+        "zapi" => match providers::zapi::parse_callback_with(
+            event.payload.as_bytes(),
+            &crate::channels::credentials::ZapiSettings::of(&channel).parse_options(),
+        ) {
             Ok(parsed) => apply_all(state, &channel, &event, parsed).await,
             Err(e) => Err(JobError::Fatal(format!("unparseable event: {e}"))),
         },
@@ -162,6 +165,8 @@ pub fn to_inbound(channel_type: ChannelType, provider: &str, m: InboundMessage) 
     // WhatsApp and phone identities are the number in E.164 (shared across channels);
     // Meta ids are page-scoped and stay as given.
     let identity_value = match kind {
+        // A group is known by its id as the provider writes it (`…-group`).
+        IdentityKind::Whatsapp if m.participant.is_some() => m.from.id.clone(),
         IdentityKind::Whatsapp | IdentityKind::Phone => {
             m.from.phone.clone().unwrap_or_else(|| format!("+{}", m.from.id.trim_start_matches('+')))
         }
@@ -180,6 +185,10 @@ pub fn to_inbound(channel_type: ChannelType, provider: &str, m: InboundMessage) 
     }
     if let Some(reply_to) = &m.reply_to {
         metadata.insert("replyTo".into(), json!(reply_to));
+    }
+    if let Some(participant) = &m.participant {
+        // Group message: the conversation is the group; this is who wrote.
+        metadata.insert("participant".into(), json!({"phone": participant.phone, "name": participant.name}));
     }
     if m.is_echo {
         // Typed on the phone / in the Page inbox, not in Atende.

@@ -49,7 +49,8 @@ pub async fn receive(
         service::refused(PROVIDER, "wrong_instance");
         return Err(AppError::InvalidSignature);
     }
-    let events = providers::zapi::parse_callback(&body).map_err(|e| {
+    let options = channels::credentials::ZapiSettings::of(&channel).parse_options();
+    let events = providers::zapi::parse_callback_with(&body, &options).map_err(|e| {
         service::refused(PROVIDER, "unparseable");
         AppError::field("body", e.to_string())
     })?;

@@ -399,3 +399,54 @@ async fn an_uploaded_document_goes_out_as_a_signed_public_link_the_provider_can_
     let tampered = format!("{}{flipped}", &local[..local.len() - 1]);
     assert_eq!(app.client.get(&tampered).send().await.unwrap().status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn group_chats_become_conversations_only_when_the_channel_includes_groups() {
+    let providers = Providers::start().await;
+    mount_send_text(&providers.zapi).await;
+    let app = spawn_with_providers(&providers).await;
+    let tenant = app.create_tenant("acme").await;
+    let admin = app.admin(&tenant).await;
+    let channel = app.zapi_channel(&admin).await;
+    let connected = json!({"type": "ConnectedCallback", "instanceId": ZAPI_INSTANCE, "connected": true,
+        "phone": "5511900000000", "momment": 1767225600000i64});
+    app.zapi_post(&channel, &serde_json::to_vec(&connected).unwrap()).await;
+    let mut group = zapi_received("3EB0GROUP0001", "120363019502650977-group", "Alguém aí?");
+    group["isGroup"] = json!(true);
+    group["chatName"] = json!("Clientes VIP");
+    group["senderName"] = json!("Joana");
+    group["participantPhone"] = json!("5511977776666");
+
+    // Off by default: the group message is acknowledged and ignored.
+    app.zapi_post(&channel, &serde_json::to_vec(&group).unwrap()).await;
+    app.run_jobs().await;
+    assert_eq!(count(&app, "messages").await, 0);
+
+    let on = app.patch(&format!("/api/v1/channels/{}", channel.id), &admin.token, json!({"includeGroups": true})).await;
+    assert_eq!(on.status, StatusCode::OK, "{:?}", on.body);
+    assert_eq!(on.body["channel"]["includeGroups"], true);
+    group["messageId"] = json!("3EB0GROUP0002");
+    app.zapi_post(&channel, &serde_json::to_vec(&group).unwrap()).await;
+    app.run_jobs().await;
+    let conversation = only_conversation(&app, &admin).await;
+    assert_eq!(conversation["contact"]["name"], "Clientes VIP");
+    let id = conversation["id"].as_str().unwrap().to_string();
+    let history = app.get(&format!("/api/v1/messages?conversationId={id}"), &admin.token).await;
+    let message = &history.body["messages"][0];
+    assert_eq!(message["content"], "Alguém aí?");
+    assert_eq!(message["metadata"]["participant"]["name"], "Joana");
+    assert_eq!(message["metadata"]["participant"]["phone"], "5511977776666");
+
+    // A reply goes to the group.
+    app.post("/api/v1/messages", &admin.token, json!({"conversationId": id, "content": "Oi, Joana!"})).await;
+    app.run_jobs().await;
+    let sends = requests_to(&providers.zapi, &zapi_path("send-text")).await;
+    assert_eq!(sends.len(), 1);
+    let body: Value = serde_json::from_slice(&sends[0].body).unwrap();
+    assert_eq!(body["phone"], "120363019502650977-group");
+
+    let not_zapi = app.twilio_channel(&admin).await;
+    let refused =
+        app.patch(&format!("/api/v1/channels/{}", not_zapi.id), &admin.token, json!({"includeGroups": true})).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -281,6 +281,7 @@ fn convert(platform: MetaPlatform, ev: Event) -> Vec<InboundEvent> {
             is_echo: false,
             reply_to: None,
             raw_type: Some("postback".to_owned()),
+            participant: None,
         })];
     }
 
@@ -395,6 +396,7 @@ fn message(
         is_echo: msg.is_echo,
         reply_to: msg.reply_to.and_then(|r| non_empty(r.mid.as_deref())),
         raw_type: Some(raw_type.to_owned()),
+        participant: None,
     }
 }
 

@@ -68,6 +68,7 @@ pub fn parse_inbound_message(params: &[(String, String)]) -> Result<InboundMessa
         is_echo: false,
         reply_to: p.non_empty("OriginalRepliedMessageSid"),
         raw_type: Some(p.non_empty("MessageType").unwrap_or_else(|| derived.to_owned())),
+        participant: None,
     })
 }
 

@@ -30,4 +30,4 @@ mod client;
 mod webhook;
 
 pub use client::{DEFAULT_BASE_URL, InstanceStatus, QrCode, WebhookKind, ZapiClient, ZapiConfig, ZapiCredentials};
-pub use webhook::{callback_instance_id, parse_callback, verify_instance};
+pub use webhook::{ParseOptions, callback_instance_id, parse_callback, parse_callback_with, verify_instance};

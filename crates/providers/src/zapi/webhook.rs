@@ -5,7 +5,8 @@ use serde_json::Value;
 
 use crate::common::{
     Attachment, ConnectionEvent, ContentType, DeliveryStatus, InboundEvent, InboundMessage, Location, ParseError,
-    ProviderError, SenderIdentity, SenderKind, StatusUpdate, ct_eq, e164_from_digits, epoch_to_datetime, non_empty,
+    Participant, ProviderError, SenderIdentity, SenderKind, StatusUpdate, ct_eq, e164_from_digits, epoch_to_datetime,
+    non_empty,
 };
 
 /// The `instanceId` a callback claims to come from, if any.
@@ -30,10 +31,23 @@ pub fn verify_instance(body: &[u8], expected_instance_id: &str) -> bool {
 /// Parses one Z-API callback into normalized events (several for a
 /// `MessageStatusCallback` with several `ids`).
 pub fn parse_callback(body: &[u8]) -> Result<Vec<InboundEvent>, ParseError> {
+    parse_callback_with(body, &ParseOptions::default())
+}
+
+/// Channel options that change how callbacks are read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ParseOptions {
+    /// Read group messages as conversations with the group (`from` is the group id and
+    /// name, `participant` the member who wrote); ignored otherwise.
+    pub include_groups: bool,
+}
+
+/// [`parse_callback`] with channel options.
+pub fn parse_callback_with(body: &[u8], options: &ParseOptions) -> Result<Vec<InboundEvent>, ParseError> {
     let cb: Callback = serde_json::from_slice(body)?;
     let kind = non_empty(cb.kind.as_deref()).ok_or(ParseError::MissingField("type"))?;
     match kind.to_ascii_lowercase().as_str() {
-        "receivedcallback" => received(cb).map(|e| vec![e]),
+        "receivedcallback" => received(cb, options).map(|e| vec![e]),
         "messagestatuscallback" => Ok(statuses(cb)),
         "deliverycallback" => delivery(cb).map(|e| vec![e]),
         "connectedcallback" => Ok(vec![InboundEvent::Connection(ConnectionEvent {
@@ -69,6 +83,7 @@ struct Callback {
     status: Option<String>,
     chat_name: Option<String>,
     sender_name: Option<String>,
+    participant_phone: Option<String>,
     connected_phone: Option<String>,
     reference_message_id: Option<String>,
     notification: Option<Value>,
@@ -141,8 +156,9 @@ struct TemplateContent {
     title: Option<String>,
 }
 
-fn received(cb: Callback) -> Result<InboundEvent, ParseError> {
-    if cb.is_group.unwrap_or(false) {
+fn received(cb: Callback, options: &ParseOptions) -> Result<InboundEvent, ParseError> {
+    let is_group = cb.is_group.unwrap_or(false);
+    if is_group && !options.include_groups {
         return Ok(InboundEvent::Ignored("z-api group message".to_owned()));
     }
     if cb.is_newsletter.unwrap_or(false) || cb.broadcast.unwrap_or(false) {
@@ -160,7 +176,8 @@ fn received(cb: Callback) -> Result<InboundEvent, ParseError> {
     let external_id = non_empty(cb.message_id.as_deref()).ok_or(ParseError::MissingField("messageId"))?;
     let phone = non_empty(cb.phone.as_deref()).ok_or(ParseError::MissingField("phone"))?;
     let from_me = cb.from_me.unwrap_or(false);
-    let display_name = if from_me {
+    let display_name = if from_me || is_group {
+        // In a group the conversation is the group: its name, not the member's.
         non_empty(cb.chat_name.as_deref())
     } else {
         non_empty(cb.sender_name.as_deref()).or_else(|| non_empty(cb.chat_name.as_deref()))
@@ -230,6 +247,10 @@ fn received(cb: Callback) -> Result<InboundEvent, ParseError> {
         is_echo: from_me,
         reply_to: non_empty(cb.reference_message_id.as_deref()),
         raw_type: Some(raw_type.to_owned()),
+        participant: is_group.then(|| Participant {
+            phone: non_empty(cb.participant_phone.as_deref()),
+            name: non_empty(cb.sender_name.as_deref()),
+        }),
     }))
 }
 

@@ -360,3 +360,20 @@ async fn connection_errors_are_retryable_and_hide_the_url() {
     assert!(err.is_retryable(), "{err:?}");
     assert!(!err.to_string().contains(INSTANCE_TOKEN), "{err}");
 }
+
+#[test]
+fn group_messages_are_ignored_unless_the_channel_includes_groups() {
+    let body = r#"{"type":"ReceivedCallback","instanceId":"3C0FFEE0000000000000000000000001","messageId":"3EB0GROUP1","phone":"120363019502650977-group","fromMe":false,"isGroup":true,"momment":1767225600000,"chatName":"Clientes VIP","senderName":"Joana","participantPhone":"5511977776666","text":{"message":"Alguém aí?"}}"#.as_bytes();
+    assert!(matches!(zapi::parse_callback(body).unwrap()[0], InboundEvent::Ignored(_)));
+    let events = zapi::parse_callback_with(body, &zapi::ParseOptions { include_groups: true }).unwrap();
+    let InboundEvent::Message(m) = &events[0] else { panic!("{events:?}") };
+    assert_eq!(m.from.id, "120363019502650977-group");
+    assert_eq!(m.from.display_name.as_deref(), Some("Clientes VIP"));
+    let participant = m.participant.as_ref().expect("the member who wrote");
+    assert_eq!(participant.phone.as_deref(), Some("5511977776666"));
+    assert_eq!(participant.name.as_deref(), Some("Joana"));
+    assert_eq!(m.content.as_deref(), Some("Alguém aí?"));
+    // One-to-one messages carry no participant either way.
+    let one = message("zapi/received_text.json");
+    assert!(one.participant.is_none());
+}
