@@ -125,6 +125,29 @@ async fn zapi_channel(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<(e
     Ok((channel, client))
 }
 
+/// The `register_zapi_webhooks` job: points every webhook of the Z-API instance
+/// (received, status, connected, disconnected) at this channel's secret URL, with
+/// `notifySentByMe` so messages typed on the phone are recorded too. Runs after
+/// creation and after new credentials; a refusal leaves the job dead for admins to see.
+pub async fn register_webhooks(state: &AppState, channel_id: Uuid) -> Result<(), JobError> {
+    let Some(channel) = store::platform_find(&state.db, channel_id).await? else { return Ok(()) };
+    if ChannelType::parse(&channel.channel_type) != Some(ChannelType::WhatsappZapi) || !channel.enabled {
+        return Ok(());
+    }
+    let client = client_for(state, &channel).map_err(|e| JobError::Fatal(e.to_string()))?;
+    let secret = service::webhook_secret(state, &channel).map_err(JobError::from)?;
+    let secret = String::from_utf8(secret).map_err(|_| JobError::Fatal("webhook secret is not text".into()))?;
+    let url = service::view_with_secret(state, &channel, Some(&secret)).webhook_url;
+    match client.update_every_webhooks(&url, true).await {
+        Ok(()) => {
+            tracing::info!(channel_id = %channel.id, "Z-API webhooks registered");
+            Ok(())
+        }
+        Err(e) if e.is_retryable() => Err(JobError::Retry { reason: e.to_string(), after: e.retry_after() }),
+        Err(e) => Err(JobError::Fatal(format!("Z-API refused the webhook URL: {e}"))),
+    }
+}
+
 fn client_for(state: &AppState, channel: &entity::Model) -> AppResult<ZapiClient> {
     let resolved = credentials::resolve(state, channel)?;
     adapters::zapi::client(&state.http, &Endpoints::from_config(&state.config), channel, resolved.as_ref())

@@ -117,12 +117,26 @@ pub async fn create(state: &AppState, scope: &Scope, input: CreateChannel) -> Ap
     )
     .await?;
     let channel = if channel_type == ChannelType::WhatsappZapi {
+        register_zapi_webhooks(state, &channel).await?;
         // Learn the instance's real state in the background (it may already be paired).
         super::connection::start_watch(state, &channel, 1).await?
     } else {
         channel
     };
     Ok((channel, secret))
+}
+
+/// Queues pointing the Z-API instance's webhooks at this channel (no pasting needed).
+async fn register_zapi_webhooks(state: &AppState, channel: &entity::Model) -> AppResult<()> {
+    crate::jobs::store::enqueue(
+        &state.db,
+        Some(channel.tenant_id),
+        &crate::jobs::JobPayload::RegisterZapiWebhooks { channel_id: channel.id },
+        None,
+    )
+    .await?;
+    state.job_notify.notify_one();
+    Ok(())
 }
 
 /// Sets the Z-API group option in a channel's settings JSON.
@@ -234,6 +248,9 @@ pub async fn update(state: &AppState, scope: &Scope, id: Uuid, patch: UpdateChan
     .await?;
     audit::record(&state.db, scope, Entry::new("channel.updated", "channel", id).details(json!({ "fields": fields })))
         .await?;
+    if new_credentials && channel_type == ChannelType::WhatsappZapi {
+        register_zapi_webhooks(state, &updated).await?;
+    }
     // New credentials are a fresh start for a channel the provider had refused.
     if new_credentials && updated.connection_status == NEEDS_ATTENTION {
         return set_connection_status(state, &updated, "connected", None).await;

@@ -17,6 +17,9 @@ pub async fn run(state: &AppState, job: &entity::Model, payload: JobPayload) -> 
             let tenant_id = job.tenant_id.ok_or_else(|| JobError::Fatal("pix job without tenant".into()))?;
             payments::service::fetch_pix_code(state, tenant_id, charge_id).await
         }
+        JobPayload::RegisterZapiWebhooks { channel_id } => {
+            channels::connection::register_webhooks(state, channel_id).await
+        }
         JobPayload::WatchZapiConnection { channel_id, generation } => {
             channels::connection::watch(state, channel_id, generation).await
         }

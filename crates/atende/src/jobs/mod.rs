@@ -33,6 +33,8 @@ pub enum JobPayload {
     FetchPixCode { charge_id: Uuid },
     /// Check a Z-API channel's pairing state (repeats while a QR code is pending).
     WatchZapiConnection { channel_id: Uuid, generation: i64 },
+    /// Point a Z-API instance's webhooks at this channel's URL.
+    RegisterZapiWebhooks { channel_id: Uuid },
 }
 
 impl JobPayload {
@@ -43,6 +45,7 @@ impl JobPayload {
             JobPayload::ProcessAsaasEvent { .. } => "process_asaas_event",
             JobPayload::FetchPixCode { .. } => "fetch_pix_code",
             JobPayload::WatchZapiConnection { .. } => "watch_zapi_connection",
+            JobPayload::RegisterZapiWebhooks { .. } => "register_zapi_webhooks",
         }
     }
 
@@ -53,6 +56,7 @@ impl JobPayload {
             JobPayload::DeliverMessage { .. } => 6,
             JobPayload::ProcessAsaasEvent { .. } | JobPayload::FetchPixCode { .. } => 8,
             JobPayload::WatchZapiConnection { .. } => 3,
+            JobPayload::RegisterZapiWebhooks { .. } => 6,
         }
     }
 }

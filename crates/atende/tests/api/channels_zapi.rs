@@ -175,7 +175,12 @@ async fn zapi_callbacks_need_the_url_secret_and_the_channels_instance() {
         };
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{verb} {action}");
     }
-    assert!(providers.zapi.received_requests().await.unwrap().iter().all(|r| r.url.path().ends_with("/status")));
+    // Only the creation's own background calls reached Z-API: status polls and the
+    // webhook registration; nothing on behalf of the other tenant.
+    assert!(providers.zapi.received_requests().await.unwrap().iter().all(|r| {
+        let p = r.url.path();
+        p.ends_with("/status") || p.ends_with("/update-every-webhooks")
+    }));
 }
 
 #[tokio::test]
@@ -449,4 +454,28 @@ async fn group_chats_become_conversations_only_when_the_channel_includes_groups(
     let refused =
         app.patch(&format!("/api/v1/channels/{}", not_zapi.id), &admin.token, json!({"includeGroups": true})).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn creating_a_zapi_channel_points_the_instance_webhooks_at_its_secret_url() {
+    let providers = Providers::start().await;
+    Mock::given(method("PUT"))
+        .and(path(zapi_path("update-every-webhooks")))
+        .and(header("client-token", ZAPI_CLIENT_TOKEN))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": true})))
+        .mount(&providers.zapi)
+        .await;
+    let app = spawn_with_providers(&providers).await;
+    let tenant = app.create_tenant("acme").await;
+    let admin = app.admin(&tenant).await;
+    let created = app.post("/api/v1/channels", &admin.token, zapi_body()).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    let webhook_url = created.body["channel"]["webhookUrl"].as_str().unwrap().to_string();
+    assert!(!webhook_url.contains('{'), "the creation answer shows the real URL once: {webhook_url}");
+    app.run_jobs().await;
+    let puts = requests_to(&providers.zapi, &zapi_path("update-every-webhooks")).await;
+    assert_eq!(puts.len(), 1);
+    let body: Value = serde_json::from_slice(&puts[0].body).unwrap();
+    assert_eq!(body["value"], webhook_url);
+    assert_eq!(body["notifySentByMe"], true);
 }
