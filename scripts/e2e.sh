@@ -8,7 +8,9 @@ if [ ! -x "$chromium_bin" ]; then
   echo "Chromium not found at $chromium_bin: apt-get install -y chromium (CI does this in .ci/run)" >&2
   exit 1
 fi
-cargo build -p atende
+# --tests: same feature set as `cargo test`, so CI reuses that build instead of
+# compiling the server a second time with dev-dependency features switched off.
+cargo build -p atende --tests
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 data_dir=$(mktemp -d)
