@@ -353,6 +353,51 @@ async function main() {
     await shot('12-settings-profile');
   });
 
+  await test('admin creates an API channel in Settings → Channels and sees the webhook URL and the secret once', async () => {
+    await page.goto(`${BASE_URL}/settings/channels`);
+    await expectVisible(page.getByRole('heading', { name: 'Canais', exact: true }), 'channels heading');
+    await page.getByRole('button', { name: 'Novo canal' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Novo canal' });
+    await expectVisible(dialog, 'create channel dialog');
+    await dialog.getByRole('button', { name: 'Criar canal' }).click();
+    await expectVisible(dialog.getByText(ST.required), 'required-field errors');
+    await dialog.getByLabel(/^Nome/).fill(`Canal E2E ${RUN}`);
+    await dialog.getByLabel(/^URL de callback/).fill('http://127.0.0.1:9/e2e-hook');
+    await shot('30-settings-channel-create');
+    const res = await submitAndWait('/api/v1/channels', () => dialog.getByRole('button', { name: 'Criar canal' }).click());
+    assert(res.status() === 201, `create channel answered ${res.status()}`);
+    const body = await res.json();
+    const created = page.getByTestId('channel-created');
+    await expectVisible(created, 'the created channel setup');
+    const url = await created.getByTestId('channel-webhook-url').inputValue();
+    assert(url === body.channel.webhookUrl, `webhook URL shown ${url}, expected ${body.channel.webhookUrl}`);
+    const secret = await created.getByTestId('channel-secret').inputValue();
+    assert(secret && secret === body.webhookSecret, 'the webhook secret is not shown');
+    await shot('31-settings-channel-secret-once');
+    const setup = page.getByRole('dialog', { name: 'Configure o provedor' });
+    await setup.getByRole('button', { name: 'Concluído' }).click();
+    await setup.waitFor({ state: 'hidden' });
+    assert(!(await page.content()).includes(secret), 'the secret is still in the page after closing the dialog');
+    await expectVisible(page.getByTestId('channel-row').filter({ hasText: `Canal E2E ${RUN}` }), 'the new channel row');
+    await shot('32-settings-channels');
+  });
+
+  await test('admin saves the Asaas settings and sees the webhook URL and token', async () => {
+    await settingsNav().getByRole('link', { name: 'Asaas' }).click();
+    await page.waitForURL((u) => u.pathname === '/settings/asaas');
+    const form = page.getByRole('form', { name: 'Asaas' });
+    await expectVisible(form, 'the Asaas form');
+    await form.getByLabel(/^Chave de API|^Nova chave/).fill('$aact_e2e_not_a_real_key');
+    const res = await submitAndWait('/api/v1/asaas/settings', () => form.getByRole('button', { name: 'Salvar', exact: true }).click());
+    assert(res.status() === 200, `PUT asaas settings answered ${res.status()}`);
+    await expectVisible(page.getByText('Configurações do Asaas salvas.'), 'the saved toast');
+    await expectVisible(form.getByText('Configurado', { exact: true }), 'the configured badge');
+    const hook = await page.getByTestId('asaas-webhook-url').inputValue();
+    assert(hook.includes('/webhooks/asaas/'), `webhook URL shown: ${hook}`);
+    assert(!(await page.content()).includes('$aact_e2e_not_a_real_key'), 'the API key is still in the page');
+    await shot('33-settings-asaas');
+  });
+
   await test('settings fit a phone screen', async () => {
     await page.setViewportSize({ width: 390, height: 760 });
     for (const [path, name] of [
@@ -360,6 +405,8 @@ async function main() {
       ['/settings/teams', '14-phone-teams'],
       ['/settings/workspace', '15-phone-workspace'],
       ['/settings/profile', '16-phone-profile'],
+      ['/settings/channels', '34-phone-channels'],
+      ['/settings/asaas', '35-phone-asaas'],
     ]) {
       await page.goto(`${BASE_URL}${path}`);
       await expectVisible(settingsNav(), `settings nav at ${path}`);
@@ -399,6 +446,31 @@ async function main() {
     await expectVisible(bubble('quero um orçamento'), 'the customer message');
     await expectVisible(page.getByTestId('contact-panel').getByTestId('contact-name').filter({ hasText: MARIA.name }), 'the contact panel');
     await eventually(async () => (await row(MARIA.name).getByTestId('unread-badge').count()) === 0, 'the unread badge gone');
+  });
+
+  await test('"Gerar cobrança" shows a clear error when Asaas cannot be reached', async () => {
+    const panel = page.getByTestId('contact-panel');
+    await expectVisible(panel.getByTestId('charges-section'), 'the charges section');
+    await expectVisible(panel.getByText('Nenhuma cobrança para este contato ainda.'), 'the empty charges list');
+    await panel.getByRole('button', { name: 'Gerar cobrança' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Gerar cobrança' });
+    await expectVisible(dialog, 'the charge dialog');
+    await dialog.getByLabel(/^Valor/).fill('1.234,56');
+    await dialog.getByLabel(/^CPF ou CNPJ/).fill('123.456.789-00');
+    await dialog.getByRole('button', { name: 'Gerar cobrança' }).click();
+    await expectVisible(dialog.getByText('CPF ou CNPJ inválido: confira os dígitos.'), 'the CPF check-digit error');
+    await dialog.getByLabel(/^CPF ou CNPJ/).fill('123.456.789-09');
+    const res = await submitAndWait('/api/v1/asaas/charges', () => dialog.getByRole('button', { name: 'Gerar cobrança' }).click());
+    const sent = JSON.parse(res.request().postData() ?? '{}');
+    assert(sent.value === '1234.56', `the amount was sent as ${sent.value}`);
+    assert([409, 502, 503].includes(res.status()), `create charge answered ${res.status()}`);
+    const alert = dialog.getByRole('alert');
+    await expectVisible(alert, 'the error in the dialog');
+    const text = await alert.textContent();
+    assert(/Asaas/.test(text) && !/Something went wrong|Algo deu errado/.test(text), `unclear error: ${text}`);
+    await shot('36-inbox-charge-error');
+    await dialog.getByRole('button', { name: ST.cancel }).click();
+    await dialog.waitFor({ state: 'hidden' });
   });
 
   await test('a new customer message appears live, without a reload', async () => {
@@ -561,6 +633,19 @@ async function main() {
     overflow = await page.evaluate(() => globalThis.document.documentElement.scrollWidth - globalThis.innerWidth);
     assert(overflow <= 0, `the conversation scrolls sideways by ${overflow}px`);
     await shot('28-phone-conversation');
+    await page.getByRole('button', { name: 'Mostrar ou ocultar os dados do contato' }).click();
+    const sheet = page.getByRole('dialog', { name: 'Dados do contato' });
+    await expectVisible(sheet.getByTestId('charges-section'), 'the charges in the contact sheet');
+    await sheet.getByRole('button', { name: 'Gerar cobrança' }).click();
+    const charge = page.getByRole('dialog', { name: 'Gerar cobrança' });
+    await expectVisible(charge.getByLabel(/^Valor/), 'the charge dialog on a phone');
+    overflow = await page.evaluate(() => globalThis.document.documentElement.scrollWidth - globalThis.innerWidth);
+    assert(overflow <= 0, `the charge dialog scrolls sideways by ${overflow}px`);
+    await shot('37-phone-charge-dialog');
+    await page.keyboard.press('Escape');
+    await charge.waitFor({ state: 'hidden' });
+    await page.keyboard.press('Escape');
+    await sheet.waitFor({ state: 'hidden' });
     await page.goto(`${BASE_URL}/contacts`);
     await expectVisible(page.getByTestId('contact-row').first(), 'contacts on a phone');
     await shot('29-phone-contacts');

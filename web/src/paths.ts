@@ -10,6 +10,8 @@ export const paths = {
   settingsTeams: '/settings/teams',
   settingsWorkspace: '/settings/workspace',
   settingsProfile: '/settings/profile',
+  settingsChannels: '/settings/channels',
+  settingsAsaas: '/settings/asaas',
 } as const;
 
 /** `/login?next=…` for sending someone back where they were after signing in. */

@@ -6,6 +6,8 @@ import { registerContactsRealtime } from '@/features/contacts/realtime';
 import { useUnreadTotal } from '@/features/inbox/api/unreadTotal';
 import { notify } from '@/features/inbox/notifications';
 import { registerInboxRealtime } from '@/features/inbox/realtime';
+import { registerPaymentsRealtime } from '@/features/payments/realtime';
+import { registerChannelsRealtime } from '@/features/channels/realtime';
 import { useInboxUi } from '@/features/inbox/store';
 import { setUnreadInTitle } from '@/lib/pageTitle';
 import { connectSocket, disconnectSocket } from '@/lib/socket';
@@ -42,10 +44,14 @@ export function Realtime() {
       },
     });
     const offContacts = registerContactsRealtime(qc);
+    const offPayments = registerPaymentsRealtime(qc);
+    const offChannels = registerChannelsRealtime(qc);
     connectSocket();
     return () => {
       offInbox();
       offContacts();
+      offPayments();
+      offChannels();
       disconnectSocket();
     };
   }, [qc]);

@@ -9,10 +9,16 @@ import { UsersPage } from '@/features/users/components/UsersPage';
 import { WorkspaceSettingsPage } from '@/features/workspace/components/WorkspaceSettingsPage';
 import { paths } from '@/paths';
 import { AppShell } from './AppShell';
-import { ContactDetailRoute, ContactsRoute, InboxRoute } from './pages';
+import { AsaasSettingsRoute, ChannelsRoute, ContactDetailRoute, ContactsRoute, InboxRoute } from './pages';
 import { ComingSoon } from './ComingSoon';
 import { NotFound } from './NotFound';
 import { SettingsIndex, SettingsLayout } from './settings/SettingsLayout';
+
+const admins = (page: ReactNode) => (
+  <RequireRole min="ADMIN" fallback={paths.settingsProfile}>
+    {page}
+  </RequireRole>
+);
 
 const managers = (page: ReactNode) => (
   <RequireRole min="MANAGER" fallback={paths.settingsProfile}>
@@ -44,7 +50,9 @@ export const routes: RouteObject[] = [
           { index: true, element: <SettingsIndex /> },
           { path: paths.settingsUsers, element: managers(<UsersPage />) },
           { path: paths.settingsTeams, element: managers(<TeamsPage />) },
+          { path: paths.settingsChannels, element: managers(<ChannelsRoute />) },
           { path: paths.settingsWorkspace, element: managers(<WorkspaceSettingsPage />) },
+          { path: paths.settingsAsaas, element: admins(<AsaasSettingsRoute />) },
           { path: paths.settingsProfile, element: <ProfilePage /> },
         ],
       },

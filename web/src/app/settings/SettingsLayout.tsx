@@ -1,4 +1,4 @@
-import { Building2, CircleUserRound, Users, UsersRound, type LucideIcon } from 'lucide-react';
+import { Building2, CircleUserRound, Radio, Users, UsersRound, Wallet, type LucideIcon } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Outlet } from 'react-router';
 import type { Role } from '@/features/auth/api/types';
@@ -9,7 +9,13 @@ import { paths } from '@/paths';
 
 interface Section {
   to: string;
-  label: 'settings.sections.users' | 'settings.sections.teams' | 'settings.sections.workspace' | 'settings.sections.profile';
+  label:
+    | 'settings.sections.users'
+    | 'settings.sections.teams'
+    | 'settings.sections.channels'
+    | 'settings.sections.workspace'
+    | 'settings.sections.asaas'
+    | 'settings.sections.profile';
   icon: LucideIcon;
   min: Role;
 }
@@ -17,7 +23,9 @@ interface Section {
 const SECTIONS: Section[] = [
   { to: paths.settingsUsers, label: 'settings.sections.users', icon: Users, min: 'MANAGER' },
   { to: paths.settingsTeams, label: 'settings.sections.teams', icon: UsersRound, min: 'MANAGER' },
+  { to: paths.settingsChannels, label: 'settings.sections.channels', icon: Radio, min: 'MANAGER' },
   { to: paths.settingsWorkspace, label: 'settings.sections.workspace', icon: Building2, min: 'MANAGER' },
+  { to: paths.settingsAsaas, label: 'settings.sections.asaas', icon: Wallet, min: 'ADMIN' },
   { to: paths.settingsProfile, label: 'settings.sections.profile', icon: CircleUserRound, min: 'AGENT' },
 ];
 

@@ -1166,6 +1166,8 @@ export interface components {
             hasCredentials: boolean;
             /** Format: uuid */
             id: string;
+            /** @description Z-API: whether group chats become conversations. */
+            includeGroups?: boolean | null;
             /** @description Twilio: the Messaging Service used instead of a fixed number. */
             messagingServiceSid?: string | null;
             name: string;
@@ -1349,6 +1351,8 @@ export interface components {
              *     verifyToken}`; any field may be `{"env": "VAR_NAME"}`.
              */
             credentials?: Record<string, never> | null;
+            /** @description Z-API: turn group chats into conversations (off: groups are ignored). */
+            includeGroups?: boolean | null;
             /** @description Twilio: a Messaging Service SID (`MG…`) to send through. */
             messagingServiceSid?: string | null;
             name: string;
@@ -1811,6 +1815,8 @@ export interface components {
             /** @description Replaces the stored credentials. */
             credentials?: Record<string, never> | null;
             enabled?: boolean | null;
+            /** @description Z-API: turn group chats into conversations (off: groups are ignored). */
+            includeGroups?: boolean | null;
             /** @description Twilio: a Messaging Service SID (`MG…`) to send through. */
             messagingServiceSid?: string | null;
             name?: string | null;

@@ -15,6 +15,7 @@ import { Select } from '@/components/ui/Select';
 import { Skeleton } from '@/components/ui/Skeleton';
 import { useSession } from '@/features/auth/hooks/useSession';
 import { useContactConversations } from '@/features/inbox/api/contactConversations';
+import { ChargesSection } from '@/features/payments/components/ChargesSection';
 import { isApiError } from '@/lib/api';
 import { cn } from '@/lib/cn';
 import { errorMessage } from '@/lib/errorMessage';
@@ -52,11 +53,22 @@ export function ContactPanel({ contactId, currentConversationId }: ContactPanelP
   return (
     <div className="divide-y divide-slate-100" data-testid="contact-panel">
       <Details contact={contact.data} />
+      <ChargesSection
+        contactId={contactId}
+        conversationId={currentConversationId}
+        defaultCpfCnpj={cpfCnpjOf(contact.data)}
+      />
       <Attributes contact={contact.data} />
       <History contactId={contactId} currentConversationId={currentConversationId} />
       <Notes contactId={contactId} />
     </div>
   );
+}
+
+/** The contact's `cpfCnpj` custom attribute, to prefill a charge. */
+function cpfCnpjOf(contact: Contact): string | undefined {
+  const v = attributesOf(contact).cpfCnpj;
+  return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
 /** Turns a failed save into the message shown under the field. */

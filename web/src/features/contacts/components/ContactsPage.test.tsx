@@ -67,6 +67,7 @@ describe('contacts', () => {
       'GET /api/v1/contacts/k1': () => jsonResponse({ contact: current }),
       'GET /api/v1/contacts/k1/notes': () => jsonResponse({ notes: [] }),
       'GET /api/v1/contacts/k1/conversations': () => jsonResponse({ conversations: [], total: 0 }),
+      'GET /api/v1/asaas/charges': () => jsonResponse({ asaasCharges: [], total: 0 }),
       'PATCH /api/v1/contacts/k1': (req) => {
         const body = req.body as { name?: string; phone?: string };
         if (body.phone !== undefined) {

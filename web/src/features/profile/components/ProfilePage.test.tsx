@@ -131,6 +131,13 @@ describe('settings access by role', () => {
       expect(router.state.location.pathname).toBe('/settings/users');
     });
     const nav = screen.getByRole('navigation', { name: 'Seções das configurações' });
-    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Usuários', 'Equipes', 'Espaço de trabalho', 'Meu perfil']);
+    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Usuários', 'Equipes', 'Canais', 'Espaço de trabalho', 'Meu perfil']);
+  });
+
+  it('shows Asaas only to admins', async () => {
+    mockApi({ 'GET /api/v1/users': () => jsonResponse({ users: [], total: 0 }) });
+    renderSignedIn('/settings', 'ADMIN');
+    const nav = await screen.findByRole('navigation', { name: 'Seções das configurações' });
+    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Usuários', 'Equipes', 'Canais', 'Espaço de trabalho', 'Asaas', 'Meu perfil']);
   });
 });

@@ -1,6 +1,9 @@
+import { channelSetupEn, paymentsEn } from './en.extra';
 import type { Messages } from './pt-BR';
 
 export const en: Messages = {
+  payments: paymentsEn,
+  channelSetup: channelSetupEn,
   app: {
     name: 'Atende',
     tagline: 'All your customer conversations in one place.',
@@ -142,6 +145,8 @@ export const en: Messages = {
       teams: 'Teams',
       workspace: 'Workspace',
       profile: 'My profile',
+      channels: 'Channels',
+      asaas: 'Asaas',
     },
     readOnly: 'You can look, but only admins can make changes here.',
   },

@@ -1,5 +1,9 @@
+import { channelSetupPtBR, paymentsPtBR } from './pt-BR.extra';
+
 /** Source locale: every UI string lives here first; `en` must match its shape. */
 export const ptBR = {
+  payments: paymentsPtBR,
+  channelSetup: channelSetupPtBR,
   app: {
     name: 'Atende',
     tagline: 'Todas as conversas dos seus clientes em um só lugar.',
@@ -141,6 +145,8 @@ export const ptBR = {
       teams: 'Equipes',
       workspace: 'Espaço de trabalho',
       profile: 'Meu perfil',
+      channels: 'Canais',
+      asaas: 'Asaas',
     },
     readOnly: 'Você pode consultar, mas só administradores podem fazer alterações aqui.',
   },

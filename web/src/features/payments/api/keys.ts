@@ -1,0 +1,29 @@
+import type { Schemas } from '@/lib/api';
+
+export type Charge = Schemas['ChargeView'];
+export type BillingType = Schemas['BillingType'];
+export type AsaasSettings = Schemas['AsaasSettingsView'];
+export type AsaasEnvironment = Schemas['Environment'];
+
+export const BILLING_TYPES: BillingType[] = ['PIX', 'BOLETO', 'CREDIT_CARD', 'UNDEFINED'];
+
+/** The `payment_update` socket payload. */
+export interface PaymentUpdate {
+  chargeId: string;
+  status: string;
+  contactId: string | null;
+  conversationId: string | null;
+}
+
+export interface ChargeList {
+  asaasCharges: Charge[];
+  total: number;
+}
+
+/** Query keys for payments: invalidate `paymentsKeys.charges()` after any charge change. */
+export const paymentsKeys = {
+  all: ['payments'] as const,
+  charges: () => [...paymentsKeys.all, 'charges'] as const,
+  contactCharges: (contactId: string) => [...paymentsKeys.charges(), 'contact', contactId] as const,
+  settings: () => [...paymentsKeys.all, 'settings'] as const,
+};
