@@ -520,3 +520,18 @@ pub async fn delete_note(db: &impl ConnectionTrait, scope: &Scope, note_id: Uuid
         .await?;
     Ok(result.rows_affected > 0)
 }
+
+/// Locks a contact's row until the transaction ends (PostgreSQL; SQLite's IMMEDIATE
+/// transactions already serialise writers). Ingest takes it so two messages from the
+/// same person arriving at once cannot both open a new conversation.
+pub async fn lock(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> Result<(), sea_orm::DbErr> {
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        use sea_orm::QuerySelect;
+        contact::Entity::find_by_id(id)
+            .filter(contact::Column::TenantId.eq(scope.tenant_id))
+            .lock_exclusive()
+            .one(db)
+            .await?;
+    }
+    Ok(())
+}

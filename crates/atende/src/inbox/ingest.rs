@@ -68,6 +68,9 @@ pub async fn ingest(state: &AppState, channel: &channel::Model, inbound: Inbound
     let (contact, contact_created) = find_or_create_contact(state, &scope, channel, &inbound).await?;
     let now = Utc::now();
     let txn = crate::db::begin_write(db).await?;
+    // Serialise this person's messages: the conversation lookup and creation below must
+    // not interleave with another delivery's (it would open a second conversation).
+    contacts::store::lock(&txn, &scope, contact.id).await?;
     let latest = store::conversation_latest_for(&txn, &scope, contact.id, channel.id).await?;
     let (conv, created, reopened) = match latest {
         Some(c) => {
