@@ -353,6 +353,30 @@ async function main() {
     await shot('12-settings-profile');
   });
 
+  await test('admin creates a canned response, and a taken short code is refused inline', async () => {
+    await settingsNav().getByRole('link', { name: 'Respostas prontas' }).click();
+    await page.waitForURL((u) => u.pathname === '/settings/canned-responses');
+    const code = `e2e${RUN}`;
+    const create = async () => {
+      await page.getByRole('button', { name: 'Nova resposta' }).first().click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Atalho', { exact: true }).fill(code);
+      await dialog.getByLabel('Texto', { exact: true }).fill('Olá {{contact.name}}, tudo bem?');
+      const res = await submitAndWait('/api/v1/canned-responses', () => dialog.getByRole('button', { name: 'Criar resposta' }).click());
+      return { dialog, res };
+    };
+    const first = await create();
+    assert(first.res.status() === 201, `create canned answered ${first.res.status()}`);
+    await first.dialog.waitFor({ state: 'hidden' });
+    await expectVisible(page.getByTestId('canned-row').filter({ hasText: `/${code}` }), 'the new canned response');
+    const again = await create();
+    assert(again.res.status() === 409, `a duplicate short code answered ${again.res.status()}`);
+    await expectVisible(again.dialog.getByText('Já existe uma resposta pronta com este atalho.'), 'the short_code_taken error');
+    await shot('13-settings-canned');
+    await again.dialog.getByRole('button', { name: ST.cancel }).click();
+    await again.dialog.waitFor({ state: 'hidden' });
+  });
+
   await test('admin creates an API channel in Settings → Channels and sees the webhook URL and the secret once', async () => {
     await page.goto(`${BASE_URL}/settings/channels`);
     await expectVisible(page.getByRole('heading', { name: 'Canais', exact: true }), 'channels heading');
@@ -568,6 +592,18 @@ async function main() {
     await page.reload();
     await expectVisible(page.getByTestId('conversation-title').filter({ hasText: RENAMED }), 'the new name after a reload');
     await expectVisible(bubble('Vocês entregam em Recife?'), 'the history after a reload');
+  });
+
+  await test('snooze until tomorrow shows in the header, and unsnooze wakes it', async () => {
+    await page.getByRole('combobox', { name: 'Adiar…' }).selectOption('tomorrow');
+    await expectVisible(page.getByTestId('snoozed-until').filter({ hasText: /^Adiada até \d{2}\/\d{2} 09:00$/ }), 'the snoozed-until text');
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'PATCH' && /\/api\/v1\/conversations\/[^/]+$/.test(new URL(r.url()).pathname)),
+      page.getByRole('button', { name: 'Reativar agora' }).click(),
+    ]);
+    assert(res.status() === 200, `unsnooze answered ${res.status()}`);
+    assert(JSON.parse(res.request().postData() ?? '{}').snoozedUntil === null, 'unsnooze did not send snoozedUntil: null');
+    await expectVisible(page.getByRole('combobox', { name: 'Adiar…' }), 'the snooze menu again');
   });
 
   await test('resolving takes the conversation off the open list', async () => {

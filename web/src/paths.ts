@@ -12,6 +12,7 @@ export const paths = {
   settingsProfile: '/settings/profile',
   settingsChannels: '/settings/channels',
   settingsAsaas: '/settings/asaas',
+  settingsCanned: '/settings/canned-responses',
 } as const;
 
 /** `/login?next=…` for sending someone back where they were after signing in. */

@@ -3,13 +3,20 @@ import { Navigate, type RouteObject } from 'react-router';
 import { LoginPage } from '@/features/auth/components/LoginPage';
 import { RequireAuth } from '@/features/auth/components/RequireAuth';
 import { RequireRole } from '@/features/auth/components/RequireRole';
-import { ProfilePage } from '@/features/profile/components/ProfilePage';
-import { TeamsPage } from '@/features/teams/components/TeamsPage';
-import { UsersPage } from '@/features/users/components/UsersPage';
-import { WorkspaceSettingsPage } from '@/features/workspace/components/WorkspaceSettingsPage';
 import { paths } from '@/paths';
 import { AppShell } from './AppShell';
-import { AsaasSettingsRoute, ChannelsRoute, ContactDetailRoute, ContactsRoute, InboxRoute } from './pages';
+import {
+  AsaasSettingsRoute,
+  CannedRoute,
+  ChannelsRoute,
+  ContactDetailRoute,
+  ContactsRoute,
+  InboxRoute,
+  ProfileRoute,
+  TeamsRoute,
+  UsersRoute,
+  WorkspaceRoute,
+} from './pages';
 import { ComingSoon } from './ComingSoon';
 import { NotFound } from './NotFound';
 import { SettingsIndex, SettingsLayout } from './settings/SettingsLayout';
@@ -48,12 +55,13 @@ export const routes: RouteObject[] = [
         element: <SettingsLayout />,
         children: [
           { index: true, element: <SettingsIndex /> },
-          { path: paths.settingsUsers, element: managers(<UsersPage />) },
-          { path: paths.settingsTeams, element: managers(<TeamsPage />) },
+          { path: paths.settingsUsers, element: managers(<UsersRoute />) },
+          { path: paths.settingsTeams, element: managers(<TeamsRoute />) },
           { path: paths.settingsChannels, element: managers(<ChannelsRoute />) },
-          { path: paths.settingsWorkspace, element: managers(<WorkspaceSettingsPage />) },
+          { path: paths.settingsWorkspace, element: managers(<WorkspaceRoute />) },
+          { path: paths.settingsCanned, element: <CannedRoute /> },
           { path: paths.settingsAsaas, element: admins(<AsaasSettingsRoute />) },
-          { path: paths.settingsProfile, element: <ProfilePage /> },
+          { path: paths.settingsProfile, element: <ProfileRoute /> },
         ],
       },
       { path: '*', element: <NotFound /> },

@@ -1,9 +1,5 @@
-import { z } from 'zod';
-
-const schema = z.object({
+/** Build-time environment. */
+export const env = {
   /** Prefix for API calls; empty means same origin (the server serves the SPA). */
-  VITE_API_BASE_URL: z.string().default(''),
-});
-
-/** Build-time environment, validated once. */
-export const env = schema.parse(import.meta.env);
+  VITE_API_BASE_URL: typeof import.meta.env.VITE_API_BASE_URL === 'string' ? import.meta.env.VITE_API_BASE_URL : '',
+};

@@ -1,4 +1,4 @@
-import { Building2, CircleUserRound, Radio, Users, UsersRound, Wallet, type LucideIcon } from 'lucide-react';
+import { Building2, CircleUserRound, MessageSquareText, Radio, Users, UsersRound, Wallet, type LucideIcon } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Outlet } from 'react-router';
 import type { Role } from '@/features/auth/api/types';
@@ -15,6 +15,7 @@ interface Section {
     | 'settings.sections.channels'
     | 'settings.sections.workspace'
     | 'settings.sections.asaas'
+    | 'settings.sections.canned'
     | 'settings.sections.profile';
   icon: LucideIcon;
   min: Role;
@@ -25,6 +26,7 @@ const SECTIONS: Section[] = [
   { to: paths.settingsTeams, label: 'settings.sections.teams', icon: UsersRound, min: 'MANAGER' },
   { to: paths.settingsChannels, label: 'settings.sections.channels', icon: Radio, min: 'MANAGER' },
   { to: paths.settingsWorkspace, label: 'settings.sections.workspace', icon: Building2, min: 'MANAGER' },
+  { to: paths.settingsCanned, label: 'settings.sections.canned', icon: MessageSquareText, min: 'AGENT' },
   { to: paths.settingsAsaas, label: 'settings.sections.asaas', icon: Wallet, min: 'ADMIN' },
   { to: paths.settingsProfile, label: 'settings.sections.profile', icon: CircleUserRound, min: 'AGENT' },
 ];

@@ -1,5 +1,5 @@
 import createClient from 'openapi-fetch';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { env } from '@/lib/env';
 import { ApiError, isRecord, parseRetryAfter } from './errors';
 import type { components, paths } from './schema';
@@ -34,8 +34,8 @@ interface Outcome<D> {
  * zod schema checks the body at run time (for data the app depends on).
  */
 export async function call<D>(pending: Promise<Outcome<D>>): Promise<D>;
-export async function call<D, S extends z.ZodType>(pending: Promise<Outcome<D>>, schema: S): Promise<z.output<S>>;
-export async function call<D>(pending: Promise<Outcome<D>>, schema?: z.ZodType): Promise<unknown> {
+export async function call<D, S extends z.ZodMiniType>(pending: Promise<Outcome<D>>, schema: S): Promise<z.output<S>>;
+export async function call<D>(pending: Promise<Outcome<D>>, schema?: z.ZodMiniType): Promise<unknown> {
   let outcome: Outcome<D>;
   try {
     outcome = await pending;

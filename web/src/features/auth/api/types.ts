@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import type { Schemas } from '@/lib/api';
 
 export type Role = Schemas['Role'];
@@ -15,17 +15,17 @@ export const userSchema = z.object({
   name: z.string(),
   email: z.string(),
   role: z.enum(ROLES),
-}) satisfies z.ZodType<User>;
+}) satisfies z.ZodMiniType<User>;
 
 export const tenantSchema = z.object({
   id: z.string(),
   slug: z.string(),
   name: z.string(),
-}) satisfies z.ZodType<Tenant>;
+}) satisfies z.ZodMiniType<Tenant>;
 
 /** `GET /auth/me`. */
-export const sessionSchema = z.object({ user: userSchema, tenant: tenantSchema }) satisfies z.ZodType<Session>;
+export const sessionSchema = z.object({ user: userSchema, tenant: tenantSchema }) satisfies z.ZodMiniType<Session>;
 
 /** `POST /auth/login`: the session plus a bearer token (the cookie is what the SPA uses). */
-export const loginResponseSchema = sessionSchema.extend({ token: z.string() });
+export const loginResponseSchema = z.extend(sessionSchema, { token: z.string() });
 export type LoginResult = z.infer<typeof loginResponseSchema>;

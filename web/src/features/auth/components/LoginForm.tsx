@@ -3,7 +3,7 @@ import { Eye, EyeOff } from 'lucide-react';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { Alert } from '@/components/ui/Alert';
 import { Button } from '@/components/ui/Button';
 import { Field } from '@/components/ui/Field';
@@ -19,9 +19,12 @@ const LAST_WORKSPACE_KEY = 'atende.lastWorkspace';
 // Messages are i18n keys, translated at render time so a language switch applies at once.
 const required = 'auth.validation.required' satisfies ParseKeys;
 const schema = z.object({
-  workspace: z.string().trim().min(1, required),
-  email: z.string().trim().min(1, required).pipe(z.email('auth.validation.email' satisfies ParseKeys)),
-  password: z.string().min(1, required),
+  workspace: z.string().check(z.trim(), z.minLength(1, required)),
+  email: z.pipe(
+    z.string().check(z.trim(), z.minLength(1, required)),
+    z.email('auth.validation.email' satisfies ParseKeys),
+  ),
+  password: z.string().check(z.minLength(1, required)),
 });
 
 type FormValues = z.infer<typeof schema>;

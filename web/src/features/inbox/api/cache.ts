@@ -179,6 +179,7 @@ export function applyStatusUpdate(qc: QueryClient, update: MessageStatusUpdate) 
 export function matchesQuery(c: Conversation, query: ConversationQuery, meId: string | null): boolean | null {
   if (query.status !== undefined && c.status !== query.status) return false;
   if (query.channelId !== undefined && c.channel.id !== query.channelId) return false;
+  if (query.teamId !== undefined && c.teamId !== query.teamId) return false;
   if (query.agentId === 'me' && (meId === null || c.assignee?.id !== meId)) return false;
   if (query.agentId === 'none' && c.assignee != null) return false;
   if (query.q !== undefined) return null;

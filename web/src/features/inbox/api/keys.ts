@@ -18,11 +18,12 @@ export const TAB_AGENT: Record<InboxTab, 'me' | 'none' | 'all'> = { mine: 'me', 
 export const STATUS_FILTERS = ['OPEN', 'PENDING', 'RESOLVED', 'ALL'] as const;
 export type StatusFilter = (typeof STATUS_FILTERS)[number];
 
-/** What the list shows (it lives in the URL: `/inbox?tab=mine&status=OPEN&channel=…&q=…`). */
+/** What the list shows (it lives in the URL: `/inbox?tab=mine&status=OPEN&channel=…&team=…&q=…`). */
 export interface ConversationFilter {
   tab: InboxTab;
   status: StatusFilter;
   channelId?: string;
+  teamId?: string;
   q?: string;
 }
 
@@ -31,6 +32,7 @@ export interface ConversationQuery {
   agentId: 'me' | 'none' | 'all';
   status?: ConversationStatus;
   channelId?: string;
+  teamId?: string;
   q?: string;
 }
 
@@ -40,6 +42,7 @@ export function toConversationQuery(filter: ConversationFilter): ConversationQue
     agentId: TAB_AGENT[filter.tab],
     ...(filter.status === 'ALL' ? {} : { status: filter.status }),
     ...(filter.channelId ? { channelId: filter.channelId } : {}),
+    ...(filter.teamId ? { teamId: filter.teamId } : {}),
     ...(q ? { q } : {}),
   };
 }

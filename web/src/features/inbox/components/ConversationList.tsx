@@ -12,6 +12,7 @@ import { Select } from '@/components/ui/Select';
 import { Skeleton } from '@/components/ui/Skeleton';
 import { useRole } from '@/features/auth/hooks/useRole';
 import { useChannels } from '@/features/channels/api/listChannels';
+import { useTeams } from '@/features/teams/api/listTeams';
 import { cn } from '@/lib/cn';
 import { errorMessage } from '@/lib/errorMessage';
 import { useDebounced } from '@/lib/useDebounced';
@@ -52,6 +53,8 @@ export function ConversationList({ filter, setFilter, activeId, search }: Conver
   const query = useMemo(() => toConversationQuery(filter), [filter]);
   const conversations = useConversations(query);
   const channels = useChannels();
+  const teams = useTeams();
+  const teamList = teams.data ?? [];
   const now = useNow();
   const bulk = useBulkUpdate();
   const [selected, setSelected] = useState<Set<string>>(() => new Set());
@@ -130,7 +133,7 @@ export function ConversationList({ filter, setFilter, activeId, search }: Conver
   };
 
   const noChannels = channels.data !== undefined && channels.data.length === 0;
-  const filtered = filter.status !== 'OPEN' || filter.channelId !== undefined || (filter.q ?? '') !== '';
+  const filtered = filter.status !== 'OPEN' || filter.channelId !== undefined || filter.teamId !== undefined || (filter.q ?? '') !== '';
 
   return (
     <section aria-labelledby="inbox-list-title" className="flex h-full min-h-0 flex-col bg-white">
@@ -216,6 +219,28 @@ export function ConversationList({ filter, setFilter, activeId, search }: Conver
               ))}
             </Select>
           </label>
+          {(teamList.length > 0 || filter.teamId !== undefined) && (
+            <label className="min-w-0 flex-1">
+              <span className="sr-only">{t('inbox.filters.team')}</span>
+              <Select
+                value={filter.teamId ?? ''}
+                onChange={(e) => {
+                  setFilter({ teamId: e.target.value || undefined });
+                }}
+                className="h-8 text-[13px]"
+              >
+                <option value="">{t('inbox.filters.allTeams')}</option>
+                {teamList.map((team) => (
+                  <option key={team.id} value={team.id}>
+                    {team.name}
+                  </option>
+                ))}
+                {filter.teamId !== undefined && !teamList.some((x) => x.id === filter.teamId) && (
+                  <option value={filter.teamId}>{t('inbox.assign.otherTeam')}</option>
+                )}
+              </Select>
+            </label>
+          )}
         </div>
       </div>
 
@@ -286,7 +311,7 @@ export function ConversationList({ filter, setFilter, activeId, search }: Conver
                       size="sm"
                       onClick={() => {
                         setText('');
-                        setFilter({ status: 'OPEN', channelId: undefined, q: undefined });
+                        setFilter({ status: 'OPEN', channelId: undefined, teamId: undefined, q: undefined });
                       }}
                     >
                       {t('inbox.empty.clearFilters')}

@@ -6,6 +6,7 @@ import { RelativeTime } from '@/components/RelativeTime';
 import { Avatar } from '@/components/ui/Avatar';
 import { cn } from '@/lib/cn';
 import type { Conversation } from '../api/keys';
+import { formatSnooze, isSnoozed } from '../snooze';
 
 export interface ConversationListItemProps {
   conversation: Conversation;
@@ -28,8 +29,9 @@ export const ConversationListItem = memo(function ConversationListItem({
   href,
   now,
 }: ConversationListItemProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const unread = c.unreadCount ?? 0;
+  const snoozed = isSnoozed(c.snoozedUntil, now);
   const name = c.contact.name || c.contact.phone || c.contact.email || t('inbox.unknownContact');
   return (
     <div
@@ -87,8 +89,17 @@ export const ConversationListItem = memo(function ConversationListItem({
               </span>
             )}
           </span>
-          {(c.status !== 'OPEN' || c.assignee) && (
+          {(c.status !== 'OPEN' || c.assignee || snoozed) && (
             <span className="mt-0.5 flex items-center gap-1.5 text-[11px] text-slate-500">
+              {snoozed && c.snoozedUntil && (
+                <span
+                  className="shrink-0 rounded bg-amber-100 px-1 font-medium text-amber-800"
+                  title={t('inbox.snooze.until', { when: formatSnooze(c.snoozedUntil, i18n.language) })}
+                  data-testid="snoozed-badge"
+                >
+                  {t('inbox.snooze.badge')}
+                </span>
+              )}
               {c.status !== 'OPEN' && <span className="font-medium">{t(`inbox.status.${c.status}`)}</span>}
               {c.status !== 'OPEN' && c.assignee && <span aria-hidden="true">·</span>}
               {c.assignee && <span className="truncate">{c.assignee.name}</span>}

@@ -20,6 +20,7 @@ import { useUpdateConversation } from '../api/updateConversation';
 import { isPlainShortcut } from '../hooks/shortcuts';
 import { useInboxUi } from '../store';
 import { AssignControls } from './AssignControls';
+import { SnoozeControl } from './SnoozeControl';
 import { COMPOSER_ID } from '../composerText';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
@@ -199,6 +200,7 @@ function ConversationHeader({
       </div>
       <div className="mt-2 flex items-center gap-2 overflow-x-auto sm:flex-wrap">
         <AssignControls conversation={c} />
+        <SnoozeControl conversation={c} />
         {c.status === 'OPEN' && (
           <Button
             size="sm"

@@ -1,11 +1,9 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Keyboard, MessagesSquare } from 'lucide-react';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
 import { Button } from '@/components/ui/Button';
-import { Dialog, DialogContent } from '@/components/ui/Dialog';
-import { ContactPanel } from '@/features/contacts/components/ContactPanel';
 import { cn } from '@/lib/cn';
 import { useMediaQuery } from '@/lib/useMediaQuery';
 import { paths } from '@/paths';
@@ -17,7 +15,13 @@ import { useInboxUi } from '../store';
 import { ConversationList } from './ConversationList';
 import { ConversationView } from './ConversationView';
 import { NotificationBanner } from './NotificationBanner';
-import { ShortcutsHelp } from './ShortcutsHelp';
+
+// Not needed for the first paint: the contact panel, its sheet and the shortcuts dialog.
+const ContactPanel = lazy(() =>
+  import('@/features/contacts/components/ContactPanel').then((m) => ({ default: m.ContactPanel })),
+);
+const ContactSheet = lazy(() => import('./ContactSheet').then((m) => ({ default: m.ContactSheet })));
+const ShortcutsHelp = lazy(() => import('./ShortcutsHelp').then((m) => ({ default: m.ShortcutsHelp })));
 
 const PANEL_KEY = 'atende.inbox.contactPanel';
 
@@ -153,14 +157,18 @@ export function InboxPage() {
           <ConversationContact conversationId={conversationId} />
         </aside>
       )}
-      {conversationId && !wide && (
-        <Dialog open={sheet} onOpenChange={setSheet}>
-          <DialogContent title={t('inbox.contactPanel.label')} closeLabel={t('common.close')} className="sm:max-w-lg">
+      {conversationId && !wide && sheet && (
+        <Suspense fallback={null}>
+          <ContactSheet open={sheet} onOpenChange={setSheet}>
             <ConversationContact conversationId={conversationId} />
-          </DialogContent>
-        </Dialog>
+          </ContactSheet>
+        </Suspense>
       )}
-      <ShortcutsHelp open={help} onOpenChange={setHelp} />
+      {help && (
+        <Suspense fallback={null}>
+          <ShortcutsHelp open={help} onOpenChange={setHelp} />
+        </Suspense>
+      )}
     </div>
   );
 }
@@ -174,5 +182,9 @@ function ConversationContact({ conversationId }: { conversationId: string }) {
   });
   const contactId = conversation.data?.contact.id;
   if (contactId === undefined) return null;
-  return <ContactPanel contactId={contactId} currentConversationId={conversationId} />;
+  return (
+    <Suspense fallback={null}>
+      <ContactPanel contactId={contactId} currentConversationId={conversationId} />
+    </Suspense>
+  );
 }

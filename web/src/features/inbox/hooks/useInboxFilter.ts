@@ -13,16 +13,18 @@ function storedTab(): InboxTab {
   }
 }
 
-/** Parses the list's filter from the URL (`?tab=&status=&channel=&q=`); the tab is remembered. */
+/** Parses the list's filter from the URL (`?tab=&status=&channel=&team=&q=`); the tab is remembered. */
 export function parseFilter(params: URLSearchParams): ConversationFilter {
   const tab = params.get('tab');
   const status = params.get('status');
   const channelId = params.get('channel') ?? undefined;
+  const teamId = params.get('team') ?? undefined;
   const q = params.get('q') ?? undefined;
   return {
     tab: (INBOX_TABS as readonly string[]).includes(tab ?? '') ? (tab as InboxTab) : storedTab(),
     status: (STATUS_FILTERS as readonly string[]).includes(status ?? '') ? (status as StatusFilter) : 'OPEN',
     ...(channelId ? { channelId } : {}),
+    ...(teamId ? { teamId } : {}),
     ...(q ? { q } : {}),
   };
 }
@@ -49,6 +51,7 @@ export function useInboxFilter() {
           if ('tab' in patch) set('tab', patch.tab);
           if ('status' in patch) set('status', patch.status === 'OPEN' ? undefined : patch.status);
           if ('channelId' in patch) set('channel', patch.channelId);
+          if ('teamId' in patch) set('team', patch.teamId);
           if ('q' in patch) set('q', patch.q?.trim() || undefined);
           return next;
         },

@@ -1,5 +1,5 @@
 import { Copy, ExternalLink, Plus, QrCode, Send, XCircle } from 'lucide-react';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toast } from 'sonner';
 import { Alert } from '@/components/ui/Alert';
@@ -16,7 +16,9 @@ import { useSendCharge } from '../api/sendCharge';
 import { chargeErrorMessage } from '../chargeErrors';
 import { copyText, qrImageSrc } from '../copy';
 import { formatMoney } from '../money';
-import { ChargeDialog } from './ChargeDialog';
+
+// The form (zod + react-hook-form) loads when the dialog first opens.
+const ChargeDialog = lazy(() => import('./ChargeDialog').then((m) => ({ default: m.ChargeDialog })));
 
 const TONES: Record<string, Tone> = {
   PENDING: 'amber',
@@ -93,13 +95,17 @@ export function ChargesSection({ contactId, conversationId, defaultCpfCnpj }: Ch
           ))}
         </ul>
       )}
-      <ChargeDialog
-        open={creating}
-        onOpenChange={setCreating}
-        contactId={contactId}
-        conversationId={conversationId}
-        defaultCpfCnpj={defaultCpfCnpj}
-      />
+      {creating && (
+        <Suspense fallback={null}>
+          <ChargeDialog
+            open={creating}
+            onOpenChange={setCreating}
+            contactId={contactId}
+            conversationId={conversationId}
+            defaultCpfCnpj={defaultCpfCnpj}
+          />
+        </Suspense>
+      )}
       <ConfirmDialog
         open={canceling !== null}
         onOpenChange={(open) => {

@@ -114,14 +114,14 @@ describe('my profile', () => {
 });
 
 describe('settings access by role', () => {
-  it('shows agents only their profile, and sends them there from admin pages', async () => {
+  it('shows agents their profile and the read-only canned responses, and sends them to the profile from admin pages', async () => {
     profileApi();
     const { router } = renderSignedIn('/settings/users', 'AGENT');
     await waitFor(() => {
       expect(router.state.location.pathname).toBe('/settings/profile');
     });
     const nav = screen.getByRole('navigation', { name: 'Seções das configurações' });
-    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Meu perfil']);
+    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Respostas prontas', 'Meu perfil']);
   });
 
   it('opens Users first for managers and admins', async () => {
@@ -131,13 +131,13 @@ describe('settings access by role', () => {
       expect(router.state.location.pathname).toBe('/settings/users');
     });
     const nav = screen.getByRole('navigation', { name: 'Seções das configurações' });
-    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Usuários', 'Equipes', 'Canais', 'Espaço de trabalho', 'Meu perfil']);
+    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Usuários', 'Equipes', 'Canais', 'Espaço de trabalho', 'Respostas prontas', 'Meu perfil']);
   });
 
   it('shows Asaas only to admins', async () => {
     mockApi({ 'GET /api/v1/users': () => jsonResponse({ users: [], total: 0 }) });
     renderSignedIn('/settings', 'ADMIN');
     const nav = await screen.findByRole('navigation', { name: 'Seções das configurações' });
-    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Usuários', 'Equipes', 'Canais', 'Espaço de trabalho', 'Asaas', 'Meu perfil']);
+    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Usuários', 'Equipes', 'Canais', 'Espaço de trabalho', 'Respostas prontas', 'Asaas', 'Meu perfil']);
   });
 });
