@@ -404,11 +404,16 @@ pub async fn delete(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<()> 
     audit::record(
         &txn,
         scope,
-        Entry::new("contact.deleted", "contact", id)
-            .details(json!({ "conversations": erased.conversations, "messages": erased.messages })),
+        Entry::new("contact.deleted", "contact", id).details(
+            json!({ "conversations": erased.conversations, "messages": erased.messages, "files": erased.files.len() }),
+        ),
     )
     .await?;
     txn.commit().await?;
+    // The rows are gone; now the files (a leftover file is harmless, a missing row is not).
+    for key in &erased.files {
+        crate::inbox::attachments::remove_file(state, key).await;
+    }
     Ok(())
 }
 

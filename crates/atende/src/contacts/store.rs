@@ -12,10 +12,7 @@ use super::{
     entity::{contact, identity, note},
     model::{IdentityKind, LeadStatus},
 };
-use crate::{
-    inbox::entity::{conversation, message, read_marker},
-    tenancy::Scope,
-};
+use crate::tenancy::Scope;
 
 /// Fields of a new contact.
 #[derive(Debug, Default, Clone)]
@@ -360,21 +357,13 @@ pub async fn remove_identity(
     Ok(())
 }
 
-/// Ids of a contact's conversations, as a subquery.
-fn conversations_of(scope: &Scope, contact_id: Uuid) -> SelectStatement {
-    Query::select()
-        .column(conversation::Column::Id)
-        .from(conversation::Entity)
-        .and_where(conversation::Column::TenantId.eq(scope.tenant_id))
-        .and_where(conversation::Column::ContactId.eq(contact_id))
-        .to_owned()
-}
-
 /// What an erasure removed.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Erased {
     pub conversations: u64,
     pub messages: u64,
+    /// Storage keys of the erased attachments, to delete from disk after commit.
+    pub files: Vec<String>,
 }
 
 /// Deletes a contact with everything about it: identities, notes, conversations and
@@ -384,27 +373,7 @@ pub async fn erase(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> Result
     if get(db, scope, id).await?.is_none() {
         return Ok(None);
     }
-    let messages = message::Entity::delete_many()
-        .filter(message::Column::TenantId.eq(scope.tenant_id))
-        .filter(
-            Condition::any()
-                .add(message::Column::ConversationId.in_subquery(conversations_of(scope, id)))
-                .add(message::Column::ContactId.eq(id)),
-        )
-        .exec(db)
-        .await?
-        .rows_affected;
-    read_marker::Entity::delete_many()
-        .filter(read_marker::Column::TenantId.eq(scope.tenant_id))
-        .filter(read_marker::Column::ConversationId.in_subquery(conversations_of(scope, id)))
-        .exec(db)
-        .await?;
-    let conversations = conversation::Entity::delete_many()
-        .filter(conversation::Column::TenantId.eq(scope.tenant_id))
-        .filter(conversation::Column::ContactId.eq(id))
-        .exec(db)
-        .await?
-        .rows_affected;
+    let inbox = crate::inbox::store::erase_for_contact(db, scope, id).await?;
     note::Entity::delete_many()
         .filter(note::Column::TenantId.eq(scope.tenant_id))
         .filter(note::Column::ContactId.eq(id))
@@ -420,7 +389,7 @@ pub async fn erase(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> Result
         .filter(contact::Column::Id.eq(id))
         .exec(db)
         .await?;
-    Ok(Some(Erased { conversations, messages }))
+    Ok(Some(Erased { conversations: inbox.conversations, messages: inbox.messages, files: inbox.storage_keys }))
 }
 
 /// Moves everything attached to `from` (identities, notes, conversations, messages)
@@ -438,19 +407,7 @@ pub async fn reassign(db: &impl ConnectionTrait, scope: &Scope, from: Uuid, to: 
         .filter(note::Column::ContactId.eq(from))
         .exec(db)
         .await?;
-    conversation::Entity::update_many()
-        .col_expr(conversation::Column::ContactId, Expr::value(to))
-        .filter(conversation::Column::TenantId.eq(scope.tenant_id))
-        .filter(conversation::Column::ContactId.eq(from))
-        .exec(db)
-        .await?;
-    message::Entity::update_many()
-        .col_expr(message::Column::ContactId, Expr::value(to))
-        .filter(message::Column::TenantId.eq(scope.tenant_id))
-        .filter(message::Column::ContactId.eq(from))
-        .exec(db)
-        .await?;
-    Ok(())
+    crate::inbox::store::reassign_contact(db, scope, from, to).await
 }
 
 /// Deletes one contact row (after `reassign` emptied it).

@@ -70,6 +70,15 @@ fn url_of(id: Uuid) -> String {
     format!("/api/v1/attachments/{id}")
 }
 
+/// Deletes a stored file (erasure); a missing file is not an error.
+pub async fn remove_file(state: &AppState, key: &str) {
+    if let Err(e) = tokio::fs::remove_file(storage_path(state, key)).await
+        && e.kind() != std::io::ErrorKind::NotFound
+    {
+        tracing::warn!(error = %e, "could not delete an erased attachment's file");
+    }
+}
+
 fn storage_path(state: &AppState, key: &str) -> std::path::PathBuf {
     state.config.data_dir.join("uploads").join(key)
 }

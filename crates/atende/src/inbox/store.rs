@@ -549,3 +549,91 @@ pub async fn platform_attachment_get(
 ) -> Result<Option<super::entity::attachment::Model>, sea_orm::DbErr> {
     super::entity::attachment::Entity::find_by_id(id).one(db).await
 }
+
+/// What erasing a contact's inbox history removed.
+pub struct ErasedInbox {
+    pub conversations: u64,
+    pub messages: u64,
+    /// Storage keys of the removed attachments (the files go after commit).
+    pub storage_keys: Vec<String>,
+}
+
+/// Erases a contact's conversations with their messages, read markers and attachment
+/// rows (contact erasure, LGPD). Explicit rather than FK cascades, so nothing depends
+/// on SQLite's foreign_keys pragma.
+pub async fn erase_for_contact(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    contact_id: Uuid,
+) -> Result<ErasedInbox, sea_orm::DbErr> {
+    let conversations_of = || {
+        Query::select()
+            .column(conversation::Column::Id)
+            .from(conversation::Entity)
+            .and_where(conversation::Column::TenantId.eq(scope.tenant_id))
+            .and_where(conversation::Column::ContactId.eq(contact_id))
+            .to_owned()
+    };
+    let messages_of = || {
+        Query::select()
+            .column(message::Column::Id)
+            .from(message::Entity)
+            .and_where(message::Column::TenantId.eq(scope.tenant_id))
+            .cond_where(
+                Condition::any()
+                    .add(message::Column::ConversationId.in_subquery(conversations_of()))
+                    .add(message::Column::ContactId.eq(contact_id)),
+            )
+            .to_owned()
+    };
+    let files = attachment::Entity::find()
+        .filter(attachment::Column::TenantId.eq(scope.tenant_id))
+        .filter(attachment::Column::MessageId.in_subquery(messages_of()))
+        .all(db)
+        .await?;
+    attachment::Entity::delete_many()
+        .filter(attachment::Column::TenantId.eq(scope.tenant_id))
+        .filter(attachment::Column::Id.is_in(files.iter().map(|f| f.id)))
+        .exec(db)
+        .await?;
+    let messages = message::Entity::delete_many()
+        .filter(message::Column::TenantId.eq(scope.tenant_id))
+        .filter(message::Column::Id.in_subquery(messages_of()))
+        .exec(db)
+        .await?
+        .rows_affected;
+    read_marker::Entity::delete_many()
+        .filter(read_marker::Column::TenantId.eq(scope.tenant_id))
+        .filter(read_marker::Column::ConversationId.in_subquery(conversations_of()))
+        .exec(db)
+        .await?;
+    let conversations = conversation::Entity::delete_many()
+        .filter(conversation::Column::TenantId.eq(scope.tenant_id))
+        .filter(conversation::Column::ContactId.eq(contact_id))
+        .exec(db)
+        .await?
+        .rows_affected;
+    Ok(ErasedInbox { conversations, messages, storage_keys: files.into_iter().map(|f| f.storage_key).collect() })
+}
+
+/// Moves a contact's conversations and messages to another contact (merge).
+pub async fn reassign_contact(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    from: Uuid,
+    to: Uuid,
+) -> Result<(), sea_orm::DbErr> {
+    conversation::Entity::update_many()
+        .col_expr(conversation::Column::ContactId, Expr::value(to))
+        .filter(conversation::Column::TenantId.eq(scope.tenant_id))
+        .filter(conversation::Column::ContactId.eq(from))
+        .exec(db)
+        .await?;
+    message::Entity::update_many()
+        .col_expr(message::Column::ContactId, Expr::value(to))
+        .filter(message::Column::TenantId.eq(scope.tenant_id))
+        .filter(message::Column::ContactId.eq(from))
+        .exec(db)
+        .await?;
+    Ok(())
+}

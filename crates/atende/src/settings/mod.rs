@@ -2,10 +2,10 @@
 
 pub mod entity;
 pub mod routes;
+pub mod store;
 
-use chrono::Utc;
 use garde::Validate;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
+use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -76,7 +76,7 @@ impl Default for TenantSettings {
 
 /// The caller's tenant settings (defaults when never saved).
 pub async fn load(db: &impl ConnectionTrait, scope: &Scope) -> AppResult<TenantSettings> {
-    let row = entity::Entity::find_by_id(scope.tenant_id).one(db).await?;
+    let row = store::get(db, scope).await?;
     Ok(match row {
         Some(row) => serde_json::from_value(row.settings).unwrap_or_else(|e| {
             tracing::warn!(error = %e, "stored settings unreadable; using defaults");
@@ -104,18 +104,6 @@ pub async fn update(
     })?;
     next.validate()?;
     let value = serde_json::to_value(&next).map_err(|e| AppError::Internal(e.into()))?;
-    match entity::Entity::find_by_id(scope.tenant_id).one(db).await? {
-        Some(row) => {
-            let mut active = row.into_active_model();
-            active.settings = Set(value);
-            active.updated_at = Set(Utc::now());
-            active.update(db).await?;
-        }
-        None => {
-            entity::ActiveModel { tenant_id: Set(scope.tenant_id), settings: Set(value), updated_at: Set(Utc::now()) }
-                .insert(db)
-                .await?;
-        }
-    }
+    store::save(db, scope, value).await?;
     Ok(next)
 }

@@ -340,3 +340,34 @@ async fn concurrent_webhooks_with_parallel_workers_ingest_everything_without_loc
         retried.body["jobs"].as_array().unwrap().iter().map(|j| j["attempts"].as_i64().unwrap()).collect();
     assert!(attempts.iter().all(|a| *a == 1), "no job needed a retry: {attempts:?}");
 }
+
+#[tokio::test]
+async fn erasing_a_contact_also_removes_the_files_sent_in_its_conversations() {
+    let app = spawn_app().await;
+    let tenant = app.create_tenant("acme").await;
+    let admin = app.admin(&tenant).await;
+    let channel = app.api_channel(&admin, "http://127.0.0.1:9/unused").await;
+    let conversation = app.receive(&channel, "e1", "cust-1", "oi").await;
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(b"%PDF".to_vec()).file_name("a.pdf").mime_str("application/pdf").unwrap(),
+    );
+    let up = read(
+        app.client.post(app.url("/api/v1/attachments")).bearer_auth(&admin.token).multipart(form).send().await.unwrap(),
+    )
+    .await;
+    let attachment = up.body["attachment"]["id"].as_str().unwrap().to_string();
+    app.post("/api/v1/messages", &admin.token, json!({"conversationId": conversation, "attachmentIds": [attachment]}))
+        .await;
+    let stored = app.database.as_ref().unwrap().data_dir.join("uploads").join(tenant.id.to_string()).join(&attachment);
+    assert!(stored.exists());
+    let contact = app.get(&format!("/api/v1/conversations/{conversation}"), &admin.token).await.body["conversation"]["contact"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let erased = app.delete(&format!("/api/v1/contacts/{contact}"), &admin.token).await;
+    assert!(erased.status.is_success(), "{:?}", erased.body);
+    assert_eq!(count(&app, "attachments").await, 0);
+    assert!(!stored.exists(), "the file is gone from disk too");
+    assert_eq!(app.get(&format!("/api/v1/attachments/{attachment}"), &admin.token).await.status, StatusCode::NOT_FOUND);
+}
