@@ -273,7 +273,7 @@ async fn rotate_secrets(config: Config, new_key: Option<String>) -> anyhow::Resu
     let channels =
         crate::channels::credentials::reseal_all(&txn, &old.credentials_cipher(), &new.credentials_cipher()).await?;
     let payments =
-        crate::payments::service::reseal_all(&txn, &old.credentials_cipher(), &new.credentials_cipher()).await?;
+        crate::payments::account::reseal_all(&txn, &old.credentials_cipher(), &new.credentials_cipher()).await?;
     txn.commit().await?;
     println!("re-sealed the credentials of {channels} channel(s)");
     println!("re-sealed the Asaas settings of {payments} workspace(s)");

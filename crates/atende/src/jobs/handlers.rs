@@ -15,7 +15,7 @@ pub async fn run(state: &AppState, job: &entity::Model, payload: JobPayload) -> 
         JobPayload::ProcessAsaasEvent { event_id } => payments::webhook::process_event(state, event_id).await,
         JobPayload::FetchPixCode { charge_id } => {
             let tenant_id = job.tenant_id.ok_or_else(|| JobError::Fatal("pix job without tenant".into()))?;
-            payments::service::fetch_pix_code(state, tenant_id, charge_id).await
+            payments::charges::fetch_pix_code(state, tenant_id, charge_id).await
         }
         JobPayload::RegisterZapiWebhooks { channel_id } => {
             channels::connection::register_webhooks(state, channel_id).await

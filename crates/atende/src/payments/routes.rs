@@ -6,11 +6,11 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::{
+    account, charges,
     model::{
         AsaasSettingsEnvelope, ChargeEnvelope, ChargeList, ChargeView, CreateCharge, ListCharges, SendCharge,
         UpdateAsaasSettings,
     },
-    service,
 };
 use crate::{
     app::AppState,
@@ -38,7 +38,7 @@ fn envelope(charge: &super::entity::charge::Model) -> axum::Json<ChargeEnvelope>
 #[utoipa::path(get, path = "/asaas/settings", operation_id = "get_asaas_settings", tag = "payments",
     responses((status = 200, body = AsaasSettingsEnvelope), (status = 403)))]
 pub async fn get_settings(State(state): State<AppState>, scope: Scope) -> AppResult<axum::Json<AsaasSettingsEnvelope>> {
-    let asaas_settings = service::settings(&state, &scope).await?;
+    let asaas_settings = account::settings(&state, &scope).await?;
     Ok(axum::Json(AsaasSettingsEnvelope { asaas_settings }))
 }
 
@@ -51,7 +51,7 @@ pub async fn put_settings(
     Json(body): Json<UpdateAsaasSettings>,
 ) -> AppResult<axum::Json<AsaasSettingsEnvelope>> {
     body.validate()?;
-    let asaas_settings = service::update_settings(&state, &scope, body).await?;
+    let asaas_settings = account::update_settings(&state, &scope, body).await?;
     Ok(axum::Json(AsaasSettingsEnvelope { asaas_settings }))
 }
 
@@ -63,7 +63,7 @@ pub async fn list_charges(
     scope: Scope,
     Query(filter): Query<ListCharges>,
 ) -> AppResult<axum::Json<ChargeList>> {
-    Ok(axum::Json(service::list(&state, &scope, &filter).await?))
+    Ok(axum::Json(charges::list(&state, &scope, &filter).await?))
 }
 
 /// Creates a charge in Asaas (and the contact's Asaas customer when missing). `value`
@@ -81,7 +81,7 @@ pub async fn create_charge(
     Json(body): Json<CreateCharge>,
 ) -> AppResult<impl IntoResponse> {
     body.validate()?;
-    let charge = service::create(&state, &scope, body).await?;
+    let charge = charges::create(&state, &scope, body).await?;
     Ok((StatusCode::CREATED, envelope(&charge)))
 }
 
@@ -93,7 +93,7 @@ pub async fn get_charge(
     scope: Scope,
     Path(id): Path<Uuid>,
 ) -> AppResult<axum::Json<ChargeEnvelope>> {
-    Ok(envelope(&service::get(&state, &scope, id).await?))
+    Ok(envelope(&charges::get(&state, &scope, id).await?))
 }
 
 /// Refreshes a charge's status from Asaas now.
@@ -104,7 +104,7 @@ pub async fn refresh_charge(
     scope: Scope,
     Path(id): Path<Uuid>,
 ) -> AppResult<axum::Json<ChargeEnvelope>> {
-    Ok(envelope(&service::refresh(&state, &scope, id).await?))
+    Ok(envelope(&charges::refresh(&state, &scope, id).await?))
 }
 
 /// Cancels a pending or overdue charge (deletes it in Asaas); status becomes DELETED.
@@ -116,7 +116,7 @@ pub async fn cancel_charge(
     scope: Scope,
     Path(id): Path<Uuid>,
 ) -> AppResult<axum::Json<ChargeEnvelope>> {
-    Ok(envelope(&service::cancel(&state, &scope, id).await?))
+    Ok(envelope(&charges::cancel(&state, &scope, id).await?))
 }
 
 /// Posts the payment link and Pix code into the conversation as the caller's message
@@ -132,7 +132,7 @@ pub async fn send_charge(
     body: Bytes,
 ) -> AppResult<impl IntoResponse> {
     let input = optional_body::<SendCharge>(&body)?;
-    let message = service::send_link(&state, &scope, id, input).await?;
+    let message = charges::send_link(&state, &scope, id, input).await?;
     Ok((StatusCode::CREATED, axum::Json(MessageEnvelope { message })))
 }
 

@@ -5,12 +5,11 @@
 
 use axum::{body::Bytes, extract::State, http::HeaderMap};
 use providers::asaas::{parse_webhook, verify_webhook_token};
-use sea_orm::TransactionTrait;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::{
-    service,
+    account, apply,
     store::{self, NewWebhookEvent},
 };
 use crate::{
@@ -48,7 +47,7 @@ pub async fn receive(
         return Err(AppError::NotFound);
     }
     let settings = store::platform_settings_by_webhook_key(&state.db, &webhook_key).await?.ok_or(AppError::NotFound)?;
-    let expected = service::webhook_token(&state, &settings)?;
+    let expected = account::webhook_token(&state, &settings)?;
     let token = headers.get(TOKEN_HEADER).and_then(|v| v.to_str().ok());
     if !verify_webhook_token(&expected, token) {
         metrics::counter!("webhook_events_total", "provider" => "asaas", "outcome" => "bad_token").increment(1);
@@ -60,7 +59,7 @@ pub async fn receive(
     }
     let event = parse_webhook(&body).map_err(|e| AppError::field("body", format!("is not an Asaas event: {e}")))?;
     let payload = String::from_utf8(body.to_vec()).map_err(|_| AppError::field("body", "must be UTF-8 JSON"))?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let Some(stored) = store::platform_webhook_event_insert(
         &txn,
         NewWebhookEvent {
@@ -106,7 +105,7 @@ pub async fn process_event(state: &AppState, event_id: Uuid) -> Result<(), JobEr
             return Err(JobError::Fatal(reason));
         }
     };
-    match service::apply_webhook(state, &scope, &row, &event).await {
+    match apply::apply_webhook(state, &scope, &row, &event).await {
         Ok(()) => Ok(()),
         Err(e) => {
             let error = JobError::from(e);

@@ -183,7 +183,7 @@ async fn asaas_requests(asaas: &MockServer, m: &str, p: &str) -> Vec<Request> {
 async fn assert_asaas_headers(asaas: &MockServer, key: &str) {
     for r in asaas.received_requests().await.unwrap() {
         assert_eq!(r.headers.get("access_token").unwrap().to_str().unwrap(), key, "{} {}", r.method, r.url);
-        assert_eq!(r.headers.get("user-agent").unwrap().to_str().unwrap(), payments::service::USER_AGENT);
+        assert_eq!(r.headers.get("user-agent").unwrap().to_str().unwrap(), payments::account::USER_AGENT);
         assert_eq!(r.headers.get("content-type").unwrap().to_str().unwrap(), "application/json");
         assert!(r.headers.get("authorization").is_none());
         if r.method.as_str() != "POST" {
