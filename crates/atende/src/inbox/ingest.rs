@@ -12,7 +12,6 @@ use super::{
     views,
 };
 use crate::{
-    app::AppState,
     channels::entity as channel,
     contacts::{
         self,
@@ -20,7 +19,8 @@ use crate::{
         store::{NewContact, NewIdentity},
     },
     error::{AppError, AppResult},
-    events::{ConversationChange, DomainEvent},
+    events::{ContactUpdated, ConversationChange},
+    state::AppState,
     tenancy::Scope,
 };
 
@@ -65,7 +65,7 @@ pub async fn ingest(state: &AppState, channel: &channel::Model, inbound: Inbound
     if let Some(existing) = store::message_find_by_external(db, &scope, channel.id, &inbound.external_id).await? {
         return Ok(Ingested::Duplicate { message_id: existing.id });
     }
-    let (contact, contact_created) = find_or_create_contact(state, &scope, channel, &inbound).await?;
+    let contact = find_or_create_contact(state, &scope, channel, &inbound).await?;
     let now = Utc::now();
     let txn = crate::db::begin_write(db).await?;
     // Serialise this person's messages: the conversation lookup and creation below must
@@ -139,25 +139,18 @@ pub async fn ingest(state: &AppState, channel: &channel::Model, inbound: Inbound
     })
     .await?;
     contacts::store::touch_activity(&txn, &scope, contact.id, now).await?;
-    txn.commit().await?;
-
-    if contact_created {
-        let identities = contacts::store::identities_of(db, &scope, &[contact.id]).await?;
-        let view = contacts::model::ContactView::new(&contact, &identities);
-        state.events.publish(DomainEvent::ContactUpdated {
-            tenant_id: scope.tenant_id,
-            contact: serde_json::to_value(view).unwrap_or_default(),
-        });
-    }
-    let conversation_view = views::conversation(state, &scope, updated.clone(), None).await?;
+    let conversation_view = views::conversation(&txn, &scope, updated.clone(), None).await?;
+    let mut events = Vec::with_capacity(2);
     if created {
-        views::publish_created(state, &scope, &updated, &conversation_view);
+        events.push(views::conversation_created(&scope, &updated, &conversation_view));
     } else if !was_open && !inbound.is_echo {
         let change = ConversationChange::Status { resolved: false, reopened };
-        views::publish_updated(state, &scope, &updated, &conversation_view, None, change);
+        events.push(views::conversation_updated(&scope, &updated, &conversation_view, None, change));
     }
-    let message_view = views::message(state, &scope, message.clone()).await?;
-    views::publish_message(state, &scope, &updated, &message_view);
+    let message_view = views::message(&txn, &scope, message.clone()).await?;
+    events.push(views::message_created(&scope, &updated, &message_view));
+    crate::events::record(&txn, events).await?;
+    crate::events::commit(txn, &state.events).await?;
     metrics::counter!("inbound_messages_total").increment(1);
     Ok(Ingested::Stored { message_id: message.id, conversation_id: updated.id, contact_id: contact.id })
 }
@@ -169,7 +162,7 @@ async fn find_or_create_contact(
     scope: &Scope,
     channel: &channel::Model,
     inbound: &Inbound,
-) -> AppResult<(contacts::entity::contact::Model, bool)> {
+) -> AppResult<contacts::entity::contact::Model> {
     let db = &state.db;
     let kind = inbound.identity_kind;
     let scope_key = kind.scope_for(channel.id);
@@ -177,7 +170,7 @@ async fn find_or_create_contact(
         if let Some(found) =
             contacts::store::find_by_identity(db, scope, kind, &scope_key, &inbound.identity_value).await?
         {
-            return Ok((found, false));
+            return Ok(found);
         }
         let phone_owner = match inbound.phone.as_deref() {
             Some(phone) if kind != IdentityKind::Phone => {
@@ -229,8 +222,14 @@ async fn find_or_create_contact(
             txn.rollback().await?;
             continue;
         }
-        txn.commit().await?;
-        return Ok((contact, created));
+        if created {
+            let identities = contacts::store::identities_of(&txn, scope, &[contact.id]).await?;
+            let view = contacts::model::ContactView::new(&contact, &identities);
+            let event = ContactUpdated { tenant_id: scope.tenant_id, contact: view };
+            crate::events::record(&txn, vec![event.into()]).await?;
+        }
+        crate::events::commit(txn, &state.events).await?;
+        return Ok(contact);
     }
     Err(AppError::Unavailable("contact creation kept conflicting".into()))
 }

@@ -22,16 +22,16 @@ use super::{
     store::{self, ChargeFilter, NewChargeEvent, SettingsWrite},
 };
 use crate::{
-    app::AppState,
     audit::{self, Entry},
     contacts::{self, entity::contact},
     error::{AppError, AppResult},
-    events::DomainEvent,
+    events::{self, ChargeCreated, DomainEvent, PaymentUpdated},
     inbox::{
         self,
         model::{ContentType, MessageStatus, MessageView, SendMessage, SenderType},
     },
     jobs::{self, JobError, JobPayload},
+    state::AppState,
     tenancy::{Role, Scope},
 };
 
@@ -467,22 +467,23 @@ async fn ensure_customer(
 // Charges
 // ---------------------------------------------------------------------------------------
 
-fn update_payload(charge: &charge::Model) -> serde_json::Value {
-    serde_json::to_value(PaymentUpdate {
+fn update_payload(charge: &charge::Model) -> PaymentUpdate {
+    PaymentUpdate {
         charge_id: charge.id,
         status: charge.status.clone(),
         contact_id: charge.contact_id,
         conversation_id: charge.conversation_id,
-    })
-    .unwrap_or_default()
+    }
 }
 
-fn publish_update(state: &AppState, scope: &Scope, charge: &charge::Model) {
-    state.events.publish(DomainEvent::PaymentUpdated {
+/// The `payment_update` event of a charge's new state.
+fn payment_updated(scope: &Scope, charge: &charge::Model) -> DomainEvent {
+    PaymentUpdated {
         tenant_id: scope.tenant_id,
         conversation_id: charge.conversation_id,
         update: update_payload(charge),
-    });
+    }
+    .into()
 }
 
 /// A charge of the caller's tenant, or 404.
@@ -644,18 +645,19 @@ pub async fn create(state: &AppState, scope: &Scope, input: CreateCharge) -> App
         )
         .await?;
     }
-    txn.commit().await?;
-    if fetch_pix_later {
-        state.job_notify.notify_one();
-    }
-    state.events.publish(DomainEvent::ChargeCreated {
+    let created = ChargeCreated {
         tenant_id: scope.tenant_id,
         user_id: saved.created_by,
         charge_id: saved.id,
         value_cents: saved.value_cents,
         conversation_id: saved.conversation_id,
         update: update_payload(&saved),
-    });
+    };
+    events::record(&txn, vec![created.into()]).await?;
+    events::commit(txn, &state.events).await?;
+    if fetch_pix_later {
+        state.job_notify.notify_one();
+    }
     Ok(saved)
 }
 
@@ -766,13 +768,15 @@ pub async fn fetch_pix_code(state: &AppState, tenant_id: Uuid, charge_id: Uuid) 
         return Err(JobError::Fatal("the workspace switched Asaas environment".into()));
     }
     let code = client.pix_qr_code(&current.asaas_charge_id).await.map_err(job_error)?;
-    let updated = store::charge_update(&state.db, &scope, current, |a| {
+    let txn = crate::db::begin_write(&state.db).await?;
+    let updated = store::charge_update(&txn, &scope, current, |a| {
         a.pix_payload = Set(Some(code.payload.clone()));
         a.pix_qr_image = Set(Some(code.encoded_image.clone()));
     })
     .await?
     .ok_or_else(|| JobError::retry("charge changed while fetching its Pix code"))?;
-    publish_update(state, &scope, &updated);
+    events::record(&txn, vec![payment_updated(&scope, &updated)]).await?;
+    events::commit(txn, &state.events).await?;
     Ok(())
 }
 
@@ -911,14 +915,16 @@ async fn apply(state: &AppState, scope: &Scope, charge_id: Uuid, change: &Change
         if let Some(event_id) = change.webhook_event_id {
             store::webhook_event_finish(&txn, scope, event_id, None).await?;
         }
-        txn.commit().await?;
+        let mut announced = Vec::with_capacity(2);
         if changed || change.announce {
-            publish_update(state, scope, &updated);
+            announced.push(payment_updated(scope, &updated));
         }
         if let Some((conversation, message)) = paid_message {
-            let view = inbox::views::message(state, scope, message).await?;
-            inbox::views::publish_message(state, scope, &conversation, &view);
+            let view = inbox::views::message(&txn, scope, message).await?;
+            announced.push(inbox::views::message_created(scope, &conversation, &view));
         }
+        events::record(&txn, announced).await?;
+        events::commit(txn, &state.events).await?;
         return Ok(updated);
     }
     Err(AppError::Unavailable("The charge is being updated by someone else; try again".into()))

@@ -14,7 +14,6 @@ use uuid::Uuid;
 
 use super::service::{self, Accepted};
 use crate::{
-    app::AppState,
     channels::{self, adapters::api::SIGNATURE_HEADER, model::ChannelType},
     contacts::model::IdentityKind,
     error::{AppError, AppResult},
@@ -23,6 +22,7 @@ use crate::{
         ingest::Inbound,
         model::{AttachmentRef, ContentType},
     },
+    state::AppState,
 };
 
 /// The inbound message an integrator posts.

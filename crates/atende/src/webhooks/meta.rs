@@ -28,10 +28,10 @@ use uuid::Uuid;
 
 use super::service::{self, Accepted};
 use crate::{
-    app::AppState,
     channels::{self, entity as channel, model::ChannelType},
     error::{AppError, AppResult},
     http::Path,
+    state::AppState,
 };
 
 const PROVIDER: &str = "meta";

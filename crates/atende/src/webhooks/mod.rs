@@ -13,7 +13,7 @@ pub mod zapi;
 
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// Every webhook route (outside `/api/v1`: providers call them, not users).
 pub fn router() -> OpenApiRouter<AppState> {

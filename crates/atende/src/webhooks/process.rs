@@ -11,7 +11,6 @@ use uuid::Uuid;
 
 use super::{api::ApiInbound, entity as event_entity, meta::events_for, store};
 use crate::{
-    app::AppState,
     channels::{self, adapters::Endpoints, entity as channel, model::ChannelType},
     contacts::{self, model::IdentityKind},
     inbox::{
@@ -20,6 +19,7 @@ use crate::{
         receipts::{self, Receipt},
     },
     jobs::JobError,
+    state::AppState,
     tenancy::Scope,
 };
 

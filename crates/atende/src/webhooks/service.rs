@@ -7,10 +7,10 @@ use uuid::Uuid;
 
 use super::store;
 use crate::{
-    app::AppState,
     channels::{self, entity as channel, model::ChannelType},
     error::{AppError, AppResult},
     jobs::{self, JobPayload},
+    state::AppState,
     tenancy::{self, TenantStatus},
 };
 

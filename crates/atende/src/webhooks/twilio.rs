@@ -15,10 +15,10 @@ use uuid::Uuid;
 
 use super::service::{self, Accepted};
 use crate::{
-    app::AppState,
     channels::{self, model::ChannelType},
     error::{AppError, AppResult},
     http::Path,
+    state::AppState,
 };
 
 const PROVIDER: &str = "twilio";

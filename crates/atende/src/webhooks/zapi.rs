@@ -16,10 +16,10 @@ use super::{
     service::{self, Accepted},
 };
 use crate::{
-    app::AppState,
     channels::{self, model::ChannelType},
     error::{AppError, AppResult},
     http::Path,
+    state::AppState,
 };
 
 const PROVIDER: &str = "zapi";

@@ -265,7 +265,7 @@ async fn a_worker_dying_mid_job_leaves_it_to_be_picked_up_again_without_a_duplic
         .unwrap()
         .unwrap();
     let payload = serde_json::from_value(job.payload.clone()).unwrap();
-    atende::jobs::handlers::run(&app.state, &job, payload).await.unwrap();
+    atende::jobs::JobRunner::run(&atende::app::Jobs, &app.state, &job, payload).await.unwrap();
     assert_eq!(count(&app, "messages").await, 1);
     assert_eq!(app.run_jobs().await, 0, "the job is leased to the dead worker");
 

@@ -17,6 +17,7 @@ mod cli;
 mod contacts;
 mod core_helpers;
 mod core_loop;
+mod events;
 mod http_hygiene;
 mod inbox;
 mod isolation;
