@@ -42,7 +42,9 @@ pub struct Jobs;
 impl JobRunner for Jobs {
     async fn run(&self, state: &AppState, job: &jobs::entity::Model, payload: JobPayload) -> Result<(), JobError> {
         match payload {
-            JobPayload::ProcessWebhook { event_id } => webhooks::process::process_event(state, event_id).await,
+            // Deliveries stored before the inbound pipeline had their own job; the
+            // pipeline now takes every received row itself.
+            JobPayload::ProcessWebhook { .. } => Ok(()),
             JobPayload::DeliverMessage { message_id } => {
                 let last_attempt = job.attempts >= job.max_attempts;
                 let tenant_id = job.tenant_id.ok_or_else(|| JobError::Fatal("delivery job without tenant".into()))?;
@@ -63,9 +65,17 @@ impl JobRunner for Jobs {
     }
 }
 
-/// Runs every due job now, in this task (tests and tools drive jobs this way).
+/// Applies every stored webhook delivery and runs every due job now, in this task
+/// (tests and tools drive background work this way); returns how many ran.
 pub async fn run_jobs_until_idle(state: &AppState) -> usize {
-    jobs::worker::run_until_idle(state, &Jobs).await
+    let mut total = 0;
+    loop {
+        let ran = webhooks::pipeline::run_until_idle(state).await + jobs::worker::run_until_idle(state, &Jobs).await;
+        if ran == 0 {
+            return total;
+        }
+        total += ran;
+    }
 }
 
 #[derive(OpenApi)]
@@ -222,6 +232,7 @@ where
     let addr = listener.local_addr()?;
     let (app, fanout) = router_with_realtime(state.clone()).await?;
     let dispatcher = start_dispatcher(&state, vec![fanout]);
+    let pipeline = webhooks::pipeline::Pipeline::start(state.clone(), inbound_lanes(&state), instance_id());
     let workers = WorkerPool::start(state.clone(), state.config.workers, Arc::new(Jobs));
     let (stop_scheduler, scheduler_stopped) = tokio::sync::watch::channel(false);
     let scheduler = (state.config.scheduler_secs > 0).then(|| {
@@ -235,6 +246,7 @@ where
         if let Some(scheduler) = scheduler {
             let _ = scheduler.await;
         }
+        pipeline.stop().await;
         workers.drain().await;
         dispatcher.stop().await;
         result
@@ -251,6 +263,24 @@ pub fn start_dispatcher(state: &AppState, subscribers: Vec<Arc<dyn Subscriber>>)
         uuid::Uuid::now_v7().simple()
     );
     Dispatcher::start(state.db.clone(), &state.events, crate::events::dispatcher::LEASE, holder, subscribers)
+}
+
+/// Inbound lanes: none without workers; else as configured, or 1 on SQLite (one
+/// writer: more lanes would only queue on its lock) and 4 on PostgreSQL (measured:
+/// BENCHMARKS.md).
+fn inbound_lanes(state: &AppState) -> usize {
+    match (state.config.workers, state.config.inbound_lanes) {
+        (0, _) => 0,
+        (_, 0) if crate::db::is_sqlite(&state.db) => 1,
+        (_, 0) => 4,
+        (_, n) => n,
+    }
+}
+
+/// This process's name in leases (unique per start).
+fn instance_id() -> String {
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "atende".into());
+    format!("{host}-{}-{}", std::process::id(), uuid::Uuid::now_v7().simple())
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

@@ -31,6 +31,8 @@ pub struct Inner {
     pub events: EventBus,
     /// Wakes a job worker when work is enqueued.
     pub job_notify: Arc<tokio::sync::Notify>,
+    /// Wakes the inbound pipeline when a webhook delivery was stored.
+    pub inbound_wake: Wake,
     /// Outbound HTTP (provider APIs, API-channel callbacks).
     pub http: reqwest::Client,
     /// Origins allowed for CORS and cookie-authenticated writes, besides same-origin.
@@ -60,6 +62,7 @@ impl AppState {
             metrics: metrics_handle(),
             events: EventBus::default(),
             job_notify: Arc::new(tokio::sync::Notify::new()),
+            inbound_wake: Wake::default(),
             http: reqwest::Client::builder()
                 .user_agent(concat!("Atende/", env!("CARGO_PKG_VERSION")))
                 .connect_timeout(Duration::from_secs(10))
@@ -83,4 +86,25 @@ fn metrics_handle() -> PrometheusHandle {
             handle
         })
         .clone()
+}
+
+/// A wake-up signal that is never missed: a waiter that was busy when `wake` was
+/// called sees it on its next `changed()`.
+#[derive(Clone)]
+pub struct Wake(Arc<tokio::sync::watch::Sender<u64>>);
+
+impl Default for Wake {
+    fn default() -> Self {
+        Wake(Arc::new(tokio::sync::watch::channel(0).0))
+    }
+}
+
+impl Wake {
+    pub fn wake(&self) {
+        self.0.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.0.subscribe()
+    }
 }

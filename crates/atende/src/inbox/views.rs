@@ -103,6 +103,46 @@ pub async fn conversation(
     Ok(conversations(db, scope, vec![row], unread_for).await?.remove(0))
 }
 
+/// One conversation's view when its contact and channel are at hand (the inbound
+/// path): only an assignee's name is looked up.
+pub async fn conversation_of(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    c: conversation::Model,
+    contact: &contacts::entity::contact::Model,
+    channel: &channels::entity::Model,
+) -> AppResult<ConversationView> {
+    let assignee = match c.assignee_id {
+        Some(id) => users::store::get_many(db, scope, &[id])
+            .await?
+            .into_iter()
+            .next()
+            .map(|u| AssigneeRef { id: u.id, name: u.name }),
+        None => None,
+    };
+    Ok(ConversationView {
+        id: c.id,
+        status: ConversationStatus::parse(&c.status).unwrap_or(ConversationStatus::Open),
+        snoozed_until: c.snoozed_until,
+        assignee,
+        team_id: c.team_id,
+        contact: ContactSummary::from(contact),
+        channel: ChannelSummary {
+            id: channel.id,
+            channel_type: ChannelType::parse(&channel.channel_type).unwrap_or(ChannelType::Api),
+            name: channel.name.clone(),
+        },
+        last_message_preview: c.last_message_preview,
+        last_activity_at: c.last_activity_at,
+        last_incoming_at: c.last_incoming_at,
+        first_reply_at: c.first_reply_at,
+        resolved_at: c.resolved_at,
+        reopened_count: c.reopened_count,
+        unread_count: None,
+        created_at: c.created_at,
+    })
+}
+
 /// Views of messages, with agent names.
 pub async fn messages(
     db: &impl ConnectionTrait,
@@ -112,8 +152,11 @@ pub async fn messages(
     let mut agent_ids: Vec<Uuid> = rows.iter().filter_map(|m| m.sender_user_id).collect();
     agent_ids.sort();
     agent_ids.dedup();
-    let agents: HashMap<Uuid, String> =
-        users::store::get_many(db, scope, &agent_ids).await?.into_iter().map(|u| (u.id, u.name)).collect();
+    let agents: HashMap<Uuid, String> = if agent_ids.is_empty() {
+        HashMap::new()
+    } else {
+        users::store::get_many(db, scope, &agent_ids).await?.into_iter().map(|u| (u.id, u.name)).collect()
+    };
     Ok(rows.into_iter().map(|m| message_view(m, &agents)).collect())
 }
 

@@ -44,7 +44,8 @@ impl Recorder {
     }
 
     async fn wait_for(&self, n: usize) -> Vec<i64> {
-        for _ in 0..300 {
+        // Generous: a subscriber that failed for a while waits out its backoff (≤ 10 s).
+        for _ in 0..750 {
             if self.seen().len() >= n {
                 break;
             }
@@ -130,7 +131,17 @@ async fn a_subscriber_that_crashed_before_its_cursor_moved_gets_the_events_again
     // Crash between delivery and cursor update: the handler ran, the cursor did not move.
     let crashed = Recorder::new("projector");
     crashed.failing.store(true, Ordering::SeqCst);
-    assert!(dispatcher::deliver_pending(&app.db, crashed.as_ref(), false).await.is_err());
+    // (On PostgreSQL the rows become readable once no older transaction is open on the
+    // server, which other tests' may briefly be: try until the handler has run.)
+    let mut crashed_once = false;
+    for _ in 0..200 {
+        if dispatcher::deliver_pending(&app.db, crashed.as_ref(), false).await.is_err() {
+            crashed_once = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(crashed_once, "the handler ran and failed");
 
     // Restart: a new dispatcher process resumes from the stored cursor.
     let first = Recorder::new("projector");
@@ -162,6 +173,12 @@ async fn a_failing_subscriber_holds_back_only_itself_and_loses_nothing() {
     let ids = all_event_ids(&app).await;
     assert_eq!(steady.wait_for(ids.len()).await, ids, "the healthy subscriber is not held back");
     assert!(flaky.seen().is_empty());
+    for _ in 0..300 {
+        if flaky.calls.load(Ordering::SeqCst) >= 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     assert!(flaky.calls.load(Ordering::SeqCst) >= 1, "the failing one was tried");
 
     flaky.failing.store(false, Ordering::SeqCst);

@@ -21,6 +21,7 @@ mod events;
 mod http_hygiene;
 mod inbox;
 mod isolation;
+mod ordering;
 mod payments;
 mod platform;
 mod realtime;
