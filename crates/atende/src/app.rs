@@ -1,6 +1,7 @@
-//! Application state and the one place that lists every route.
+//! Top-level wiring: the one place that lists every route, every job kind's handler
+//! and every event subscriber, and starts the server. Domains never import this module.
 
-use std::{net::SocketAddr, ops::Deref, sync::Arc, time::Duration};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use axum::{
     Router,
@@ -9,8 +10,6 @@ use axum::{
     middleware,
     routing::{any, get},
 };
-use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
-use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::{
@@ -27,88 +26,56 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
-    auth,
-    auth::rate_limit::LoginLimiter,
-    auth::token::TokenKeys,
-    channels,
-    config::Config,
-    crypto::MasterKey,
-    events::EventBus,
+    auth, channels,
+    events::dispatcher::{Dispatcher, Subscriber},
     http, inbox,
-    jobs::{self, worker::WorkerPool},
-    payments, platform, realtime, settings, teams, users, webhooks,
+    jobs::{self, JobError, JobPayload, JobRunner, worker::WorkerPool},
+    payments, platform, realtime, settings,
+    state::{AppState, JSON_BODY_LIMIT},
+    teams, users, webhooks,
 };
 
-/// JSON bodies above this are refused with 413 (uploads get their own limit).
-pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
+/// The job-kind dispatch table: from a job's payload to the domain code that does it.
+pub struct Jobs;
 
-/// Shared state, cheap to clone.
-#[derive(Clone)]
-pub struct AppState(Arc<Inner>);
-
-/// What every handler can reach.
-pub struct Inner {
-    pub db: DatabaseConnection,
-    pub config: Config,
-    pub tokens: TokenKeys,
-    pub master_key: MasterKey,
-    pub login_limiter: LoginLimiter,
-    pub metrics: PrometheusHandle,
-    pub events: EventBus,
-    /// Wakes a job worker when work is enqueued.
-    pub job_notify: Arc<tokio::sync::Notify>,
-    /// Outbound HTTP (provider APIs, API-channel callbacks).
-    pub http: reqwest::Client,
-    /// Origins allowed for CORS and cookie-authenticated writes, besides same-origin.
-    pub allowed_origins: Vec<String>,
-}
-
-impl Deref for AppState {
-    type Target = Inner;
-    fn deref(&self) -> &Inner {
-        &self.0
-    }
-}
-
-impl AppState {
-    /// Builds state from config and an open (migrated) database.
-    pub fn new(config: Config, db: DatabaseConnection) -> anyhow::Result<Self> {
-        let master_key = MasterKey::load_or_generate(config.secret_key.as_deref(), &config.data_dir)?;
-        let tokens = TokenKeys::new(&master_key.derive("atende/jwt/v1"))?;
-        let login_limiter = LoginLimiter::new(config.login_rate_per_ip, config.login_rate_per_account);
-        let allowed_origins = config.allowed_origins();
-        Ok(AppState(Arc::new(Inner {
-            db,
-            config,
-            tokens,
-            master_key,
-            login_limiter,
-            metrics: metrics_handle(),
-            events: EventBus::default(),
-            job_notify: Arc::new(tokio::sync::Notify::new()),
-            http: reqwest::Client::builder()
-                .user_agent(concat!("Atende/", env!("CARGO_PKG_VERSION")))
-                .connect_timeout(Duration::from_secs(10))
-                .timeout(Duration::from_secs(30))
-                .build()?,
-            allowed_origins,
-        })))
-    }
-}
-
-/// One Prometheus recorder per process (tests run many apps in one process).
-fn metrics_handle() -> PrometheusHandle {
-    static HANDLE: std::sync::OnceLock<PrometheusHandle> = std::sync::OnceLock::new();
-    HANDLE
-        .get_or_init(|| {
-            let recorder = PrometheusBuilder::new().build_recorder();
-            let handle = recorder.handle();
-            if metrics::set_global_recorder(recorder).is_err() {
-                tracing::warn!("a metrics recorder was already installed");
+#[async_trait::async_trait]
+impl JobRunner for Jobs {
+    async fn run(&self, state: &AppState, job: &jobs::entity::Model, payload: JobPayload) -> Result<(), JobError> {
+        match payload {
+            // Deliveries stored before the inbound pipeline had their own job; the
+            // pipeline now takes every received row itself.
+            JobPayload::ProcessWebhook { .. } => Ok(()),
+            JobPayload::DeliverMessage { message_id } => {
+                let last_attempt = job.attempts >= job.max_attempts;
+                let tenant_id = job.tenant_id.ok_or_else(|| JobError::Fatal("delivery job without tenant".into()))?;
+                inbox::delivery::deliver(state, tenant_id, message_id, last_attempt).await
             }
-            handle
-        })
-        .clone()
+            JobPayload::ProcessAsaasEvent { event_id } => payments::webhook::process_event(state, event_id).await,
+            JobPayload::FetchPixCode { charge_id } => {
+                let tenant_id = job.tenant_id.ok_or_else(|| JobError::Fatal("pix job without tenant".into()))?;
+                payments::charges::fetch_pix_code(state, tenant_id, charge_id).await
+            }
+            JobPayload::RegisterZapiWebhooks { channel_id } => {
+                channels::connection::register_webhooks(state, channel_id).await
+            }
+            JobPayload::WatchZapiConnection { channel_id, generation } => {
+                channels::connection::watch(state, channel_id, generation).await
+            }
+        }
+    }
+}
+
+/// Applies every stored webhook delivery and runs every due job now, in this task
+/// (tests and tools drive background work this way); returns how many ran.
+pub async fn run_jobs_until_idle(state: &AppState) -> usize {
+    let mut total = 0;
+    loop {
+        let ran = webhooks::pipeline::run_until_idle(state).await + jobs::worker::run_until_idle(state, &Jobs).await;
+        if ran == 0 {
+            return total;
+        }
+        total += ran;
+    }
 }
 
 #[derive(OpenApi)]
@@ -164,8 +131,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
 }
 
 /// The whole HTTP application with Socket.IO (Redis backplane when `REDIS_URL` is
-/// set), and the fan-out task that feeds the sockets.
-pub async fn router_with_realtime(state: AppState) -> anyhow::Result<(Router, tokio::task::JoinHandle<()>)> {
+/// set), and the outbox subscriber that feeds the sockets.
+pub async fn router_with_realtime(state: AppState) -> anyhow::Result<(Router, Arc<dyn Subscriber>)> {
     match state.config.redis_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
         Some(url) => {
             use socketioxide_redis::{RedisAdapter, RedisAdapterConfig, RedisAdapterCtr, drivers::redis::redis_client};
@@ -186,13 +153,13 @@ pub async fn router_with_realtime(state: AppState) -> anyhow::Result<(Router, to
                 .with_state(state.clone())
                 .build_layer();
             crate::register_realtime!(io).await.map_err(|e| anyhow::anyhow!("Socket.IO backplane: {e}"))?;
-            let fanout = realtime::fanout::spawn(&state.events, io);
+            let fanout: Arc<dyn Subscriber> = Arc::new(realtime::fanout::Fanout::new(io));
             Ok((router_inner(state, Some(layer)), fanout))
         }
         None => {
             let (layer, io) = socketioxide::SocketIo::builder().with_state(state.clone()).build_layer();
             crate::register_realtime!(io);
-            let fanout = realtime::fanout::spawn(&state.events, io);
+            let fanout: Arc<dyn Subscriber> = Arc::new(realtime::fanout::Fanout::new(io));
             Ok((router_inner(state, Some(layer)), fanout))
         }
     }
@@ -264,7 +231,9 @@ where
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", state.config.bind))?;
     let addr = listener.local_addr()?;
     let (app, fanout) = router_with_realtime(state.clone()).await?;
-    let workers = WorkerPool::start(state.clone(), state.config.workers);
+    let dispatcher = start_dispatcher(&state, vec![fanout]);
+    let pipeline = webhooks::pipeline::Pipeline::start(state.clone(), inbound_lanes(&state), instance_id());
+    let workers = WorkerPool::start(state.clone(), state.config.workers, Arc::new(Jobs));
     let (stop_scheduler, scheduler_stopped) = tokio::sync::watch::channel(false);
     let scheduler = (state.config.scheduler_secs > 0).then(|| {
         crate::scheduler::spawn(state.clone(), Duration::from_secs(state.config.scheduler_secs), scheduler_stopped)
@@ -277,11 +246,41 @@ where
         if let Some(scheduler) = scheduler {
             let _ = scheduler.await;
         }
+        pipeline.stop().await;
         workers.drain().await;
-        fanout.abort();
+        dispatcher.stop().await;
         result
     });
     Ok(Running { addr, handle })
+}
+
+/// Delivers outbox events to the subscribers (realtime fan-out; later productivity).
+pub fn start_dispatcher(state: &AppState, subscribers: Vec<Arc<dyn Subscriber>>) -> Dispatcher {
+    let holder = format!(
+        "{}-{}-{}",
+        std::env::var("HOSTNAME").unwrap_or_else(|_| "atende".into()),
+        std::process::id(),
+        uuid::Uuid::now_v7().simple()
+    );
+    Dispatcher::start(state.db.clone(), &state.events, crate::events::dispatcher::LEASE, holder, subscribers)
+}
+
+/// Inbound lanes: none without workers; else as configured, or 1 on SQLite (one
+/// writer: more lanes would only queue on its lock) and 4 on PostgreSQL (measured:
+/// BENCHMARKS.md).
+fn inbound_lanes(state: &AppState) -> usize {
+    match (state.config.workers, state.config.inbound_lanes) {
+        (0, _) => 0,
+        (_, 0) if crate::db::is_sqlite(&state.db) => 1,
+        (_, 0) => 4,
+        (_, n) => n,
+    }
+}
+
+/// This process's name in leases (unique per start).
+fn instance_id() -> String {
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "atende".into());
+    format!("{host}-{}-{}", std::process::id(), uuid::Uuid::now_v7().simple())
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

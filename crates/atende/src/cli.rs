@@ -5,12 +5,13 @@
 use clap::{Parser, Subcommand};
 
 use crate::{
-    app::{self, AppState},
+    app,
     audit::Actor,
     bootstrap,
     config::Config,
     db,
     platform::service::{self as platform_service, NewTenant},
+    state::AppState,
     telemetry,
     tenancy::{self, Role},
     users::{self, service::hash_password, store::NewUser},

@@ -64,6 +64,12 @@ pub struct Config {
     #[arg(long, env = "ATENDE_WORKERS", default_value_t = 2)]
     pub workers: usize,
 
+    /// Inbound pipeline lanes (each applies its senders' deliveries in order, in
+    /// batches). 0: automatic (1 on SQLite, which has one writer; 4 on PostgreSQL).
+    /// No lanes run when `ATENDE_WORKERS` is 0.
+    #[arg(long, env = "ATENDE_INBOUND_LANES", default_value_t = 0)]
+    pub inbound_lanes: usize,
+
     /// Base of the exponential retry backoff of jobs, in milliseconds.
     #[arg(long, env = "ATENDE_JOB_BACKOFF_MS", default_value_t = 2000)]
     pub job_backoff_ms: u64,
@@ -239,6 +245,7 @@ impl Config {
             db_pool: 8,
             log_format: "pretty".into(),
             workers: 2,
+            inbound_lanes: 0,
             job_backoff_ms: 2000,
             job_lease_secs: 120,
             scheduler_secs: 15,

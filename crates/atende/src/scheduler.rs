@@ -1,5 +1,5 @@
-//! Periodic work that must run once per cluster per tick (snooze wake-ups now; presence
-//! sweeps, QR watchers and retention later). Leadership is a PostgreSQL transaction-level
+//! Periodic work that must run once per cluster per tick (snooze wake-ups, outbox
+//! pruning; presence sweeps later). Leadership is a PostgreSQL transaction-level
 //! advisory lock taken for the tick; SQLite is single-node, so every tick runs there.
 
 use std::time::Duration;
@@ -7,10 +7,14 @@ use std::time::Duration;
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, TransactionTrait};
 use tokio::{sync::watch, task::JoinHandle};
 
-use crate::{app::AppState, inbox};
+use crate::{inbox, state::AppState};
 
 /// Advisory-lock key of the scheduler ("atende-s" as bytes).
 pub const LEADER_KEY: i64 = 0x6174_656e_6465_2d73;
+
+/// How long delivered events stay in the outbox (for replays after a definition change
+/// and for investigating); events a subscriber has not handled yet are always kept.
+const EVENT_RETENTION: chrono::Duration = chrono::Duration::days(3);
 
 /// Runs `tick` every `every` until `stop` turns true.
 pub fn spawn(state: AppState, every: Duration, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
@@ -50,6 +54,10 @@ pub async fn tick(state: &AppState) -> anyhow::Result<bool> {
     let woke = inbox::service::wake_snoozed(state).await?;
     if woke > 0 {
         tracing::info!(woke, "snoozed conversations woke up");
+    }
+    let pruned = crate::events::outbox::prune(&state.db, chrono::Utc::now() - EVENT_RETENTION).await?;
+    if pruned > 0 {
+        tracing::debug!(pruned, "old outbox events pruned");
     }
     txn.commit().await?;
     Ok(true)

@@ -8,6 +8,8 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_foundation;
 mod m20261128_000002_core_loop;
 mod m20261128_000003_payments;
+mod m20261203_000004_outbox;
+mod m20261203_000005_inbound_queue;
 
 /// All migrations in order; applied at start and by `atende migrate`.
 pub struct Migrator;
@@ -19,6 +21,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_foundation::Migration),
             Box::new(m20261128_000002_core_loop::Migration),
             Box::new(m20261128_000003_payments::Migration),
+            Box::new(m20261203_000004_outbox::Migration),
+            Box::new(m20261203_000005_inbound_queue::Migration),
         ]
     }
 }

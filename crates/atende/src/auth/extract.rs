@@ -12,7 +12,7 @@ use axum_extra::extract::cookie::CookieJar;
 use uuid::Uuid;
 
 use super::{SESSION_COOKIE, service, store::ClientInfo};
-use crate::{app::AppState, error::AppError, tenancy::Scope};
+use crate::{error::AppError, state::AppState, tenancy::Scope};
 
 /// A token found on a request, and whether it came from the cookie.
 struct Credential {

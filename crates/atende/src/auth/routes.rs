@@ -11,9 +11,9 @@ use uuid::Uuid;
 
 use super::{SESSION_COOKIE, extract::Client, service, store};
 use crate::{
-    app::AppState,
     error::{AppError, AppResult},
     http::{Json, Path},
+    state::AppState,
     tenancy::{Role, Scope, TenantView},
     users,
 };

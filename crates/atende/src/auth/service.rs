@@ -6,11 +6,12 @@ use uuid::Uuid;
 
 use super::{extract::PlatformAdmin, store, store::ClientInfo, token};
 use crate::{
-    app::AppState,
     audit::{self, Actor, Entry},
     error::{AppError, AppResult},
-    events::DomainEvent,
-    platform, teams,
+    events::{self, AccessRevoked, RevokeReason},
+    platform,
+    state::AppState,
+    teams,
     tenancy::{self, Role, Scope, TenantStatus},
     users,
 };
@@ -109,15 +110,17 @@ pub async fn authenticate(state: &AppState, raw: &str) -> AppResult<Scope> {
 /// Ends the caller's login session (API tokens are revoked through their own endpoint).
 pub async fn logout(state: &AppState, scope: &Scope) -> AppResult<()> {
     if let Some(session_id) = scope.session_id {
-        store::revoke_session(&state.db, session_id).await?;
-        audit::record(&state.db, scope, Entry::new("auth.logout", "user", scope.user_id)).await?;
-        state.events.publish(DomainEvent::AccessRevoked {
+        let txn = crate::db::begin_write(&state.db).await?;
+        store::revoke_session(&txn, session_id).await?;
+        audit::record(&txn, scope, Entry::new("auth.logout", "user", scope.user_id)).await?;
+        let revoked = AccessRevoked {
             tenant_id: scope.tenant_id,
             user_id: Some(scope.user_id),
             session_id: Some(session_id),
-            reason: "logout",
-            payload: json!({ "reason": "logout" }),
-        });
+            reason: RevokeReason::Logout,
+        };
+        events::record(&txn, vec![revoked.into()]).await?;
+        events::commit(txn, &state.events).await?;
     }
     Ok(())
 }
@@ -190,13 +193,15 @@ pub async fn logout_platform(state: &AppState, admin: &PlatformAdmin) -> AppResu
 
 /// Revokes everything a user holds (used when deactivating).
 pub async fn revoke_user(state: &AppState, scope: &Scope, user_id: Uuid) -> AppResult<()> {
-    store::revoke_all_for_user(&state.db, scope, user_id).await?;
-    state.events.publish(DomainEvent::AccessRevoked {
+    let txn = crate::db::begin_write(&state.db).await?;
+    store::revoke_all_for_user(&txn, scope, user_id).await?;
+    let revoked = AccessRevoked {
         tenant_id: scope.tenant_id,
         user_id: Some(user_id),
         session_id: None,
-        reason: "access_revoked",
-        payload: json!({ "reason": "access_revoked" }),
-    });
+        reason: RevokeReason::AccessRevoked,
+    };
+    events::record(&txn, vec![revoked.into()]).await?;
+    events::commit(txn, &state.events).await?;
     Ok(())
 }

@@ -12,9 +12,9 @@ use super::{
     service,
 };
 use crate::{
-    app::AppState,
     error::AppResult,
     http::{Json, Path, Query},
+    state::AppState,
     tenancy::{Role, Scope},
 };
 

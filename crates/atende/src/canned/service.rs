@@ -4,8 +4,8 @@ use uuid::Uuid;
 
 use super::{entity, store};
 use crate::{
-    app::AppState,
     error::{AppError, AppResult},
+    state::AppState,
     tenancy::{Role, Scope},
 };
 

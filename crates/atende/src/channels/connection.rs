@@ -28,11 +28,11 @@ use super::{
     service, store,
 };
 use crate::{
-    app::AppState,
     audit::{self, Entry},
     error::{AppError, AppResult},
     inbox,
     jobs::{self, JobError, JobPayload},
+    state::AppState,
     tenancy::{Role, Scope},
 };
 

@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 
 use super::{entity, model::ChannelType};
 use crate::{
-    app::AppState,
     error::{AppError, AppResult},
+    state::AppState,
 };
 
 /// A credential field: the value, or the name of an environment variable holding it.

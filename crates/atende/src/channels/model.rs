@@ -173,3 +173,16 @@ pub struct ChannelEnvelope {
 pub struct ChannelList {
     pub channels: Vec<ChannelView>,
 }
+
+/// The `channel_status` socket payload: a channel's connection state changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChannelStatusView {
+    pub channel_id: Uuid,
+    #[serde(rename = "type")]
+    pub channel_type: String,
+    pub name: String,
+    pub connection_status: String,
+    /// Why (provider message, `qr_expired`, ...).
+    pub detail: Option<String>,
+}

@@ -11,9 +11,9 @@ use super::{
     service, store,
 };
 use crate::{
-    app::AppState,
     error::AppResult,
     http::{Json, Path},
+    state::AppState,
     tenancy::Scope,
 };
 

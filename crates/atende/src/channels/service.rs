@@ -7,14 +7,14 @@ use uuid::Uuid;
 use super::{
     credentials::{self, TwilioSettings},
     entity,
-    model::{ChannelType, ChannelView, CreateChannel, UpdateChannel},
+    model::{ChannelStatusView, ChannelType, ChannelView, CreateChannel, UpdateChannel},
     store::{self, NewChannel},
 };
 use crate::{
-    app::AppState,
     audit::{self, Entry},
     error::{AppError, AppResult},
-    events::DomainEvent,
+    events::{self, ChannelStatusChanged},
+    state::AppState,
     tenancy::{Role, Scope},
 };
 use sea_orm::Set;
@@ -276,14 +276,14 @@ pub fn webhook_secret(state: &AppState, channel: &entity::Model) -> AppResult<Ve
 pub const NEEDS_ATTENTION: &str = "needs_attention";
 
 /// The `channel_status` payload pushed to managers.
-pub fn status_payload(m: &entity::Model, detail: Option<&str>) -> serde_json::Value {
-    json!({
-        "channelId": m.id,
-        "type": m.channel_type,
-        "name": m.name,
-        "connectionStatus": m.connection_status,
-        "detail": detail,
-    })
+pub fn status_payload(m: &entity::Model, detail: Option<&str>) -> ChannelStatusView {
+    ChannelStatusView {
+        channel_id: m.id,
+        channel_type: m.channel_type.clone(),
+        name: m.name.clone(),
+        connection_status: m.connection_status.clone(),
+        detail: detail.map(str::to_string),
+    }
 }
 
 /// Records a channel's connection state; when it changed, tells the tenant's managers
@@ -298,13 +298,12 @@ pub async fn set_connection_status(
         return Ok(channel.clone());
     }
     let scope = Scope::system(channel.tenant_id);
+    let txn = crate::db::begin_write(&state.db).await?;
     let updated =
-        store::update(&state.db, &scope, channel.clone(), |active| active.connection_status = Set(status.into()))
-            .await?;
+        store::update(&txn, &scope, channel.clone(), |active| active.connection_status = Set(status.into())).await?;
+    let event = ChannelStatusChanged { tenant_id: channel.tenant_id, channel: status_payload(&updated, detail) };
+    events::record(&txn, vec![event.into()]).await?;
+    events::commit(txn, &state.events).await?;
     tracing::info!(channel_id = %channel.id, from = %channel.connection_status, to = status, "channel connection changed");
-    state.events.publish(DomainEvent::ChannelStatusChanged {
-        tenant_id: channel.tenant_id,
-        channel: status_payload(&updated, detail),
-    });
     Ok(updated)
 }

@@ -3,6 +3,7 @@
 
 pub mod csv_io;
 pub mod entity;
+pub mod lead;
 pub mod model;
 pub mod phone;
 pub mod routes;

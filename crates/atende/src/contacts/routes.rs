@@ -20,9 +20,9 @@ use super::{
     store::ContactFilter,
 };
 use crate::{
-    app::AppState,
     error::{AppError, AppResult},
     http::{Json, Path, Query, paging},
+    state::AppState,
     tenancy::{Role, Scope},
 };
 

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{DatabaseTransaction, IntoActiveModel, Set, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, IntoActiveModel, Set, TransactionTrait};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
@@ -16,10 +16,10 @@ use super::{
     store::{self, ContactFilter, NewContact},
 };
 use crate::{
-    app::AppState,
     audit::{self, Entry},
     error::{AppError, AppResult},
-    events::DomainEvent,
+    events::{self, ContactUpdated},
+    state::AppState,
     tenancy::{Role, Scope},
     users,
 };
@@ -335,17 +335,16 @@ async fn views(state: &AppState, scope: &Scope, contacts: &[contact::Model]) -> 
     Ok(contacts.iter().map(|c| ContactView::new(c, &identities)).collect())
 }
 
-async fn view(state: &AppState, scope: &Scope, contact: &contact::Model) -> AppResult<ContactView> {
-    let identities = store::identities_of(&state.db, scope, &[contact.id]).await?;
+async fn view(db: &impl ConnectionTrait, scope: &Scope, contact: &contact::Model) -> AppResult<ContactView> {
+    let identities = store::identities_of(db, scope, &[contact.id]).await?;
     Ok(ContactView::new(contact, &identities))
 }
 
-/// Tells subscribers (realtime) that a contact changed.
-fn publish(state: &AppState, scope: &Scope, contact: &ContactView) {
-    match serde_json::to_value(contact) {
-        Ok(contact) => state.events.publish(DomainEvent::ContactUpdated { tenant_id: scope.tenant_id, contact }),
-        Err(e) => tracing::warn!(error = %e, "contact event not serialisable"),
-    }
+/// Records that a contact changed (in the change's transaction).
+async fn publish(txn: &impl ConnectionTrait, scope: &Scope, contact: &ContactView) -> AppResult<()> {
+    let event = ContactUpdated { tenant_id: scope.tenant_id, contact: contact.clone() };
+    events::record(txn, vec![event.into()]).await?;
+    Ok(())
 }
 
 /// Contacts matching the filter, newest activity first.
@@ -363,7 +362,7 @@ pub async fn list(
 /// One contact, or 404.
 pub async fn get(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<ContactView> {
     let contact = store::get(&state.db, scope, id).await?.ok_or(AppError::NotFound)?;
-    view(state, scope, &contact).await
+    view(&state.db, scope, &contact).await
 }
 
 /// Creates a contact by hand; its phone and email become identities so inbound
@@ -374,9 +373,9 @@ pub async fn create(state: &AppState, scope: &Scope, input: CreateContact) -> Ap
     let changes = Changes::from_create(input)?;
     let txn = crate::db::begin_write(&state.db).await?;
     let contact = save(&txn, scope, None, changes).await?;
-    txn.commit().await?;
-    let view = view(state, scope, &contact).await?;
-    publish(state, scope, &view);
+    let view = view(&txn, scope, &contact).await?;
+    publish(&txn, scope, &view).await?;
+    events::commit(txn, &state.events).await?;
     Ok(view)
 }
 
@@ -388,9 +387,9 @@ pub async fn update(state: &AppState, scope: &Scope, id: Uuid, patch: UpdateCont
     let txn = crate::db::begin_write(&state.db).await?;
     let current = store::get(&txn, scope, id).await?.ok_or(AppError::NotFound)?;
     let contact = save(&txn, scope, Some(current), changes).await?;
-    txn.commit().await?;
-    let view = view(state, scope, &contact).await?;
-    publish(state, scope, &view);
+    let view = view(&txn, scope, &contact).await?;
+    publish(&txn, scope, &view).await?;
+    events::commit(txn, &state.events).await?;
     Ok(view)
 }
 
@@ -467,9 +466,9 @@ pub async fn merge(state: &AppState, scope: &Scope, id: Uuid, other_id: Uuid) ->
         Entry::new("contact.merged", "contact", merged.id).details(json!({ "mergedContactId": other.id })),
     )
     .await?;
-    txn.commit().await?;
-    let view = view(state, scope, &merged).await?;
-    publish(state, scope, &view);
+    let view = view(&txn, scope, &merged).await?;
+    publish(&txn, scope, &view).await?;
+    events::commit(txn, &state.events).await?;
     Ok(view)
 }
 

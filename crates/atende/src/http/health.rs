@@ -3,7 +3,7 @@
 use axum::{extract::State, http::header, response::IntoResponse};
 use serde_json::json;
 
-use crate::{app::AppState, db, error::AppError};
+use crate::{db, error::AppError, state::AppState};
 
 /// `GET /healthz`: the process is up.
 pub async fn healthz() -> impl IntoResponse {

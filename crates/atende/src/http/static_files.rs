@@ -10,7 +10,7 @@ use axum::{
 };
 use tower_http::services::{ServeDir, ServeFile};
 
-use crate::{app::AppState, error::AppError};
+use crate::{error::AppError, state::AppState};
 
 /// Serves `web_dir`, or a page saying how to build it when it is missing.
 pub fn router(web_dir: &Path) -> Router<AppState> {

@@ -17,9 +17,9 @@ use super::{
     store,
 };
 use crate::{
-    app::AppState,
     error::{AppError, AppResult},
     http::Path,
+    state::AppState,
     tenancy::Scope,
 };
 

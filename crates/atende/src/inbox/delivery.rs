@@ -10,7 +10,6 @@ use super::{
     store, views,
 };
 use crate::{
-    app::AppState,
     channels::{
         self,
         adapters::{self, Delivery, OutboundMedia, SendError},
@@ -18,6 +17,7 @@ use crate::{
     },
     contacts,
     jobs::JobError,
+    state::AppState,
     tenancy::Scope,
 };
 
@@ -56,11 +56,11 @@ pub async fn deliver(state: &AppState, tenant_id: Uuid, message_id: Uuid, last_a
             match channels::credentials::resolve(state, &channel) {
                 Err(e) => Err(SendError::Permanent { code: "invalid_configuration".into(), reason: e.to_string() }),
                 Ok(credentials) => {
-                    let view = views::message(state, &scope, message.clone()).await?;
+                    let view = views::message(db, &scope, message.clone()).await?;
                     let media = public_media(state, &view.attachments);
                     let message_json = serde_json::to_value(&view).unwrap_or_default();
                     let conversation_json =
-                        serde_json::to_value(views::conversation(state, &scope, conversation.clone(), None).await?)
+                        serde_json::to_value(views::conversation(db, &scope, conversation.clone(), None).await?)
                             .unwrap_or_default();
                     let identities = contacts::store::identities_of(db, &scope, &[contact.id]).await?;
                     let contact_json = serde_json::to_value(contacts::model::ContactView::new(&contact, &identities))
@@ -86,7 +86,8 @@ pub async fn deliver(state: &AppState, tenant_id: Uuid, message_id: Uuid, last_a
                 absorb_echo(state, &scope, &message, external_id).await?;
             }
             let now = Utc::now();
-            let updated = store::message_update(db, &scope, message, |m| {
+            let txn = crate::db::begin_write(db).await?;
+            let updated = store::message_update(&txn, &scope, message, |m| {
                 m.status = Set(MessageStatus::Sent.as_str().into());
                 m.sent_at = Set(Some(now));
                 m.failure_reason = Set(None);
@@ -95,8 +96,9 @@ pub async fn deliver(state: &AppState, tenant_id: Uuid, message_id: Uuid, last_a
                 }
             })
             .await?;
-            let view = views::message(state, &scope, updated).await?;
-            views::publish_status(state, &scope, &conversation, &view);
+            let view = views::message(&txn, &scope, updated).await?;
+            crate::events::record(&txn, vec![views::status_updated(&scope, &conversation, &view)]).await?;
+            crate::events::commit(txn, &state.events).await?;
             metrics::counter!("outbound_messages_total", "outcome" => "sent").increment(1);
             Ok(())
         }
@@ -116,13 +118,15 @@ pub async fn deliver(state: &AppState, tenant_id: Uuid, message_id: Uuid, last_a
                 .await
                 .map_err(JobError::from)?;
             }
-            let updated = store::message_update(db, &scope, message, |m| {
+            let txn = crate::db::begin_write(db).await?;
+            let updated = store::message_update(&txn, &scope, message, |m| {
                 m.status = Set(MessageStatus::Failed.as_str().into());
                 m.failure_reason = Set(Some(reason.chars().take(500).collect()));
             })
             .await?;
-            let view = views::message(state, &scope, updated).await?;
-            views::publish_status(state, &scope, &conversation, &view);
+            let view = views::message(&txn, &scope, updated).await?;
+            crate::events::record(&txn, vec![views::status_updated(&scope, &conversation, &view)]).await?;
+            crate::events::commit(txn, &state.events).await?;
             metrics::counter!("outbound_messages_total", "outcome" => "failed").increment(1);
             Err(JobError::Fatal(reason))
         }

@@ -1,31 +1,29 @@
-//! `ingest`: the only way an inbound message enters. Finds or creates the contact
-//! (automatic lead capture), finds, reopens or opens the conversation, stores the
-//! message once per provider id, bumps activity, then publishes events.
+//! `ingest`: the only way an inbound message enters. Captures the contact (contacts'
+//! lead capture), finds, reopens or opens the conversation, stores the message once
+//! per provider id, bumps activity, and returns the events to record with it.
+//! `ingest_in` works inside the caller's transaction, so the inbound pipeline applies a
+//! whole batch of messages in one.
 
 use chrono::{DateTime, Utc};
-use sea_orm::Set;
+use sea_orm::{DatabaseTransaction, Set};
 
 use super::{
-    entity::{conversation, message},
+    entity::conversation,
     model::{AttachmentRef, ContentType, ConversationStatus, MessageStatus, SenderType, preview},
     store::{self, NewConversation, NewMessage},
     views,
 };
 use crate::{
-    app::AppState,
     channels::entity as channel,
-    contacts::{
-        self,
-        model::IdentityKind,
-        store::{NewContact, NewIdentity},
-    },
+    contacts::{self, lead, model::IdentityKind},
     error::{AppError, AppResult},
     events::{ConversationChange, DomainEvent},
+    state::AppState,
     tenancy::Scope,
 };
 
 /// A normalised inbound message, whatever the provider.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Inbound {
     /// Provider message id: the idempotency key within the channel.
     pub external_id: String,
@@ -58,72 +56,64 @@ pub enum Ingested {
     },
 }
 
-/// Applies an inbound message to the inbox of the channel's tenant.
+/// Applies one inbound message in its own transaction (retrying when a concurrent
+/// writer created the same contact first), records its events and commits.
 pub async fn ingest(state: &AppState, channel: &channel::Model, inbound: Inbound) -> AppResult<Ingested> {
     let scope = Scope::system(channel.tenant_id);
-    let db = &state.db;
-    if let Some(existing) = store::message_find_by_external(db, &scope, channel.id, &inbound.external_id).await? {
-        return Ok(Ingested::Duplicate { message_id: existing.id });
+    for _ in 0..3 {
+        let txn = crate::db::begin_write(&state.db).await?;
+        match ingest_in(&txn, &scope, channel, &inbound).await {
+            Ok((ingested, events)) => {
+                crate::events::record(&txn, events).await?;
+                crate::events::commit(txn, &state.events).await?;
+                return Ok(ingested);
+            }
+            Err(e) if is_conflict(&e) => {
+                // Someone else stored this contact or message meanwhile: look again.
+                txn.rollback().await?;
+            }
+            Err(e) => return Err(e),
+        }
     }
-    let (contact, contact_created) = find_or_create_contact(state, &scope, channel, &inbound).await?;
+    Err(AppError::Unavailable("inbound message kept conflicting".into()))
+}
+
+/// A unique-key conflict: another writer got there first.
+pub fn is_conflict(e: &AppError) -> bool {
+    matches!(e, AppError::Conflict { code: "already_exists", .. })
+}
+
+/// Applies an inbound message inside `txn` and returns what happened with the events
+/// to record. Errors leave the transaction to be rolled back by the caller.
+pub async fn ingest_in(
+    txn: &DatabaseTransaction,
+    scope: &Scope,
+    channel: &channel::Model,
+    inbound: &Inbound,
+) -> AppResult<(Ingested, Vec<DomainEvent>)> {
+    if let Some(existing) = store::message_find_by_external(txn, scope, channel.id, &inbound.external_id).await? {
+        return Ok((Ingested::Duplicate { message_id: existing.id }, Vec::new()));
+    }
+    let sender = lead::Sender {
+        channel_id: channel.id,
+        kind: inbound.identity_kind,
+        identity: &inbound.identity_value,
+        profile_name: inbound.profile_name.as_deref(),
+        phone: inbound.phone.as_deref(),
+        email: inbound.email.as_deref(),
+    };
+    let captured = lead::capture(txn, scope, sender).await?;
+    let contact = captured.contact;
+    let mut events: Vec<DomainEvent> = captured.event.into_iter().collect();
     let now = Utc::now();
-    let txn = crate::db::begin_write(db).await?;
-    // Serialise this person's messages: the conversation lookup and creation below must
-    // not interleave with another delivery's (it would open a second conversation).
-    contacts::store::lock(&txn, &scope, contact.id).await?;
-    let latest = store::conversation_latest_for(&txn, &scope, contact.id, channel.id).await?;
-    let (conv, created, reopened) = match latest {
-        Some(c) => {
-            let was = ConversationStatus::parse(&c.status).unwrap_or(ConversationStatus::Open);
-            (c, false, was == ConversationStatus::Resolved)
-        }
-        None => {
-            let c = store::conversation_insert(
-                &txn,
-                &scope,
-                NewConversation { contact_id: contact.id, channel_id: channel.id, at: now },
-            )
-            .await?;
-            (c, true, false)
-        }
-    };
+    // Serialise this person's messages with any other writer: the conversation lookup
+    // and creation below must not interleave (it would open a second conversation).
+    contacts::store::lock(txn, scope, contact.id).await?;
+    let (conv, created, reopened) = open_conversation(txn, scope, contact.id, channel.id, now).await?;
     let was_open = conv.status == ConversationStatus::Open.as_str() && conv.snoozed_until.is_none();
-    let sender = if inbound.is_echo { SenderType::Agent } else { SenderType::Contact };
-    let inserted = store::message_insert(
-        &txn,
-        &scope,
-        NewMessage {
-            conversation_id: conv.id,
-            channel_id: channel.id,
-            sender_type: sender.as_str(),
-            sender_user_id: None,
-            contact_id: (!inbound.is_echo).then_some(contact.id),
-            content: inbound.content.clone(),
-            content_type: inbound.content_type.as_str(),
-            attachments: (!inbound.attachments.is_empty())
-                .then(|| serde_json::to_value(&inbound.attachments).unwrap_or_default()),
-            metadata: inbound.metadata.clone(),
-            external_id: Some(inbound.external_id.clone()),
-            status: if inbound.is_echo { MessageStatus::Sent } else { MessageStatus::Read },
-            is_private: false,
-            at: now,
-        },
-    )
-    .await;
-    let message: message::Model = match inserted {
-        Ok(m) => m,
-        Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
-            // A concurrent delivery of the same message won the race.
-            txn.rollback().await?;
-            let existing = store::message_find_by_external(db, &scope, channel.id, &inbound.external_id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            return Ok(Ingested::Duplicate { message_id: existing.id });
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let message = store::message_insert(txn, scope, new_message(channel, &contact, &conv, inbound, now)).await?;
     let reopened_count = conv.reopened_count;
-    let updated: conversation::Model = store::conversation_update(&txn, &scope, conv, |c| {
+    let updated: conversation::Model = store::conversation_update(txn, scope, conv, |c| {
         c.last_activity_at = Set(now);
         c.last_message_preview = Set(preview(inbound.content.as_deref(), inbound.content_type));
         if !inbound.is_echo {
@@ -138,99 +128,64 @@ pub async fn ingest(state: &AppState, channel: &channel::Model, inbound: Inbound
         }
     })
     .await?;
-    contacts::store::touch_activity(&txn, &scope, contact.id, now).await?;
-    txn.commit().await?;
-
-    if contact_created {
-        let identities = contacts::store::identities_of(db, &scope, &[contact.id]).await?;
-        let view = contacts::model::ContactView::new(&contact, &identities);
-        state.events.publish(DomainEvent::ContactUpdated {
-            tenant_id: scope.tenant_id,
-            contact: serde_json::to_value(view).unwrap_or_default(),
-        });
-    }
-    let conversation_view = views::conversation(state, &scope, updated.clone(), None).await?;
+    contacts::store::touch_activity(txn, scope, contact.id, now).await?;
+    let conversation_view = views::conversation_of(txn, scope, updated.clone(), &contact, channel).await?;
     if created {
-        views::publish_created(state, &scope, &updated, &conversation_view);
+        events.push(views::conversation_created(scope, &updated, &conversation_view));
     } else if !was_open && !inbound.is_echo {
         let change = ConversationChange::Status { resolved: false, reopened };
-        views::publish_updated(state, &scope, &updated, &conversation_view, None, change);
+        events.push(views::conversation_updated(scope, &updated, &conversation_view, None, change));
     }
-    let message_view = views::message(state, &scope, message.clone()).await?;
-    views::publish_message(state, &scope, &updated, &message_view);
+    let message_view = views::message(txn, scope, message.clone()).await?;
+    events.push(views::message_created(scope, &updated, &message_view));
     metrics::counter!("inbound_messages_total").increment(1);
-    Ok(Ingested::Stored { message_id: message.id, conversation_id: updated.id, contact_id: contact.id })
+    let ingested = Ingested::Stored { message_id: message.id, conversation_id: updated.id, contact_id: contact.id };
+    Ok((ingested, events))
 }
 
-/// Finds the contact by channel identity, else by phone (same person on another
-/// channel), else creates one: the automatic lead capture.
-async fn find_or_create_contact(
-    state: &AppState,
+/// The contact's latest conversation on the channel (and whether this message reopens
+/// it), or a new one.
+async fn open_conversation(
+    txn: &DatabaseTransaction,
     scope: &Scope,
+    contact_id: uuid::Uuid,
+    channel_id: uuid::Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<(conversation::Model, bool, bool)> {
+    Ok(match store::conversation_latest_for(txn, scope, contact_id, channel_id).await? {
+        Some(c) => {
+            let was = ConversationStatus::parse(&c.status).unwrap_or(ConversationStatus::Open);
+            (c, false, was == ConversationStatus::Resolved)
+        }
+        None => {
+            let new = NewConversation { contact_id, channel_id, at: now };
+            (store::conversation_insert(txn, scope, new).await?, true, false)
+        }
+    })
+}
+
+fn new_message(
     channel: &channel::Model,
+    contact: &contacts::entity::contact::Model,
+    conv: &conversation::Model,
     inbound: &Inbound,
-) -> AppResult<(contacts::entity::contact::Model, bool)> {
-    let db = &state.db;
-    let kind = inbound.identity_kind;
-    let scope_key = kind.scope_for(channel.id);
-    for _ in 0..3 {
-        if let Some(found) =
-            contacts::store::find_by_identity(db, scope, kind, &scope_key, &inbound.identity_value).await?
-        {
-            return Ok((found, false));
-        }
-        let phone_owner = match inbound.phone.as_deref() {
-            Some(phone) if kind != IdentityKind::Phone => {
-                contacts::store::find_by_identity(db, scope, IdentityKind::Phone, "", phone).await?
-            }
-            _ => None,
-        };
-        let txn = crate::db::begin_write(db).await?;
-        let (contact, created) = match phone_owner {
-            Some(c) => (c, false),
-            None => {
-                let name = inbound
-                    .profile_name
-                    .clone()
-                    .filter(|n| !n.trim().is_empty())
-                    .or_else(|| inbound.phone.clone())
-                    .unwrap_or_else(|| inbound.identity_value.clone());
-                let new = NewContact {
-                    name: name.chars().take(200).collect(),
-                    email: inbound.email.clone(),
-                    phone: inbound.phone.clone(),
-                    source_channel_id: Some(channel.id),
-                    ..Default::default()
-                };
-                (contacts::store::insert(&txn, scope, new).await?, true)
-            }
-        };
-        let mut identities =
-            vec![NewIdentity { kind, value: inbound.identity_value.clone(), channel_id: Some(channel.id) }];
-        if created
-            && kind != IdentityKind::Phone
-            && let Some(phone) = &inbound.phone
-        {
-            identities.push(NewIdentity { kind: IdentityKind::Phone, value: phone.clone(), channel_id: None });
-        }
-        let mut conflict = false;
-        for identity in &identities {
-            match contacts::store::insert_identity(&txn, scope, contact.id, identity).await {
-                Ok(_) => {}
-                Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
-                    conflict = true;
-                    break;
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-        if conflict {
-            // Another delivery created this contact meanwhile: look again.
-            txn.rollback().await?;
-            continue;
-        }
-        txn.commit().await?;
-        return Ok((contact, created));
+    now: DateTime<Utc>,
+) -> NewMessage {
+    let sender = if inbound.is_echo { SenderType::Agent } else { SenderType::Contact };
+    NewMessage {
+        conversation_id: conv.id,
+        channel_id: channel.id,
+        sender_type: sender.as_str(),
+        sender_user_id: None,
+        contact_id: (!inbound.is_echo).then_some(contact.id),
+        content: inbound.content.clone(),
+        content_type: inbound.content_type.as_str(),
+        attachments: (!inbound.attachments.is_empty())
+            .then(|| serde_json::to_value(&inbound.attachments).unwrap_or_default()),
+        metadata: inbound.metadata.clone(),
+        external_id: Some(inbound.external_id.clone()),
+        status: if inbound.is_echo { MessageStatus::Sent } else { MessageStatus::Read },
+        is_private: false,
+        at: now,
     }
-    Err(AppError::Unavailable("contact creation kept conflicting".into()))
 }

@@ -8,7 +8,7 @@ use sea_orm::Set;
 
 use super::{entity::message, model::MessageStatus, store, views};
 use crate::{
-    app::AppState, channels::entity as channel, contacts, contacts::model::IdentityKind, error::AppResult,
+    channels::entity as channel, contacts, contacts::model::IdentityKind, error::AppResult, state::AppState,
     tenancy::Scope,
 };
 
@@ -58,7 +58,8 @@ async fn advance(
         return Ok(Receipt::Unchanged);
     }
     let (had_sent, had_delivered) = (current.sent_at.is_some(), current.delivered_at.is_some());
-    let updated = store::message_update(&state.db, scope, current, |m| {
+    let txn = crate::db::begin_write(&state.db).await?;
+    let updated = store::message_update(&txn, scope, current, |m| {
         m.status = Set(message_status_of(status).as_str().into());
         match status {
             DeliveryStatus::Sent => {
@@ -79,10 +80,11 @@ async fn advance(
         }
     })
     .await?;
-    if let Some(conversation) = store::conversation_get(&state.db, scope, updated.conversation_id).await? {
-        let view = views::message(state, scope, updated).await?;
-        views::publish_status(state, scope, &conversation, &view);
+    if let Some(conversation) = store::conversation_get(&txn, scope, updated.conversation_id).await? {
+        let view = views::message(&txn, scope, updated).await?;
+        crate::events::record(&txn, vec![views::status_updated(scope, &conversation, &view)]).await?;
     }
+    crate::events::commit(txn, &state.events).await?;
     Ok(Receipt::Applied)
 }
 

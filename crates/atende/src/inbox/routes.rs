@@ -14,9 +14,9 @@ use super::{
     service, views,
 };
 use crate::{
-    app::AppState,
     error::AppResult,
     http::{Json, Path, Query},
+    state::AppState,
     tenancy::Scope,
 };
 
@@ -60,7 +60,7 @@ pub async fn get_conversation(
 ) -> AppResult<axum::Json<ConversationEnvelope>> {
     let row = service::conversation(&state, &scope, id).await?;
     Ok(axum::Json(ConversationEnvelope {
-        conversation: views::conversation(&state, &scope, row, Some(scope.user_id)).await?,
+        conversation: views::conversation(&state.db, &scope, row, Some(scope.user_id)).await?,
     }))
 }
 

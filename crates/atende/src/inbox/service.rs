@@ -15,10 +15,10 @@ use super::{
     views,
 };
 use crate::{
-    app::AppState,
     error::{AppError, AppResult},
-    events::ConversationChange,
+    events::{self, ConversationChange},
     jobs::{self, JobPayload},
+    state::AppState,
     tenancy::Scope,
     users,
 };
@@ -46,7 +46,7 @@ pub async fn list(
     }
     let (limit, offset) = crate::http::paging(filter.limit, filter.offset);
     let (rows, total) = store::conversation_list(&state.db, scope, filter, limit, offset).await?;
-    Ok((views::conversations(state, scope, rows, Some(scope.user_id)).await?, total))
+    Ok((views::conversations(&state.db, scope, rows, Some(scope.user_id)).await?, total))
 }
 
 /// Changes status, assignee, team or snooze, and tells everyone.
@@ -81,7 +81,8 @@ pub async fn update(
     let resolved = new_status == ConversationStatus::Resolved && previous_status != ConversationStatus::Resolved;
     let reopened = previous_status == ConversationStatus::Resolved && new_status != ConversationStatus::Resolved;
     let assignment_changed = patch.agent_id.is_some_and(|a| a != previous_assignee) || patch.team_id.is_some();
-    let updated = store::conversation_update(&state.db, scope, current, |c| {
+    let txn = crate::db::begin_write(&state.db).await?;
+    let updated = store::conversation_update(&txn, scope, current, |c| {
         if let Some(status) = patch.status {
             c.status = Set(status.as_str().into());
         }
@@ -111,16 +112,12 @@ pub async fn update(
     } else {
         ConversationChange::Other
     };
-    let view = views::conversation(state, scope, updated.clone(), None).await?;
-    views::publish_updated(
-        state,
-        scope,
-        &updated,
-        &view,
-        previous_assignee.filter(|p| Some(*p) != updated.assignee_id),
-        change,
-    );
-    views::conversation(state, scope, updated, Some(scope.user_id)).await
+    let view = views::conversation(&txn, scope, updated.clone(), None).await?;
+    let previous = previous_assignee.filter(|p| Some(*p) != updated.assignee_id);
+    let event = views::conversation_updated(scope, &updated, &view, previous, change);
+    events::record(&txn, vec![event]).await?;
+    events::commit(txn, &state.events).await?;
+    views::conversation(&state.db, scope, updated, Some(scope.user_id)).await
 }
 
 /// Sets many conversations' status at once; ids of other tenants are ignored.
@@ -160,7 +157,7 @@ pub async fn messages(
     let limit = limit.unwrap_or(50).clamp(1, 200);
     let rows = store::message_page(&state.db, scope, conversation_id, cursor, limit).await?;
     let next_cursor = if rows.len() as u64 == limit { rows.last().map(|m| m.id) } else { None };
-    Ok(MessagePage { messages: views::messages(state, scope, rows).await?, next_cursor })
+    Ok(MessagePage { messages: views::messages(&state.db, scope, rows).await?, next_cursor })
 }
 
 /// Stores an agent message (PENDING) or private note and queues delivery; returns at once.
@@ -250,25 +247,17 @@ pub async fn send(state: &AppState, scope: &Scope, input: SendMessage) -> AppRes
         }
     })
     .await?;
-    txn.commit().await?;
-    state.job_notify.notify_one();
-    let mut views_out = views::messages(state, scope, messages).await?;
-    for view in &views_out {
-        views::publish_message(state, scope, &updated, view);
-    }
-    let view = views_out.remove(0);
+    let mut views_out = views::messages(&txn, scope, messages).await?;
+    let mut events: Vec<_> = views_out.iter().map(|view| views::message_created(scope, &updated, view)).collect();
     if auto_assign {
-        let conversation_view = views::conversation(state, scope, updated.clone(), None).await?;
-        views::publish_updated(
-            state,
-            scope,
-            &updated,
-            &conversation_view,
-            previous_assignee,
-            ConversationChange::Assignment,
-        );
+        let conversation_view = views::conversation(&txn, scope, updated.clone(), None).await?;
+        let change = ConversationChange::Assignment;
+        events.push(views::conversation_updated(scope, &updated, &conversation_view, previous_assignee, change));
     }
-    Ok(view)
+    events::record(&txn, events).await?;
+    events::commit(txn, &state.events).await?;
+    state.job_notify.notify_one();
+    Ok(views_out.remove(0))
 }
 
 /// Queues a FAILED agent message again.
@@ -282,12 +271,12 @@ pub async fn retry(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<Messa
         return Err(AppError::conflict("not_failed", "Only failed messages can be retried"));
     }
     jobs::store::enqueue(&txn, Some(scope.tenant_id), &JobPayload::DeliverMessage { message_id: id }, None).await?;
-    txn.commit().await?;
+    let message = store::message_get(&txn, scope, id).await?.ok_or(AppError::NotFound)?;
+    let c = store::conversation_get(&txn, scope, message.conversation_id).await?.ok_or(AppError::NotFound)?;
+    let view = views::message(&txn, scope, message).await?;
+    events::record(&txn, vec![views::status_updated(scope, &c, &view)]).await?;
+    events::commit(txn, &state.events).await?;
     state.job_notify.notify_one();
-    let message = store::message_get(&state.db, scope, id).await?.ok_or(AppError::NotFound)?;
-    let c = conversation(state, scope, message.conversation_id).await?;
-    let view = views::message(state, scope, message).await?;
-    views::publish_status(state, scope, &c, &view);
     Ok(view)
 }
 
@@ -297,9 +286,12 @@ pub async fn wake_snoozed(state: &AppState) -> AppResult<usize> {
     let count = due.len();
     for c in due {
         let scope = Scope::system(c.tenant_id);
-        let updated = store::conversation_update(&state.db, &scope, c, |c| c.snoozed_until = Set(None)).await?;
-        let view = views::conversation(state, &scope, updated.clone(), None).await?;
-        views::publish_updated(state, &scope, &updated, &view, None, ConversationChange::Other);
+        let txn = crate::db::begin_write(&state.db).await?;
+        let updated = store::conversation_update(&txn, &scope, c, |c| c.snoozed_until = Set(None)).await?;
+        let view = views::conversation(&txn, &scope, updated.clone(), None).await?;
+        let event = views::conversation_updated(&scope, &updated, &view, None, ConversationChange::Other);
+        events::record(&txn, vec![event]).await?;
+        events::commit(txn, &state.events).await?;
     }
     Ok(count)
 }

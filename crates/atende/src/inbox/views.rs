@@ -1,5 +1,5 @@
 //! Building API views of conversations and messages in batches (one query per related
-//! table, never one per row), and publishing them as domain events.
+//! table, never one per row), and the domain events that carry them.
 
 use std::collections::HashMap;
 
@@ -13,24 +13,27 @@ use super::{
     },
     store,
 };
+use sea_orm::ConnectionTrait;
+
 use crate::{
-    app::AppState,
     channels::{self, model::ChannelSummary, model::ChannelType},
     contacts::{self, model::ContactSummary},
     error::AppResult,
-    events::{ConversationChange, ConversationRouting, DomainEvent},
+    events::{
+        ConversationChange, ConversationCreated, ConversationRouting, ConversationUpdated, DomainEvent, MessageCreated,
+        MessageStatusUpdated,
+    },
     tenancy::Scope,
     users,
 };
 
 /// Views of conversations; `unread_for` adds that user's unread counts.
 pub async fn conversations(
-    state: &AppState,
+    db: &impl ConnectionTrait,
     scope: &Scope,
     rows: Vec<conversation::Model>,
     unread_for: Option<Uuid>,
 ) -> AppResult<Vec<ConversationView>> {
-    let db = &state.db;
     let ids = |f: fn(&conversation::Model) -> Option<Uuid>| -> Vec<Uuid> {
         let mut v: Vec<Uuid> = rows.iter().filter_map(f).collect();
         v.sort();
@@ -92,27 +95,74 @@ pub async fn conversations(
 
 /// One conversation's view.
 pub async fn conversation(
-    state: &AppState,
+    db: &impl ConnectionTrait,
     scope: &Scope,
     row: conversation::Model,
     unread_for: Option<Uuid>,
 ) -> AppResult<ConversationView> {
-    Ok(conversations(state, scope, vec![row], unread_for).await?.remove(0))
+    Ok(conversations(db, scope, vec![row], unread_for).await?.remove(0))
+}
+
+/// One conversation's view when its contact and channel are at hand (the inbound
+/// path): only an assignee's name is looked up.
+pub async fn conversation_of(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    c: conversation::Model,
+    contact: &contacts::entity::contact::Model,
+    channel: &channels::entity::Model,
+) -> AppResult<ConversationView> {
+    let assignee = match c.assignee_id {
+        Some(id) => users::store::get_many(db, scope, &[id])
+            .await?
+            .into_iter()
+            .next()
+            .map(|u| AssigneeRef { id: u.id, name: u.name }),
+        None => None,
+    };
+    Ok(ConversationView {
+        id: c.id,
+        status: ConversationStatus::parse(&c.status).unwrap_or(ConversationStatus::Open),
+        snoozed_until: c.snoozed_until,
+        assignee,
+        team_id: c.team_id,
+        contact: ContactSummary::from(contact),
+        channel: ChannelSummary {
+            id: channel.id,
+            channel_type: ChannelType::parse(&channel.channel_type).unwrap_or(ChannelType::Api),
+            name: channel.name.clone(),
+        },
+        last_message_preview: c.last_message_preview,
+        last_activity_at: c.last_activity_at,
+        last_incoming_at: c.last_incoming_at,
+        first_reply_at: c.first_reply_at,
+        resolved_at: c.resolved_at,
+        reopened_count: c.reopened_count,
+        unread_count: None,
+        created_at: c.created_at,
+    })
 }
 
 /// Views of messages, with agent names.
-pub async fn messages(state: &AppState, scope: &Scope, rows: Vec<message::Model>) -> AppResult<Vec<MessageView>> {
+pub async fn messages(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    rows: Vec<message::Model>,
+) -> AppResult<Vec<MessageView>> {
     let mut agent_ids: Vec<Uuid> = rows.iter().filter_map(|m| m.sender_user_id).collect();
     agent_ids.sort();
     agent_ids.dedup();
-    let agents: HashMap<Uuid, String> =
-        users::store::get_many(&state.db, scope, &agent_ids).await?.into_iter().map(|u| (u.id, u.name)).collect();
+    let agents: HashMap<Uuid, String> = if agent_ids.is_empty() {
+        HashMap::new()
+    } else {
+        users::store::get_many(db, scope, &agent_ids).await?.into_iter().map(|u| (u.id, u.name)).collect()
+    };
     Ok(rows.into_iter().map(|m| message_view(m, &agents)).collect())
 }
 
 /// One message's view.
-pub async fn message(state: &AppState, scope: &Scope, row: message::Model) -> AppResult<MessageView> {
-    Ok(messages(state, scope, vec![row]).await?.remove(0))
+pub async fn message(db: &impl ConnectionTrait, scope: &Scope, row: message::Model) -> AppResult<MessageView> {
+    Ok(messages(db, scope, vec![row]).await?.remove(0))
 }
 
 fn message_view(m: message::Model, agents: &HashMap<Uuid, String>) -> MessageView {
@@ -144,62 +194,35 @@ pub fn routing(c: &conversation::Model) -> ConversationRouting {
     ConversationRouting { conversation_id: c.id, assignee_id: c.assignee_id, team_id: c.team_id }
 }
 
-fn json<T: serde::Serialize>(value: &T) -> serde_json::Value {
-    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+/// `new_message`: a message was stored.
+pub fn message_created(scope: &Scope, c: &conversation::Model, view: &MessageView) -> DomainEvent {
+    MessageCreated { tenant_id: scope.tenant_id, routing: routing(c), message: view.clone() }.into()
 }
 
-/// Publishes `new_message`.
-pub fn publish_message(state: &AppState, scope: &Scope, c: &conversation::Model, view: &MessageView) {
-    state.events.publish(DomainEvent::MessageCreated {
-        tenant_id: scope.tenant_id,
-        routing: routing(c),
-        message: json(view),
-        is_private: view.is_private,
-        from_contact: view.sender_type == SenderType::Contact,
-    });
+/// `message_status_update`: a message's delivery status moved.
+pub fn status_updated(scope: &Scope, c: &conversation::Model, view: &MessageView) -> DomainEvent {
+    MessageStatusUpdated { tenant_id: scope.tenant_id, routing: routing(c), update: view.into() }.into()
 }
 
-/// Publishes `message_status_update`.
-pub fn publish_status(state: &AppState, scope: &Scope, c: &conversation::Model, view: &MessageView) {
-    state.events.publish(DomainEvent::MessageStatusUpdated {
-        tenant_id: scope.tenant_id,
-        routing: routing(c),
-        update: serde_json::json!({
-            "id": view.id,
-            "conversationId": view.conversation_id,
-            "status": view.status,
-            "externalId": view.external_id,
-            "failureReason": view.failure_reason,
-            "sentAt": view.sent_at,
-            "deliveredAt": view.delivered_at,
-            "readAt": view.read_at,
-        }),
-    });
+/// `conversation_created`.
+pub fn conversation_created(scope: &Scope, c: &conversation::Model, view: &ConversationView) -> DomainEvent {
+    ConversationCreated { tenant_id: scope.tenant_id, routing: routing(c), conversation: view.clone() }.into()
 }
 
-/// Publishes `conversation_created`.
-pub fn publish_created(state: &AppState, scope: &Scope, c: &conversation::Model, view: &ConversationView) {
-    state.events.publish(DomainEvent::ConversationCreated {
-        tenant_id: scope.tenant_id,
-        routing: routing(c),
-        conversation: json(view),
-    });
-}
-
-/// Publishes `conversation_updated`.
-pub fn publish_updated(
-    state: &AppState,
+/// `conversation_updated`.
+pub fn conversation_updated(
     scope: &Scope,
     c: &conversation::Model,
     view: &ConversationView,
     previous_assignee_id: Option<Uuid>,
     change: ConversationChange,
-) {
-    state.events.publish(DomainEvent::ConversationUpdated {
+) -> DomainEvent {
+    ConversationUpdated {
         tenant_id: scope.tenant_id,
         routing: routing(c),
-        conversation: json(view),
+        conversation: view.clone(),
         previous_assignee_id,
         change,
-    });
+    }
+    .into()
 }

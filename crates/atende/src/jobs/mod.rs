@@ -6,7 +6,6 @@
 //! engines with nothing new to learn or pin. At-least-once: every handler is idempotent.
 
 pub mod entity;
-pub mod handlers;
 pub mod routes;
 pub mod store;
 pub mod worker;
@@ -15,6 +14,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+use crate::state::AppState;
 
 /// The queue every job uses today (queues are explicit names, never type paths).
 pub const DEFAULT_QUEUE: &str = "default";
@@ -59,6 +60,14 @@ impl JobPayload {
             JobPayload::RegisterZapiWebhooks { .. } => 6,
         }
     }
+}
+
+/// Runs a job of any kind: the dispatch table lives in the top-level wiring
+/// (`app::Jobs`), so this module knows no domain. Every handler is idempotent: a job
+/// may run more than once.
+#[async_trait::async_trait]
+pub trait JobRunner: Send + Sync + 'static {
+    async fn run(&self, state: &AppState, job: &entity::Model, payload: JobPayload) -> Result<(), JobError>;
 }
 
 /// How a handler failed.

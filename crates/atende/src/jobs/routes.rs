@@ -9,9 +9,9 @@ use uuid::Uuid;
 
 use super::store;
 use crate::{
-    app::AppState,
     error::{AppError, AppResult},
     http::{Path, Query, paging},
+    state::AppState,
     tenancy::{Role, Scope},
 };
 

@@ -6,8 +6,8 @@ use std::{sync::Arc, time::Duration};
 use chrono::Utc;
 use tokio::{sync::watch, task::JoinHandle};
 
-use super::{JobError, JobPayload, backoff, handlers, store};
-use crate::app::AppState;
+use super::{JobError, JobPayload, JobRunner, backoff, store};
+use crate::state::AppState;
 
 /// Running workers and the switch that stops them.
 pub struct WorkerPool {
@@ -17,11 +17,12 @@ pub struct WorkerPool {
 
 impl WorkerPool {
     /// Starts `count` workers (zero is allowed: nothing runs in the background).
-    pub fn start(state: AppState, count: usize) -> Self {
+    pub fn start(state: AppState, count: usize, runner: Arc<dyn JobRunner>) -> Self {
         let (stop, stopped) = watch::channel(false);
         let handles = (0..count)
             .map(|n| {
                 let state = state.clone();
+                let runner = Arc::clone(&runner);
                 let mut stopped = stopped.clone();
                 let worker_id = format!("{}-{}-{n}", hostname(), std::process::id());
                 tokio::spawn(async move {
@@ -30,7 +31,7 @@ impl WorkerPool {
                         if *stopped.borrow() {
                             break;
                         }
-                        match run_once(&state, &worker_id).await {
+                        match run_once(&state, runner.as_ref(), &worker_id).await {
                             Ok(true) => continue,
                             Ok(false) => {}
                             Err(e) => tracing::warn!(error = %e, "job claim failed"),
@@ -61,7 +62,7 @@ fn hostname() -> String {
 }
 
 /// Claims and runs one due job; `Ok(false)` when none is due.
-pub async fn run_once(state: &AppState, worker_id: &str) -> Result<bool, sea_orm::DbErr> {
+pub async fn run_once(state: &AppState, runner: &dyn JobRunner, worker_id: &str) -> Result<bool, sea_orm::DbErr> {
     let now = Utc::now();
     let lease = chrono::Duration::seconds(i64::from(state.config.job_lease_secs));
     let Some(job) = store::claim(&state.db, worker_id, now, now + lease).await? else { return Ok(false) };
@@ -69,7 +70,7 @@ pub async fn run_once(state: &AppState, worker_id: &str) -> Result<bool, sea_orm
         tracing::info_span!("job", id = %job.id, kind = %job.kind, attempt = job.attempts, tenant_id = ?job.tenant_id);
     let _guard = span.enter();
     let outcome = match serde_json::from_value::<JobPayload>(job.payload.clone()) {
-        Ok(payload) => handlers::run(state, &job, payload).await,
+        Ok(payload) => runner.run(state, &job, payload).await,
         Err(e) => Err(JobError::Fatal(format!("unreadable payload: {e}"))),
     };
     match outcome {
@@ -95,9 +96,9 @@ pub async fn run_once(state: &AppState, worker_id: &str) -> Result<bool, sea_orm
 }
 
 /// Runs due jobs until none is left; returns how many ran.
-pub async fn run_until_idle(state: &AppState) -> usize {
+pub async fn run_until_idle(state: &AppState, runner: &dyn JobRunner) -> usize {
     let mut ran = 0;
-    while let Ok(true) = run_once(state, "inline").await {
+    while let Ok(true) = run_once(state, runner, "inline").await {
         ran += 1;
         if ran > 10_000 {
             break;

@@ -11,9 +11,9 @@ use super::{
     store::{self, SettingsWrite},
 };
 use crate::{
-    app::AppState,
     audit::{self, Entry},
     error::{AppError, AppResult},
+    state::AppState,
     tenancy::{Role, Scope},
 };
 

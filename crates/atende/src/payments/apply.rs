@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::{
     account::not_configured,
-    charges::{get, publish_update},
+    charges::{get, payment_updated},
     entity::{charge, webhook_event},
     model::Environment,
     status::{brasilia_to_utc, is_paid, rank, should_apply, status_of},
@@ -18,7 +18,6 @@ use super::{
     text::paid_text,
 };
 use crate::{
-    app::AppState,
     contacts,
     error::{AppError, AppResult},
     inbox::{
@@ -26,6 +25,7 @@ use crate::{
         entity::{conversation, message},
         model::{ContentType, MessageStatus, SenderType},
     },
+    state::AppState,
     tenancy::Scope,
 };
 
@@ -100,14 +100,16 @@ async fn apply_once(
     if let Some(event_id) = change.webhook_event_id {
         store::webhook_event_finish(&txn, scope, event_id, None).await?;
     }
-    txn.commit().await?;
+    let mut announced = Vec::with_capacity(2);
     if changed || change.announce {
-        publish_update(state, scope, &updated);
+        announced.push(payment_updated(scope, &updated));
     }
     if let Some((conversation, message)) = paid_message {
-        let view = inbox::views::message(state, scope, message).await?;
-        inbox::views::publish_message(state, scope, &conversation, &view);
+        let view = inbox::views::message(&txn, scope, message).await?;
+        announced.push(inbox::views::message_created(scope, &conversation, &view));
     }
+    crate::events::record(&txn, announced).await?;
+    crate::events::commit(txn, &state.events).await?;
     Ok(Some(updated))
 }
 

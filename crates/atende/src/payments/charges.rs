@@ -21,34 +21,36 @@ use super::{
     text::link_text,
 };
 use crate::{
-    app::AppState,
     contacts::{self, entity::contact},
     error::{AppError, AppResult},
-    events::DomainEvent,
+    events::{self, ChargeCreated, DomainEvent, PaymentUpdated},
     inbox::{
         self,
         model::{ContentType, MessageView, SendMessage},
     },
     jobs::{self, JobError, JobPayload},
+    state::AppState,
     tenancy::Scope,
 };
 
-fn update_payload(charge: &charge::Model) -> serde_json::Value {
-    serde_json::to_value(PaymentUpdate {
+fn update_payload(charge: &charge::Model) -> PaymentUpdate {
+    PaymentUpdate {
         charge_id: charge.id,
         status: charge.status.clone(),
         contact_id: charge.contact_id,
         conversation_id: charge.conversation_id,
-    })
-    .unwrap_or_default()
+    }
 }
 
-pub(super) fn publish_update(state: &AppState, scope: &Scope, charge: &charge::Model) {
-    state.events.publish(DomainEvent::PaymentUpdated {
+/// The `payment_update` event of a charge's new state (recorded in the change's
+/// transaction).
+pub(super) fn payment_updated(scope: &Scope, charge: &charge::Model) -> DomainEvent {
+    PaymentUpdated {
         tenant_id: scope.tenant_id,
         conversation_id: charge.conversation_id,
         update: update_payload(charge),
-    });
+    }
+    .into()
 }
 
 /// A charge of the caller's tenant, or 404.
@@ -107,14 +109,6 @@ pub async fn create(state: &AppState, scope: &Scope, input: CreateCharge) -> App
     if fetch_pix_later {
         state.job_notify.notify_one();
     }
-    state.events.publish(DomainEvent::ChargeCreated {
-        tenant_id: scope.tenant_id,
-        user_id: saved.created_by,
-        charge_id: saved.id,
-        value_cents: saved.value_cents,
-        conversation_id: saved.conversation_id,
-        update: update_payload(&saved),
-    });
     Ok(saved)
 }
 
@@ -238,7 +232,16 @@ async fn store_created(
         )
         .await?;
     }
-    txn.commit().await?;
+    let created = ChargeCreated {
+        tenant_id: scope.tenant_id,
+        user_id: saved.created_by,
+        charge_id: saved.id,
+        value_cents: saved.value_cents,
+        conversation_id: saved.conversation_id,
+        update: update_payload(&saved),
+    };
+    events::record(&txn, vec![created.into()]).await?;
+    events::commit(txn, &state.events).await?;
     Ok(saved)
 }
 
@@ -390,12 +393,14 @@ pub async fn fetch_pix_code(state: &AppState, tenant_id: Uuid, charge_id: Uuid) 
         return Err(JobError::Fatal("the workspace switched Asaas environment".into()));
     }
     let code = client.pix_qr_code(&current.asaas_charge_id).await.map_err(job_error)?;
-    let updated = store::charge_update(&state.db, &scope, current, |a| {
+    let txn = crate::db::begin_write(&state.db).await?;
+    let updated = store::charge_update(&txn, &scope, current, |a| {
         a.pix_payload = Set(Some(code.payload.clone()));
         a.pix_qr_image = Set(Some(code.encoded_image.clone()));
     })
     .await?
     .ok_or_else(|| JobError::retry("charge changed while fetching its Pix code"))?;
-    publish_update(state, &scope, &updated);
+    events::record(&txn, vec![payment_updated(&scope, &updated)]).await?;
+    events::commit(txn, &state.events).await?;
     Ok(())
 }

@@ -5,9 +5,9 @@ use providers::asaas::{AsaasClient, Document, NewCustomer, validate_cpf_cnpj};
 
 use super::{errors::asaas_error, model::Environment, store};
 use crate::{
-    app::AppState,
     contacts::entity::contact,
     error::{AppError, AppResult},
+    state::AppState,
     tenancy::Scope,
 };
 

@@ -13,10 +13,10 @@ use super::{
     },
 };
 use crate::{
-    app::AppState,
     error::{AppError, AppResult},
     http::{Json, Path, Query},
     inbox::model::MessageEnvelope,
+    state::AppState,
     tenancy::Scope,
 };
 

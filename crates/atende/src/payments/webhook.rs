@@ -13,10 +13,10 @@ use super::{
     store::{self, NewWebhookEvent},
 };
 use crate::{
-    app::AppState,
     error::{AppError, AppResult},
     http::Path,
     jobs::{self, JobError, JobPayload},
+    state::AppState,
     tenancy::{self, Scope, TenantStatus},
     webhooks::api::WebhookAck,
 };

@@ -11,7 +11,6 @@ use uuid::Uuid;
 
 use super::service::{self, NewTenant};
 use crate::{
-    app::AppState,
     audit::Actor,
     auth::{
         extract::{Client, PlatformAdmin},
@@ -20,6 +19,7 @@ use crate::{
     },
     error::AppResult,
     http::{Json, Path},
+    state::AppState,
     tenancy::{TenantStatus, TenantView, store as tenant_store},
     users::model::UserView,
 };

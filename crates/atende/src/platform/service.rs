@@ -9,6 +9,7 @@ use super::{entity, store};
 use crate::{
     audit::{self, Actor, Entry},
     error::{AppError, AppResult},
+    events,
     tenancy::{self, Role, TenantStatus},
     users::{self, service::hash_password, store::NewUser},
 };
@@ -85,15 +86,17 @@ pub async fn set_status(
 }
 
 /// Suspends a tenant and closes its live sockets.
-pub async fn suspend(state: &crate::app::AppState, actor: Actor, id: Uuid) -> AppResult<tenancy::entity::Model> {
-    let tenant = set_status(&state.db, actor, id, TenantStatus::Suspended).await?;
-    state.events.publish(crate::events::DomainEvent::AccessRevoked {
+pub async fn suspend(state: &crate::state::AppState, actor: Actor, id: Uuid) -> AppResult<tenancy::entity::Model> {
+    let txn = crate::db::begin_write(&state.db).await?;
+    let tenant = set_status(&txn, actor, id, TenantStatus::Suspended).await?;
+    let revoked = events::AccessRevoked {
         tenant_id: id,
         user_id: None,
         session_id: None,
-        reason: "tenant_suspended",
-        payload: json!({ "reason": "tenant_suspended" }),
-    });
+        reason: events::RevokeReason::TenantSuspended,
+    };
+    events::record(&txn, vec![revoked.into()]).await?;
+    events::commit(txn, &state.events).await?;
     Ok(tenant)
 }
 

@@ -1,14 +1,29 @@
-//! Domain events → Socket.IO rooms. The only place that decides who hears what; every
-//! room name starts with the event's tenant, so nothing crosses tenants.
+//! Domain events → Socket.IO rooms: the `realtime` subscriber of the event outbox. The
+//! only place that decides who hears what; every room name starts with the event's
+//! tenant, so nothing crosses tenants. With several instances the leader emits once and
+//! the Redis adapter carries it to every node's sockets.
 
+use chrono::Utc;
+use serde_json::Value;
 use socketioxide::{SocketIo, adapter::Adapter};
-use tokio::sync::broadcast::error::RecvError;
 
 use super::rooms;
-use crate::events::{ConversationRouting, DomainEvent, EventBus};
+use crate::events::{
+    ConversationRouting, DomainEvent, ForceLogout,
+    dispatcher::{StartAt, Subscriber},
+    outbox::StoredEvent,
+};
 
-/// Event name and rooms for a domain event.
-pub fn route(event: &DomainEvent) -> (&'static str, Vec<String>, &serde_json::Value) {
+/// Events older than this when delivered (the server was down) are not pushed:
+/// clients refetch on reconnect, and a flood of old notifications helps nobody.
+const STALE_AFTER: chrono::Duration = chrono::Duration::minutes(2);
+
+fn json<T: serde::Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+/// Event name, rooms and payload for a domain event.
+pub fn route(event: &DomainEvent) -> (&'static str, Vec<String>, Value) {
     let tenant = event.tenant_id();
     let conversation_rooms = |r: &ConversationRouting| {
         let mut rooms = vec![rooms::inbox(tenant), rooms::conversation(tenant, r.conversation_id)];
@@ -18,63 +33,80 @@ pub fn route(event: &DomainEvent) -> (&'static str, Vec<String>, &serde_json::Va
         rooms
     };
     match event {
-        DomainEvent::MessageCreated { routing, message, .. } => ("new_message", conversation_rooms(routing), message),
-        DomainEvent::MessageStatusUpdated { routing, update, .. } => {
-            ("message_status_update", conversation_rooms(routing), update)
+        DomainEvent::MessageCreated(e) => ("new_message", conversation_rooms(&e.routing), json(&e.message)),
+        DomainEvent::MessageStatusUpdated(e) => {
+            ("message_status_update", conversation_rooms(&e.routing), json(&e.update))
         }
-        DomainEvent::ConversationCreated { routing, conversation, .. } => {
-            ("conversation_created", conversation_rooms(routing), conversation)
+        DomainEvent::ConversationCreated(e) => {
+            ("conversation_created", conversation_rooms(&e.routing), json(&e.conversation))
         }
-        DomainEvent::ConversationUpdated { routing, conversation, previous_assignee_id, .. } => {
-            let mut rooms = conversation_rooms(routing);
-            if let Some(previous) = previous_assignee_id {
-                rooms.push(rooms::user(tenant, *previous));
+        DomainEvent::ConversationUpdated(e) => {
+            let mut rooms = conversation_rooms(&e.routing);
+            if let Some(previous) = e.previous_assignee_id {
+                rooms.push(rooms::user(tenant, previous));
             }
-            ("conversation_updated", rooms, conversation)
+            ("conversation_updated", rooms, json(&e.conversation))
         }
-        DomainEvent::ContactUpdated { contact, .. } => ("contact_updated", vec![rooms::inbox(tenant)], contact),
-        DomainEvent::AccessRevoked { user_id, session_id, payload, .. } => {
-            let room = match (session_id, user_id) {
-                (Some(session), _) => rooms::session(tenant, *session),
-                (None, Some(user)) => rooms::user(tenant, *user),
+        DomainEvent::ContactUpdated(e) => ("contact_updated", vec![rooms::inbox(tenant)], json(&e.contact)),
+        DomainEvent::AccessRevoked(e) => {
+            let room = match (e.session_id, e.user_id) {
+                (Some(session), _) => rooms::session(tenant, session),
+                (None, Some(user)) => rooms::user(tenant, user),
                 (None, None) => rooms::inbox(tenant),
             };
-            ("force_logout", vec![room], payload)
+            ("force_logout", vec![room], json(&ForceLogout { reason: e.reason }))
         }
-        DomainEvent::ChargeCreated { conversation_id, update, .. }
-        | DomainEvent::PaymentUpdated { conversation_id, update, .. } => {
-            let mut rooms = vec![rooms::inbox(tenant)];
-            rooms.extend(conversation_id.map(|c| rooms::conversation(tenant, c)));
-            ("payment_update", rooms, update)
-        }
+        DomainEvent::ChargeCreated(e) => ("payment_update", payment_rooms(tenant, e.conversation_id), json(&e.update)),
+        DomainEvent::PaymentUpdated(e) => ("payment_update", payment_rooms(tenant, e.conversation_id), json(&e.update)),
         // Channel health is configuration: managers and admins see it, agents do not.
-        DomainEvent::ChannelStatusChanged { channel, .. } => ("channel_status", vec![rooms::managers(tenant)], channel),
+        DomainEvent::ChannelStatusChanged(e) => ("channel_status", vec![rooms::managers(tenant)], json(&e.channel)),
     }
 }
 
-/// Forwards bus events to sockets until the bus closes.
-pub fn spawn<A: Adapter>(bus: &EventBus, io: SocketIo<A>) -> tokio::task::JoinHandle<()> {
-    let mut rx = bus.subscribe();
-    tokio::spawn(async move {
-        loop {
-            match rx.recv().await {
-                Ok(event) => {
-                    let (name, rooms, payload) = route(&event);
-                    if let Err(e) = io.to(rooms.clone()).emit(name, payload).await {
-                        tracing::warn!(error = %e, event = name, "socket emit failed");
-                    }
-                    // Revoked access: after telling them, close those sockets on every node.
-                    if matches!(event.as_ref(), DomainEvent::AccessRevoked { .. })
-                        && let Err(e) = io.to(rooms).disconnect().await
-                    {
-                        tracing::warn!(error = %e, "socket disconnect failed");
-                    }
-                }
-                Err(RecvError::Lagged(n)) => {
-                    tracing::warn!(skipped = n, "realtime fan-out lagged; clients will refetch")
-                }
-                Err(RecvError::Closed) => break,
+fn payment_rooms(tenant: uuid::Uuid, conversation_id: Option<uuid::Uuid>) -> Vec<String> {
+    let mut rooms = vec![rooms::inbox(tenant)];
+    rooms.extend(conversation_id.map(|c| rooms::conversation(tenant, c)));
+    rooms
+}
+
+/// The outbox subscriber that pushes events to sockets.
+pub struct Fanout<A: Adapter> {
+    io: SocketIo<A>,
+}
+
+impl<A: Adapter> Fanout<A> {
+    pub fn new(io: SocketIo<A>) -> Self {
+        Fanout { io }
+    }
+}
+
+#[async_trait::async_trait]
+impl<A: Adapter> Subscriber for Fanout<A> {
+    fn name(&self) -> &'static str {
+        "realtime"
+    }
+
+    /// Live notifications: a new deployment does not replay history to sockets.
+    fn start_at(&self) -> StartAt {
+        StartAt::Now
+    }
+
+    /// Emit failures are logged, not retried: sockets are best effort (clients refetch
+    /// on reconnect), and retrying would hold back every later event.
+    async fn handle(&self, events: &[StoredEvent]) -> anyhow::Result<()> {
+        let oldest_useful = Utc::now() - STALE_AFTER;
+        for stored in events.iter().filter(|e| e.created_at >= oldest_useful) {
+            let (name, rooms, payload) = route(&stored.event);
+            if let Err(e) = self.io.to(rooms.clone()).emit(name, &payload).await {
+                tracing::warn!(error = %e, event = name, "socket emit failed");
+            }
+            // Revoked access: after telling them, close those sockets on every node.
+            if matches!(stored.event, DomainEvent::AccessRevoked(_))
+                && let Err(e) = self.io.to(rooms).disconnect().await
+            {
+                tracing::warn!(error = %e, "socket disconnect failed");
             }
         }
-    })
+        Ok(())
+    }
 }

@@ -21,9 +21,9 @@ use socketioxide::{
 use uuid::Uuid;
 
 use crate::{
-    app::AppState,
     auth::{self, extract::origin_allowed},
     inbox,
+    state::AppState,
     tenancy::{Role, Scope},
 };
 

@@ -8,10 +8,10 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::TenantSettings;
 use crate::{
-    app::AppState,
     audit::{self, Entry},
     error::AppResult,
     http::Json,
+    state::AppState,
     tenancy::{Role, Scope},
 };
 

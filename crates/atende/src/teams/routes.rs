@@ -9,9 +9,9 @@ use uuid::Uuid;
 
 use super::service::{self, MemberView, TeamView};
 use crate::{
-    app::AppState,
     error::AppResult,
     http::{Json, Path},
+    state::AppState,
     tenancy::Scope,
 };
 

@@ -9,9 +9,9 @@ use uuid::Uuid;
 
 use super::{entity::team, store};
 use crate::{
-    app::AppState,
     audit::{self, Entry},
     error::{AppError, AppResult},
+    state::AppState,
     tenancy::{Role, Scope},
     users,
 };

@@ -10,9 +10,9 @@ use super::{
     service, store,
 };
 use crate::{
-    app::AppState,
     error::AppResult,
     http::{Json, Path, Query, paging},
+    state::AppState,
     tenancy::{Role, Scope},
 };
 

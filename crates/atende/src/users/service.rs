@@ -9,10 +9,10 @@ use super::{
     store::{self, NewUser},
 };
 use crate::{
-    app::AppState,
     audit::{self, Entry},
     auth::{password, service as auth_service},
     error::{AppError, AppResult},
+    state::AppState,
     tenancy::{Role, Scope},
 };
 use sea_orm::{IntoActiveModel, Set};

@@ -12,9 +12,11 @@ use serde_json::json;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::service::{self, Accepted};
+use super::{
+    normalize,
+    service::{self, Accepted, Delivery},
+};
 use crate::{
-    app::AppState,
     channels::{self, adapters::api::SIGNATURE_HEADER, model::ChannelType},
     contacts::model::IdentityKind,
     error::{AppError, AppResult},
@@ -23,6 +25,7 @@ use crate::{
         ingest::Inbound,
         model::{AttachmentRef, ContentType},
     },
+    state::AppState,
 };
 
 /// The inbound message an integrator posts.
@@ -119,7 +122,10 @@ pub async fn receive(
     let parsed = ApiInbound::parse(&body)?;
     let payload = String::from_utf8(body.to_vec()).map_err(|_| AppError::field("body", "must be UTF-8 JSON"))?;
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
-    let ack = match service::accept(&state, &channel, "api", parsed.external_id.trim(), payload, content_type).await? {
+    let key = parsed.external_id.trim().to_string();
+    let delivery =
+        Delivery { provider: "api", event_key: &key, payload, content_type, events: normalize::from_api(parsed) };
+    let ack = match service::accept(&state, &channel, delivery).await? {
         Accepted::New(id) => WebhookAck { status: "accepted", event_id: Some(id) },
         Accepted::Duplicate => WebhookAck { status: "duplicate", event_id: None },
     };

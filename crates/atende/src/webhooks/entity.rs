@@ -19,6 +19,15 @@ pub struct Model {
     pub error: Option<String>,
     pub received_at: DateTimeUtc,
     pub processed_at: Option<DateTimeUtc>,
+    /// The events of this delivery, parsed once at the webhook (`Vec<Normalized>` as
+    /// JSON); empty on rows stored before the pipeline kept them (parsed on apply).
+    pub normalized: Option<String>,
+    /// Partition of the sender: one sender's events are applied in order, by one lane.
+    pub lane_hash: i64,
+    pub attempts: i32,
+    /// Not applied before this (a retry after a failure, or a status that arrived
+    /// before the send recorded its message).
+    pub next_attempt_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

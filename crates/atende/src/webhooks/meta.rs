@@ -26,12 +26,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::service::{self, Accepted};
+use super::{
+    normalize,
+    service::{self, Accepted, Delivery},
+};
 use crate::{
-    app::AppState,
     channels::{self, entity as channel, model::ChannelType},
     error::{AppError, AppResult},
     http::Path,
+    state::AppState,
 };
 
 const PROVIDER: &str = "meta";
@@ -224,7 +227,9 @@ async fn store(
     let key = service::event_key(events, body);
     let payload = service::utf8_payload(body)?;
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
-    Ok(match service::accept(state, channel, PROVIDER, &key, payload, content_type).await? {
+    let events = normalize::from_provider(channel, PROVIDER, body, events.to_vec());
+    let delivery = Delivery { provider: PROVIDER, event_key: &key, payload, content_type, events };
+    Ok(match service::accept(state, channel, delivery).await? {
         Accepted::New(_) => 1,
         Accepted::Duplicate => 0,
     })

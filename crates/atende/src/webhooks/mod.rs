@@ -1,11 +1,12 @@
-//! Inbound webhooks: one route per provider that verifies, stores the raw event,
-//! enqueues processing and answers at once — nothing else. Processing happens in the
-//! `process_webhook` job, where the provider's parser and `inbox::ingest` run.
+//! Inbound webhooks: one route per provider that verifies, parses once, stores the raw
+//! delivery with its normalised events and answers at once. The stored row is the
+//! queue entry: `pipeline` applies deliveries in arrival order per sender, in batches.
 
 pub mod api;
 pub mod entity;
 pub mod meta;
-pub mod process;
+pub mod normalize;
+pub mod pipeline;
 pub mod service;
 pub mod store;
 pub mod twilio;
@@ -13,7 +14,7 @@ pub mod zapi;
 
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// Every webhook route (outside `/api/v1`: providers call them, not users).
 pub fn router() -> OpenApiRouter<AppState> {

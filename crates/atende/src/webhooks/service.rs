@@ -1,16 +1,16 @@
 //! Shared webhook steps: resolve the channel (tenant from the row, never the payload),
-//! refuse suspended tenants, and store + enqueue in one transaction.
+//! refuse suspended tenants, and store the delivery with its parsed events (the row is
+//! the pipeline's queue entry).
 
 use providers::InboundEvent;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::store;
+use super::{normalize::Normalized, store};
 use crate::{
-    app::AppState,
     channels::{self, entity as channel, model::ChannelType},
     error::{AppError, AppResult},
-    jobs::{self, JobPayload},
+    state::AppState,
     tenancy::{self, TenantStatus},
 };
 
@@ -39,34 +39,38 @@ pub enum Accepted {
     Duplicate,
 }
 
-/// Stores the raw event and its processing job atomically: nothing is acknowledged that
-/// is not stored, and a duplicate (same provider key) is acknowledged and dropped.
-pub async fn accept(
-    state: &AppState,
-    channel: &channel::Model,
-    provider: &str,
-    event_key: &str,
-    payload: String,
-    content_type: Option<String>,
-) -> AppResult<Accepted> {
-    let txn = crate::db::begin_write(&state.db).await?;
-    let Some(event) =
-        store::insert(&txn, channel.tenant_id, channel.id, provider, event_key, payload, content_type).await?
-    else {
-        txn.rollback().await?;
+/// A verified delivery to store: its raw bytes and the events parsed from them.
+pub struct Delivery<'a> {
+    pub provider: &'a str,
+    /// What the delivery is about (`event_key`): a redelivery has the same key.
+    pub event_key: &'a str,
+    pub payload: String,
+    pub content_type: Option<String>,
+    pub events: Vec<Normalized>,
+}
+
+/// Stores the raw delivery with its parsed events; the row is the pipeline's queue
+/// entry, so nothing is acknowledged that is not stored, and a duplicate (same
+/// provider key) is acknowledged and dropped. One insert, no transaction.
+pub async fn accept(state: &AppState, channel: &channel::Model, delivery: Delivery<'_>) -> AppResult<Accepted> {
+    let provider = delivery.provider;
+    let normalized = serde_json::to_string(&delivery.events).map_err(|e| AppError::Internal(e.into()))?;
+    let row = store::NewEvent {
+        tenant_id: channel.tenant_id,
+        channel_id: channel.id,
+        provider,
+        event_key: delivery.event_key,
+        payload: delivery.payload,
+        content_type: delivery.content_type,
+        normalized,
+        lane_hash: super::normalize::lane_hash(&delivery.events),
+    };
+    let Some(event) = store::insert(&state.db, row).await? else {
         metrics::counter!("webhook_events_total", "provider" => provider.to_string(), "outcome" => "duplicate")
             .increment(1);
         return Ok(Accepted::Duplicate);
     };
-    jobs::store::enqueue(
-        &txn,
-        Some(channel.tenant_id),
-        &JobPayload::ProcessWebhook { event_id: event.id },
-        Some(format!("webhook:{}", event.id)),
-    )
-    .await?;
-    txn.commit().await?;
-    state.job_notify.notify_one();
+    state.inbound_wake.wake();
     metrics::counter!("webhook_events_total", "provider" => provider.to_string(), "outcome" => "accepted").increment(1);
     Ok(Accepted::New(event.id))
 }

@@ -13,12 +13,15 @@ use axum::{
 use providers::twilio;
 use uuid::Uuid;
 
-use super::service::{self, Accepted};
+use super::{
+    normalize,
+    service::{self, Accepted, Delivery},
+};
 use crate::{
-    app::AppState,
     channels::{self, model::ChannelType},
     error::{AppError, AppResult},
     http::Path,
+    state::AppState,
 };
 
 const PROVIDER: &str = "twilio";
@@ -88,5 +91,7 @@ async fn receive(
     let key = service::event_key(std::slice::from_ref(&event), body);
     let payload = service::utf8_payload(body)?;
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
-    service::accept(state, &channel, PROVIDER, &key, payload, content_type).await
+    let events = normalize::from_provider(&channel, PROVIDER, body, vec![event]);
+    service::accept(state, &channel, Delivery { provider: PROVIDER, event_key: &key, payload, content_type, events })
+        .await
 }

@@ -13,13 +13,14 @@ use uuid::Uuid;
 
 use super::{
     api::WebhookAck,
-    service::{self, Accepted},
+    normalize,
+    service::{self, Accepted, Delivery},
 };
 use crate::{
-    app::AppState,
     channels::{self, model::ChannelType},
     error::{AppError, AppResult},
     http::Path,
+    state::AppState,
 };
 
 const PROVIDER: &str = "zapi";
@@ -57,7 +58,9 @@ pub async fn receive(
     let key = service::event_key(&events, &body);
     let payload = service::utf8_payload(&body)?;
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
-    let ack = match service::accept(&state, &channel, PROVIDER, &key, payload, content_type).await? {
+    let events = normalize::from_provider(&channel, PROVIDER, &body, events);
+    let delivery = Delivery { provider: PROVIDER, event_key: &key, payload, content_type, events };
+    let ack = match service::accept(&state, &channel, delivery).await? {
         Accepted::New(id) => WebhookAck { status: "accepted", event_id: Some(id) },
         Accepted::Duplicate => WebhookAck { status: "duplicate", event_id: None },
     };

@@ -59,7 +59,7 @@ fn never_panics(bytes: &[u8]) {
         let _ = atende::webhooks::service::event_key(&events, bytes);
         for event in events {
             if let providers::InboundEvent::Message(m) = event {
-                let _ = atende::webhooks::process::to_inbound(channel_type, provider, m);
+                let _ = atende::webhooks::normalize::to_inbound(channel_type, provider, m);
             }
         }
     }

@@ -251,30 +251,47 @@ async fn private_notes_are_stored_and_shown_but_never_sent() {
 }
 
 #[tokio::test]
-async fn a_worker_dying_mid_job_leaves_it_to_be_picked_up_again_without_a_duplicate_message() {
+async fn a_worker_dying_mid_job_leaves_it_to_be_picked_up_again_and_a_delivery_applied_twice_stores_once() {
     let app = spawn_with(Options { job_lease_secs: Some(1), ..Default::default() }).await;
     let tenant = app.create_tenant("acme").await;
     let admin = app.admin(&tenant).await;
     let channel = app.api_channel(&admin, "http://127.0.0.1:9/unused").await;
-    app.inbound(&channel, &inbound_body("ext-1", "cust-1", "oi")).await;
+    let ack = app.inbound(&channel, &inbound_body("ext-1", "cust-1", "oi")).await;
+    assert_eq!(app.run_jobs().await, 1, "the pipeline applies the stored delivery");
+    assert_eq!(count(&app, "messages").await, 1);
 
-    // A worker claims the job, does the work, and dies before marking it done.
+    // A lane that applied it but whose 'processed' mark was lost (e.g. two instances
+    // overlapping during a lease takeover): applying it again stores nothing new.
+    use sea_orm::ConnectionTrait;
+    let event_id: uuid::Uuid = ack.body["eventId"].as_str().unwrap().parse().unwrap();
+    app.db
+        .execute_raw(sea_orm::Statement::from_sql_and_values(
+            app.db.get_database_backend(),
+            match app.db.get_database_backend() {
+                sea_orm::DatabaseBackend::Postgres => "UPDATE webhook_events SET status = 'received' WHERE id = $1",
+                _ => "UPDATE webhook_events SET status = 'received' WHERE id = ?",
+            },
+            [event_id.into()],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(app.run_jobs().await, 1);
+    assert_eq!(count(&app, "messages").await, 1, "no duplicate message");
+
+    // A job worker claims a job and dies before finishing it.
+    let job = atende::jobs::JobPayload::ProcessWebhook { event_id };
+    atende::jobs::store::enqueue(&app.db, Some(tenant.id), &job, None).await.unwrap();
     let now = chrono::Utc::now();
-    let job = atende::jobs::store::claim(&app.db, "doomed-worker", now, now + chrono::Duration::seconds(1))
+    atende::jobs::store::claim(&app.db, "doomed-worker", now, now + chrono::Duration::seconds(1))
         .await
         .unwrap()
         .unwrap();
-    let payload = serde_json::from_value(job.payload.clone()).unwrap();
-    atende::jobs::handlers::run(&app.state, &job, payload).await.unwrap();
-    assert_eq!(count(&app, "messages").await, 1);
     assert_eq!(app.run_jobs().await, 0, "the job is leased to the dead worker");
-
     tokio::time::sleep(Duration::from_millis(1100)).await;
     assert_eq!(app.run_jobs().await, 1, "the expired lease lets another worker take it");
-    assert_eq!(count(&app, "messages").await, 1, "no duplicate message");
-    let dead = app.get("/api/v1/jobs?state=done", &admin.token).await;
-    assert_eq!(dead.body["total"], 1);
-    assert_eq!(dead.body["jobs"][0]["attempts"], 2);
+    let done = app.get("/api/v1/jobs?state=done", &admin.token).await;
+    assert_eq!(done.body["total"], 1);
+    assert_eq!(done.body["jobs"][0]["attempts"], 2);
 }
 
 #[tokio::test]

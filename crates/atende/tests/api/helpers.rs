@@ -3,11 +3,12 @@
 use std::{net::SocketAddr, path::PathBuf};
 
 use atende::{
-    app::{self, AppState},
+    app,
     audit::Actor,
     config::Config,
     db,
     platform::service::{NewTenant, create_tenant},
+    state::AppState,
     tenancy::Role,
     users::{service::hash_password, store::NewUser},
 };
@@ -237,9 +238,35 @@ impl Reply {
 }
 
 impl TestApp {
+    /// The id of the newest event in the outbox (0 when empty).
+    pub async fn last_event_seq(&self) -> i64 {
+        use sea_orm::{EntityTrait, QueryOrder};
+        atende::events::outbox::event::Entity::find()
+            .order_by_desc(atende::events::outbox::event::Column::Seq)
+            .one(&self.db)
+            .await
+            .expect("outbox")
+            .map_or(0, |e| e.seq)
+    }
+
+    /// Events recorded after `seq`, in id order.
+    pub async fn events_after(&self, seq: i64) -> Vec<atende::events::DomainEvent> {
+        use atende::events::outbox::event;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        event::Entity::find()
+            .filter(event::Column::Seq.gt(seq))
+            .order_by_asc(event::Column::Seq)
+            .all(&self.db)
+            .await
+            .expect("outbox")
+            .into_iter()
+            .map(|e| serde_json::from_str(&e.payload).expect("typed event"))
+            .collect()
+    }
+
     /// Runs every due background job now (instead of sleeping for workers).
     pub async fn run_jobs(&self) -> usize {
-        atende::jobs::worker::run_until_idle(&self.state).await
+        atende::app::run_jobs_until_idle(&self.state).await
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,0 +1,110 @@
+//! Shared application state, cheap to clone. Imports no domain: domains depend on it,
+//! never the other way round.
+
+use std::{ops::Deref, sync::Arc, time::Duration};
+
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use sea_orm::DatabaseConnection;
+
+use crate::{
+    config::Config,
+    crypto::MasterKey,
+    events::EventBus,
+    security::{rate_limit::LoginLimiter, token::TokenKeys},
+};
+
+/// JSON bodies above this are refused with 413 (uploads get their own limit).
+pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
+
+/// Shared state, cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+/// What every handler can reach.
+pub struct Inner {
+    pub db: DatabaseConnection,
+    pub config: Config,
+    pub tokens: TokenKeys,
+    pub master_key: MasterKey,
+    pub login_limiter: LoginLimiter,
+    pub metrics: PrometheusHandle,
+    pub events: EventBus,
+    /// Wakes a job worker when work is enqueued.
+    pub job_notify: Arc<tokio::sync::Notify>,
+    /// Wakes the inbound pipeline when a webhook delivery was stored.
+    pub inbound_wake: Wake,
+    /// Outbound HTTP (provider APIs, API-channel callbacks).
+    pub http: reqwest::Client,
+    /// Origins allowed for CORS and cookie-authenticated writes, besides same-origin.
+    pub allowed_origins: Vec<String>,
+}
+
+impl Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// Builds state from config and an open (migrated) database.
+    pub fn new(config: Config, db: DatabaseConnection) -> anyhow::Result<Self> {
+        let master_key = MasterKey::load_or_generate(config.secret_key.as_deref(), &config.data_dir)?;
+        let tokens = TokenKeys::new(&master_key.derive("atende/jwt/v1"))?;
+        let login_limiter = LoginLimiter::new(config.login_rate_per_ip, config.login_rate_per_account);
+        let allowed_origins = config.allowed_origins();
+        Ok(AppState(Arc::new(Inner {
+            db,
+            config,
+            tokens,
+            master_key,
+            login_limiter,
+            metrics: metrics_handle(),
+            events: EventBus::default(),
+            job_notify: Arc::new(tokio::sync::Notify::new()),
+            inbound_wake: Wake::default(),
+            http: reqwest::Client::builder()
+                .user_agent(concat!("Atende/", env!("CARGO_PKG_VERSION")))
+                .connect_timeout(Duration::from_secs(10))
+                .timeout(Duration::from_secs(30))
+                .build()?,
+            allowed_origins,
+        })))
+    }
+}
+
+/// One Prometheus recorder per process (tests run many apps in one process).
+fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: std::sync::OnceLock<PrometheusHandle> = std::sync::OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new().build_recorder();
+            let handle = recorder.handle();
+            if metrics::set_global_recorder(recorder).is_err() {
+                tracing::warn!("a metrics recorder was already installed");
+            }
+            handle
+        })
+        .clone()
+}
+
+/// A wake-up signal that is never missed: a waiter that was busy when `wake` was
+/// called sees it on its next `changed()`.
+#[derive(Clone)]
+pub struct Wake(Arc<tokio::sync::watch::Sender<u64>>);
+
+impl Default for Wake {
+    fn default() -> Self {
+        Wake(Arc::new(tokio::sync::watch::channel(0).0))
+    }
+}
+
+impl Wake {
+    pub fn wake(&self) {
+        self.0.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.0.subscribe()
+    }
+}
