@@ -231,7 +231,7 @@ where
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", state.config.bind))?;
     let addr = listener.local_addr()?;
     let (app, fanout) = router_with_realtime(state.clone()).await?;
-    let dispatcher = start_dispatcher(&state, vec![fanout]);
+    let dispatcher = start_dispatcher(&state, subscribers(&state, fanout));
     let pipeline = webhooks::pipeline::Pipeline::start(state.clone(), inbound_lanes(&state), instance_id());
     let workers = WorkerPool::start(state.clone(), state.config.workers, Arc::new(Jobs));
     let (stop_scheduler, scheduler_stopped) = tokio::sync::watch::channel(false);
@@ -254,7 +254,13 @@ where
     Ok(Running { addr, handle })
 }
 
-/// Delivers outbox events to the subscribers (realtime fan-out; later productivity).
+/// Every outbox subscriber: realtime fan-out, and domains reacting to other domains'
+/// changes without calling into them.
+pub fn subscribers(state: &AppState, realtime: Arc<dyn Subscriber>) -> Vec<Arc<dyn Subscriber>> {
+    vec![realtime, Arc::new(inbox::resend::ResendOnReconnect { state: state.clone() })]
+}
+
+/// Delivers outbox events to the subscribers.
 pub fn start_dispatcher(state: &AppState, subscribers: Vec<Arc<dyn Subscriber>>) -> Dispatcher {
     let holder = format!(
         "{}-{}-{}",

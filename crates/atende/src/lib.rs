@@ -29,3 +29,6 @@ pub mod telemetry;
 pub mod tenancy;
 pub mod users;
 pub mod webhooks;
+
+#[cfg(test)]
+mod architecture_tests;

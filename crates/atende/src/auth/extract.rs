@@ -9,18 +9,17 @@ use axum::{
     http::{HeaderMap, Method, header, request::Parts},
 };
 use axum_extra::extract::cookie::CookieJar;
-use uuid::Uuid;
 
 use super::{SESSION_COOKIE, service, store::ClientInfo};
 use crate::{error::AppError, state::AppState, tenancy::Scope};
 
 /// A token found on a request, and whether it came from the cookie.
-struct Credential {
-    token: String,
-    from_cookie: bool,
+pub(crate) struct Credential {
+    pub(crate) token: String,
+    pub(crate) from_cookie: bool,
 }
 
-fn credential(parts: &Parts) -> Option<Credential> {
+pub(crate) fn credential(parts: &Parts) -> Option<Credential> {
     if let Some(value) = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
         let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer "))?.trim();
         return (!token.is_empty()).then(|| Credential { token: token.to_string(), from_cookie: false });
@@ -60,7 +59,7 @@ pub fn origin_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
     }
 }
 
-fn csrf_check(parts: &Parts, state: &AppState, cred: &Credential) -> Result<(), AppError> {
+pub(crate) fn csrf_check(parts: &Parts, state: &AppState, cred: &Credential) -> Result<(), AppError> {
     let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
     if cred.from_cookie && !safe && !origin_allowed(&parts.headers, &state.allowed_origins) {
         return Err(AppError::BadRequest {
@@ -98,23 +97,6 @@ impl FromRequestParts<AppState> for Scope {
         tracing::Span::current().record("tenant_id", tracing::field::display(scope.tenant_id));
         parts.extensions.insert(scope.clone());
         Ok(scope)
-    }
-}
-
-/// A signed-in platform super admin (not a tenant member).
-#[derive(Debug, Clone)]
-pub struct PlatformAdmin {
-    pub admin_id: Uuid,
-    pub session_id: Uuid,
-}
-
-impl FromRequestParts<AppState> for PlatformAdmin {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let cred = credential(parts).ok_or(AppError::Unauthorized)?;
-        csrf_check(parts, state, &cred)?;
-        service::authenticate_platform(state, &cred.token).await
     }
 }
 

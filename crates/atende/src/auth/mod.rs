@@ -3,13 +3,12 @@
 
 pub mod entity;
 pub mod extract;
-pub mod password;
 pub mod routes;
 pub mod service;
 pub mod store;
 
 // Token keys and login limits live below the domains (shared state holds them).
-pub use crate::security::{rate_limit, token};
+pub use crate::security::{password, rate_limit, token};
 
 /// Name of the HttpOnly session cookie.
 pub const SESSION_COOKIE: &str = "atende_session";

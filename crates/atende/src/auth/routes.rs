@@ -15,7 +15,7 @@ use crate::{
     http::{Json, Path},
     state::AppState,
     tenancy::{Role, Scope, TenantView},
-    users,
+    users::entity as user,
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -74,7 +74,7 @@ pub struct MeResponse {
     pub tenant: SessionTenant,
 }
 
-fn session_user(u: &users::entity::Model) -> SessionUser {
+fn session_user(u: &user::Model) -> SessionUser {
     SessionUser {
         id: u.id,
         name: u.name.clone(),
@@ -134,7 +134,9 @@ pub async fn logout(State(state): State<AppState>, scope: Scope, jar: CookieJar)
 /// The signed-in user and workspace.
 #[utoipa::path(get, path = "/auth/me", tag = "auth", responses((status = 200, body = MeResponse), (status = 401)))]
 pub async fn me(State(state): State<AppState>, scope: Scope) -> AppResult<axum::Json<MeResponse>> {
-    let user = users::store::get(&state.db, &scope, scope.user_id).await?.ok_or(AppError::Unauthorized)?;
+    let user = super::store::platform_find_in_tenant(&state.db, scope.tenant_id, scope.user_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
     let tenant =
         crate::tenancy::store::platform_find(&state.db, scope.tenant_id).await?.ok_or(AppError::Unauthorized)?;
     Ok(axum::Json(MeResponse { user: session_user(&user), tenant: session_tenant(tenant.into()) }))

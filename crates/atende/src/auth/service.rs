@@ -4,23 +4,21 @@ use chrono::{Duration, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{extract::PlatformAdmin, store, store::ClientInfo, token};
+use super::{store, store::ClientInfo, token};
 use crate::{
     audit::{self, Actor, Entry},
     error::{AppError, AppResult},
     events::{self, AccessRevoked, RevokeReason},
-    platform,
     state::AppState,
-    teams,
     tenancy::{self, Role, Scope, TenantStatus},
-    users,
+    users::entity as user,
 };
 
 /// A successful login.
 pub struct LoginOutcome {
     pub token: String,
     pub expires_at: chrono::DateTime<Utc>,
-    pub user: users::entity::Model,
+    pub user: user::Model,
     pub tenant: tenancy::entity::Model,
 }
 
@@ -35,7 +33,7 @@ pub async fn login(
     let db = &state.db;
     let tenant = tenancy::store::platform_find_by_slug(db, workspace.trim()).await?;
     let user = match &tenant {
-        Some(t) => users::store::platform_find_by_email(db, t.id, email.trim()).await?,
+        Some(t) => store::platform_find_by_email(db, t.id, email.trim()).await?,
         None => None,
     };
     // Verify even when the account is unknown, so timing does not reveal which part was wrong.
@@ -62,7 +60,7 @@ pub async fn login(
     let expires_at = Utc::now() + Duration::minutes(i64::from(state.config.token_ttl_minutes));
     let session = store::insert_session(db, Some(tenant.id), user.id, expires_at, client).await?;
     let token = state.tokens.sign(&token::claims(user.id, Some(tenant.id), session.id, expires_at))?;
-    users::store::touch_last_login(db, tenant.id, user.id).await?;
+    store::touch_last_login(db, tenant.id, user.id).await?;
     audit::insert(
         db,
         Some(tenant.id),
@@ -92,11 +90,11 @@ pub async fn authenticate(state: &AppState, raw: &str) -> AppResult<Scope> {
     if tenant.status != TenantStatus::Active.as_str() {
         return Err(AppError::TenantSuspended);
     }
-    let user = users::store::platform_find_in_tenant(db, tenant_id, user_id).await?.ok_or(AppError::Unauthorized)?;
+    let user = store::platform_find_in_tenant(db, tenant_id, user_id).await?.ok_or(AppError::Unauthorized)?;
     if !user.active {
         return Err(AppError::Unauthorized);
     }
-    let memberships = teams::store::platform_memberships(db, tenant_id, user_id).await?;
+    let memberships = store::platform_memberships(db, tenant_id, user_id).await?;
     Ok(Scope {
         tenant_id,
         user_id,
@@ -143,52 +141,6 @@ pub async fn create_api_token(
     )
     .await?;
     Ok((token, row))
-}
-
-/// Platform (super admin) login.
-pub async fn login_platform(
-    state: &AppState,
-    email: &str,
-    password: &str,
-    client: &ClientInfo,
-) -> AppResult<(String, chrono::DateTime<Utc>, platform::entity::Model)> {
-    let db = &state.db;
-    let admin = platform::store::find_admin_by_email(db, email.trim()).await?;
-    let hash =
-        admin.as_ref().map(|a| a.password_hash.clone()).unwrap_or_else(|| super::password::dummy_hash().to_string());
-    let password = password.to_string();
-    let matches = tokio::task::spawn_blocking(move || super::password::verify(&password, &hash))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
-    let Some(admin) = admin.filter(|_| matches) else { return Err(AppError::InvalidCredentials) };
-    let expires_at = Utc::now() + Duration::minutes(i64::from(state.config.token_ttl_minutes));
-    let session = store::insert_session(db, None, admin.id, expires_at, client).await?;
-    let token = state.tokens.sign(&token::claims(admin.id, None, session.id, expires_at))?;
-    audit::insert(
-        db,
-        None,
-        Actor::PlatformAdmin(admin.id),
-        Entry::new("platform.login", "platform_admin", admin.id).ip(client.ip.clone()),
-    )
-    .await?;
-    Ok((token, expires_at, admin))
-}
-
-/// Resolves a token into a platform admin; tenant tokens are refused.
-pub async fn authenticate_platform(state: &AppState, raw: &str) -> AppResult<PlatformAdmin> {
-    let claims = state.tokens.verify(raw).ok_or(AppError::Unauthorized)?;
-    if claims.tid.is_some() {
-        return Err(AppError::Forbidden);
-    }
-    store::find_live_session(&state.db, claims.sid, claims.sub, None).await?.ok_or(AppError::Unauthorized)?;
-    platform::store::find_admin(&state.db, claims.sub).await?.ok_or(AppError::Unauthorized)?;
-    Ok(PlatformAdmin { admin_id: claims.sub, session_id: claims.sid })
-}
-
-/// Ends a platform admin's session.
-pub async fn logout_platform(state: &AppState, admin: &PlatformAdmin) -> AppResult<()> {
-    store::revoke_session(&state.db, admin.session_id).await?;
-    Ok(())
 }
 
 /// Revokes everything a user holds (used when deactivating).

@@ -7,7 +7,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::entity::{api_token, session};
-use crate::tenancy::Scope;
+use crate::{teams::entity::member as team_member, tenancy::Scope, users::entity as user};
 
 /// Where a login came from, kept with the session.
 #[derive(Debug, Clone, Default)]
@@ -164,4 +164,53 @@ pub async fn revoke_api_token(db: &impl ConnectionTrait, scope: &Scope, id: Uuid
         .exec(db)
         .await?;
     Ok(result.rows_affected > 0)
+}
+
+// Identity look-ups for sign-in: auth reads user rows (the entity, a plain type) and
+// never calls into users, which calls auth to revoke sessions.
+
+/// Finds a user by email in a tenant, for login (before any Scope exists).
+pub async fn platform_find_by_email(
+    db: &impl ConnectionTrait,
+    tenant_id: Uuid,
+    email: &str,
+) -> Result<Option<user::Model>, sea_orm::DbErr> {
+    user::Entity::find()
+        .filter(user::Column::TenantId.eq(tenant_id))
+        .filter(user::Column::Email.eq(email.to_lowercase()))
+        .one(db)
+        .await
+}
+
+/// Loads the user behind a verified session (tenant from the signed token).
+pub async fn platform_find_in_tenant(
+    db: &impl ConnectionTrait,
+    tenant_id: Uuid,
+    user_id: Uuid,
+) -> Result<Option<user::Model>, sea_orm::DbErr> {
+    user::Entity::find_by_id(user_id).filter(user::Column::TenantId.eq(tenant_id)).one(db).await
+}
+
+/// Records a successful login.
+pub async fn touch_last_login(db: &impl ConnectionTrait, tenant_id: Uuid, user_id: Uuid) -> Result<(), sea_orm::DbErr> {
+    user::Entity::update_many()
+        .col_expr(user::Column::LastLoginAt, Expr::value(Utc::now()))
+        .filter(user::Column::TenantId.eq(tenant_id))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// A user's memberships, read while authenticating (before the Scope exists).
+pub async fn platform_memberships(
+    db: &impl ConnectionTrait,
+    tenant_id: Uuid,
+    user_id: Uuid,
+) -> Result<Vec<team_member::Model>, sea_orm::DbErr> {
+    team_member::Entity::find()
+        .filter(team_member::Column::TenantId.eq(tenant_id))
+        .filter(team_member::Column::UserId.eq(user_id))
+        .all(db)
+        .await
 }

@@ -30,7 +30,6 @@ use super::{
 use crate::{
     audit::{self, Entry},
     error::{AppError, AppResult},
-    inbox,
     jobs::{self, JobError, JobPayload},
     state::AppState,
     tenancy::{Role, Scope},
@@ -253,34 +252,14 @@ pub async fn on_connection_event(
 
 /// Connected: stop watching and resend what was refused while disconnected.
 async fn mark_connected(state: &AppState, channel: &entity::Model, detail: Option<&str>) -> AppResult<entity::Model> {
-    let was = channel.connection_status.clone();
     let mut channel = service::set_connection_status(state, channel, status::CONNECTED, detail).await?;
     if watch_of(&channel).polls_left > 0 {
         let watch = Watch { generation: watch_of(&channel).generation, polls_left: 0 };
         channel = save_watch(state, &channel, watch).await?;
     }
-    if was != status::CONNECTED {
-        resend_refused(state, &channel).await?;
-    }
+    // Messages refused meanwhile go out again: inbox reacts to the recorded change
+    // (`inbox::resend`).
     Ok(channel)
-}
-
-/// Queues again the messages refused because the number was disconnected (last 24 h).
-async fn resend_refused(state: &AppState, channel: &entity::Model) -> AppResult<usize> {
-    let scope = Scope::system(channel.tenant_id);
-    let marker = format!("({})", adapters::zapi::DISCONNECTED_CODE);
-    let since = Utc::now() - chrono::Duration::hours(24);
-    let ids = inbox::store::failed_with_reason(&state.db, &scope, channel.id, &marker, since, 500).await?;
-    for id in &ids {
-        // A message retried by hand meanwhile is no longer FAILED: skip it.
-        if let Err(e) = inbox::service::retry(state, &scope, *id).await {
-            tracing::debug!(message_id = %id, error = %e, "not resent");
-        }
-    }
-    if !ids.is_empty() {
-        tracing::info!(channel_id = %channel.id, count = ids.len(), "resending messages after reconnection");
-    }
-    Ok(ids.len())
 }
 
 /// The `watch_zapi_connection` job: one status check, then another later while polls

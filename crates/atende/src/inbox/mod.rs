@@ -7,6 +7,7 @@ pub mod entity;
 pub mod ingest;
 pub mod model;
 pub mod receipts;
+pub mod resend;
 pub mod routes;
 pub mod service;
 pub mod store;

@@ -9,14 +9,13 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::service::{self, NewTenant};
+use super::{
+    auth::PlatformAdmin,
+    service::{self, NewTenant},
+};
 use crate::{
     audit::Actor,
-    auth::{
-        extract::{Client, PlatformAdmin},
-        routes::session_cookie,
-        service as auth_service,
-    },
+    auth::{extract::Client, routes::session_cookie},
     error::AppResult,
     http::{Json, Path},
     state::AppState,
@@ -106,7 +105,7 @@ pub async fn platform_login(
 ) -> AppResult<impl IntoResponse> {
     body.validate()?;
     state.login_limiter.check(ip, &format!("platform/{}", body.email.trim()))?;
-    let (token, expires_at, admin) = auth_service::login_platform(&state, &body.email, &body.password, &client).await?;
+    let (token, expires_at, admin) = super::auth::login(&state, &body.email, &body.password, &client).await?;
     let jar = jar.add(session_cookie(&state, token.clone(), (expires_at - Utc::now()).num_seconds()));
     let admin = PlatformAdminView { id: admin.id, email: admin.email, name: admin.name };
     Ok((jar, axum::Json(PlatformLoginResponse { token, expires_at, admin })))
@@ -115,7 +114,7 @@ pub async fn platform_login(
 /// Ends the super admin session.
 #[utoipa::path(post, path = "/platform/logout", tag = "platform", responses((status = 204)))]
 pub async fn platform_logout(State(state): State<AppState>, admin: PlatformAdmin) -> AppResult<StatusCode> {
-    auth_service::logout_platform(&state, &admin).await?;
+    super::auth::logout(&state, &admin).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

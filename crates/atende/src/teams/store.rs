@@ -146,16 +146,3 @@ pub async fn remove_member(
         .await?;
     Ok(result.rows_affected > 0)
 }
-
-/// A user's memberships, read while authenticating (before the Scope exists).
-pub async fn platform_memberships(
-    db: &impl ConnectionTrait,
-    tenant_id: Uuid,
-    user_id: Uuid,
-) -> Result<Vec<member::Model>, sea_orm::DbErr> {
-    member::Entity::find()
-        .filter(member::Column::TenantId.eq(tenant_id))
-        .filter(member::Column::UserId.eq(user_id))
-        .all(db)
-        .await
-}

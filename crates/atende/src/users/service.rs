@@ -10,8 +10,9 @@ use super::{
 };
 use crate::{
     audit::{self, Entry},
-    auth::{password, service as auth_service},
+    auth::service as auth_service,
     error::{AppError, AppResult},
+    security::password,
     state::AppState,
     tenancy::{Role, Scope},
 };

@@ -104,28 +104,6 @@ pub async fn platform_insert(
     .await
 }
 
-/// Finds a user by email in a tenant, for login (before any Scope exists).
-pub async fn platform_find_by_email(
-    db: &impl ConnectionTrait,
-    tenant_id: Uuid,
-    email: &str,
-) -> Result<Option<entity::Model>, sea_orm::DbErr> {
-    entity::Entity::find()
-        .filter(entity::Column::TenantId.eq(tenant_id))
-        .filter(entity::Column::Email.eq(email.to_lowercase()))
-        .one(db)
-        .await
-}
-
-/// Loads the user behind a verified session (tenant from the signed token).
-pub async fn platform_find_in_tenant(
-    db: &impl ConnectionTrait,
-    tenant_id: Uuid,
-    user_id: Uuid,
-) -> Result<Option<entity::Model>, sea_orm::DbErr> {
-    entity::Entity::find_by_id(user_id).filter(entity::Column::TenantId.eq(tenant_id)).one(db).await
-}
-
 /// Saves changed fields of a user that was loaded through the caller's scope.
 pub async fn update(
     db: &impl ConnectionTrait,
@@ -146,15 +124,4 @@ pub async fn count_active_admins(db: &impl ConnectionTrait, scope: &Scope) -> Re
         .filter(entity::Column::Active.eq(true))
         .count(db)
         .await
-}
-
-/// Records a successful login.
-pub async fn touch_last_login(db: &impl ConnectionTrait, tenant_id: Uuid, user_id: Uuid) -> Result<(), sea_orm::DbErr> {
-    entity::Entity::update_many()
-        .col_expr(entity::Column::LastLoginAt, Expr::value(Utc::now()))
-        .filter(entity::Column::TenantId.eq(tenant_id))
-        .filter(entity::Column::Id.eq(user_id))
-        .exec(db)
-        .await?;
-    Ok(())
 }

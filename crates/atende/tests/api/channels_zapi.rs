@@ -247,10 +247,17 @@ async fn the_qr_code_flow_is_pushed_live_and_sends_wait_for_the_number_to_reconn
     assert!(message["failureReason"].as_str().unwrap().contains("WhatsApp is disconnected"), "{message:?}");
     assert!(requests_to(&providers.zapi, &zapi_path("send-text")).await.is_empty());
 
-    // ... and goes out when the number is back.
+    // ... and goes out when the number is back (inbox reacts to the recorded change).
     app.zapi_post(&channel, fixture("connected").to_string().as_bytes()).await;
     app.run_jobs().await;
     assert_eq!(socket.event("channel_status").await["connectionStatus"], "connected");
+    for _ in 0..100 {
+        app.run_jobs().await;
+        if !requests_to(&providers.zapi, &zapi_path("send-text")).await.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     assert_eq!(requests_to(&providers.zapi, &zapi_path("send-text")).await.len(), 1);
     let message = message_status(&app, &admin, &conversation_id, &id).await;
     assert_eq!(message["status"], "SENT");
