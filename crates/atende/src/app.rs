@@ -82,6 +82,7 @@ pub async fn run_jobs_until_idle(state: &AppState) -> usize {
 #[openapi(
     info(title = "Atende API", description = "Omnichannel inbox, CRM, payments and productivity. All tenant data is scoped to the caller's workspace."),
     modifiers(&SecurityAddon),
+    components(schemas(realtime::fanout::SocketEvents)),
     tags((name = "auth"), (name = "users"), (name = "teams"), (name = "settings"), (name = "channels"), (name = "inbox"),
          (name = "contacts"), (name = "canned-responses"), (name = "jobs"), (name = "webhooks"), (name = "platform"),
          (name = "payments", description = "Asaas charges. Money is returned as a string with exactly two decimals (\"1234.50\") and accepted as such a string or a JSON number with at most two decimals."))
@@ -108,6 +109,11 @@ impl Modify for SecurityAddon {
             utoipa::openapi::security::SecurityRequirement::new("cookie", Vec::<String>::new()),
         ]);
     }
+}
+
+/// The OpenAPI document of the whole API (what `/api/openapi.json` serves).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_router().split_for_parts().1
 }
 
 /// Every `/api/v1` route with its OpenAPI description.
@@ -309,4 +315,28 @@ pub async fn shutdown_signal() {
     tracing::info!("shutdown requested; draining");
     // Give load balancers a moment to notice before refusing new connections.
     tokio::time::sleep(Duration::from_millis(50)).await;
+}
+
+#[cfg(test)]
+mod tests {
+    /// The web app's types are generated from `web/src/lib/api/openapi.json`; it must be
+    /// the server's document. Regenerate with
+    /// `ATENDE_UPDATE_OPENAPI=1 cargo test -p atende --lib openapi` then
+    /// `cd web && npm run api:types`.
+    #[test]
+    fn the_committed_openapi_document_is_the_servers() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/src/lib/api/openapi.json");
+        let current = serde_json::to_value(super::openapi()).expect("serialisable");
+        if std::env::var("ATENDE_UPDATE_OPENAPI").is_ok() {
+            // The server's own key order, as `npm run api:fetch` saves it.
+            let text = super::openapi().to_pretty_json().expect("json") + "\n";
+            std::fs::write(&path, text).expect("write openapi.json");
+        }
+        let committed: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("committed spec")).expect("valid json");
+        assert!(
+            committed == current,
+            "web/src/lib/api/openapi.json drifted from the server: ATENDE_UPDATE_OPENAPI=1 cargo test -p atende --lib openapi, then cd web && npm run api:types"
+        );
+    }
 }

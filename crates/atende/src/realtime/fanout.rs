@@ -14,6 +14,21 @@ use crate::events::{
     outbox::StoredEvent,
 };
 
+/// The Socket.IO events the server emits: event name → payload. Part of the OpenAPI
+/// document (components), so the web app's socket code uses generated types.
+#[derive(Debug, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct SocketEvents {
+    new_message: crate::inbox::model::MessageView,
+    message_status_update: crate::events::MessageStatusUpdate,
+    conversation_created: crate::inbox::model::ConversationView,
+    conversation_updated: crate::inbox::model::ConversationView,
+    contact_updated: crate::contacts::model::ContactView,
+    payment_update: crate::payments::model::PaymentUpdate,
+    channel_status: crate::channels::model::ChannelStatusView,
+    force_logout: ForceLogout,
+}
+
 /// Events older than this when delivered (the server was down) are not pushed:
 /// clients refetch on reconnect, and a flood of old notifications helps nobody.
 const STALE_AFTER: chrono::Duration = chrono::Duration::minutes(2);
