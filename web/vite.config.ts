@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 
 // The Rust server; override with ATENDE_DEV_API=http://host:port npm run dev.
 const api = process.env.ATENDE_DEV_API ?? 'http://127.0.0.1:8080';
+const features = fileURLToPath(new URL('./src/features/', import.meta.url));
 
 export default defineConfig({
   plugins: [react(), tailwindcss()],
@@ -23,6 +24,12 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     rolldownOptions: {
+      // Feature modules run nothing when imported (src/features/boundaries.test.ts checks).
+      // Saying so lets a feature's index re-export code that only lazy pages use without
+      // that code, and what it imports, landing in the first-load bundle.
+      treeshake: {
+        moduleSideEffects: (id) => (id.startsWith(features) ? false : undefined),
+      },
       output: {
         // React + router change rarely; keep them in their own long-cached chunk.
         codeSplitting: {

@@ -1,27 +1,20 @@
-import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
+import { Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Skeleton } from '@/components/ui/Skeleton';
-import { InboxPage } from '@/features/inbox/components/InboxPage';
+import { CannedResponsesPage } from '@/features/canned';
+import { ChannelsPage } from '@/features/channels';
+import { ContactDetailPage, ContactPanel, ContactsPage } from '@/features/contacts';
+import { InboxPage } from '@/features/inbox';
+import { AsaasSettingsPage } from '@/features/payments';
+import { ProfilePage } from '@/features/profile';
+import { TeamsPage } from '@/features/teams';
+import { UsersPage } from '@/features/users';
+import { WorkspaceSettingsPage } from '@/features/workspace';
 import { usePageTitle } from '@/lib/pageTitle';
 
-/** Loads a named export on demand (each becomes its own chunk). */
-function lazyNamed(load: () => Promise<Record<string, unknown>>, name: string) {
-  return lazy(() => load().then((m) => ({ default: m[name] as ComponentType })));
-}
-
-// Everything but the inbox loads on demand: it stays out of the login + inbox bundle.
-const ContactsPage = lazyNamed(() => import('@/features/contacts/components/ContactsPage'), 'ContactsPage');
-const ContactDetailPage = lazyNamed(() => import('@/features/contacts/components/ContactDetailPage'), 'ContactDetailPage');
-const ChannelsPage = lazyNamed(() => import('@/features/channels/components/ChannelsPage'), 'ChannelsPage');
-const AsaasSettingsPage = lazyNamed(() => import('@/features/payments/components/AsaasSettingsPage'), 'AsaasSettingsPage');
-const UsersPage = lazyNamed(() => import('@/features/users/components/UsersPage'), 'UsersPage');
-const TeamsPage = lazyNamed(() => import('@/features/teams/components/TeamsPage'), 'TeamsPage');
-const WorkspaceSettingsPage = lazyNamed(
-  () => import('@/features/workspace/components/WorkspaceSettingsPage'),
-  'WorkspaceSettingsPage',
-);
-const CannedResponsesPage = lazyNamed(() => import('@/features/canned/components/CannedResponsesPage'), 'CannedResponsesPage');
-const ProfilePage = lazyNamed(() => import('@/features/profile/components/ProfilePage'), 'ProfilePage');
+// Everything but the inbox loads on demand: each feature's entry hands out its pages
+// (and the contact panel) as lazy components, so they stay out of the login + inbox
+// bundle, each in its own chunk.
 
 function PageSkeleton() {
   const { t } = useTranslation();
@@ -42,7 +35,7 @@ function Lazy({ children }: { children: ReactNode }) {
 export function InboxRoute() {
   const { t } = useTranslation();
   usePageTitle(`${t('nav.inbox')} · ${t('app.name')}`);
-  return <InboxPage />;
+  return <InboxPage contactPanel={ContactPanel} />;
 }
 
 export function ContactsRoute() {

@@ -1,6 +1,5 @@
 import { QueryCache, QueryClient } from '@tanstack/react-query';
-import { meQueryKey } from '@/features/auth/api/me';
-import { useSession } from '@/features/auth/hooks/useSession';
+import { meQueryKey, useSession } from '@/features/auth';
 
 export function createQueryClient(): QueryClient {
   const client: QueryClient = new QueryClient({

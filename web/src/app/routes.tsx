@@ -1,8 +1,6 @@
 import type { ReactNode } from 'react';
 import { Navigate, type RouteObject } from 'react-router';
-import { LoginPage } from '@/features/auth/components/LoginPage';
-import { RequireAuth } from '@/features/auth/components/RequireAuth';
-import { RequireRole } from '@/features/auth/components/RequireRole';
+import { LoginPage, RequireAuth, RequireRole } from '@/features/auth';
 import { paths } from '@/paths';
 import { AppShell } from './AppShell';
 import {

@@ -1,4 +1,4 @@
-import type { Conversation, Message } from '@/features/inbox/api/keys';
+import type { Conversation, Message } from '@/features/inbox';
 import { SESSION } from './utils';
 
 export const ME = SESSION.user;

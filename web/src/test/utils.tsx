@@ -4,8 +4,7 @@ import { vi } from 'vitest';
 import { Providers } from '@/app/providers';
 import { createQueryClient } from '@/app/queryClient';
 import { routes } from '@/app/routes';
-import { useSession } from '@/features/auth/hooks/useSession';
-import type { Role } from '@/features/auth/api/types';
+import { type Role, useSession } from '@/features/auth';
 
 /** Renders the whole app in memory at `path`. */
 export function renderApp(path: string) {

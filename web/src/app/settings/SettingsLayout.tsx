@@ -1,8 +1,7 @@
 import { Building2, CircleUserRound, MessageSquareText, Radio, Users, UsersRound, Wallet, type LucideIcon } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Outlet } from 'react-router';
-import type { Role } from '@/features/auth/api/types';
-import { useRole } from '@/features/auth/hooks/useRole';
+import { type Role, useRole } from '@/features/auth';
 import { cn } from '@/lib/cn';
 import { usePageTitle } from '@/lib/pageTitle';
 import { paths } from '@/paths';

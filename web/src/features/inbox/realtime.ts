@@ -1,5 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { useSession } from '@/features/auth/hooks/useSession';
+import { useSession } from '@/features/auth';
 import { emitWithAck, onReconnect, onSocketEvent } from '@/lib/socket';
 import {
   applyConversationCreated,

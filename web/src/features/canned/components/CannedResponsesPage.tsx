@@ -13,7 +13,7 @@ import { EmptyState } from '@/components/ui/EmptyState';
 import { Field } from '@/components/ui/Field';
 import { Input } from '@/components/ui/Input';
 import { Skeleton } from '@/components/ui/Skeleton';
-import { useRole } from '@/features/auth/hooks/useRole';
+import { useRole } from '@/features/auth';
 import { applyFieldErrors, isApiError } from '@/lib/api';
 import { errorMessage } from '@/lib/errorMessage';
 import { fieldErrorText, msg, v } from '@/lib/forms';

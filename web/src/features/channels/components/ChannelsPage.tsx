@@ -9,7 +9,7 @@ import { Button } from '@/components/ui/Button';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { EmptyState } from '@/components/ui/EmptyState';
 import { Skeleton } from '@/components/ui/Skeleton';
-import { useRole } from '@/features/auth/hooks/useRole';
+import { useRole } from '@/features/auth';
 import { errorMessage } from '@/lib/errorMessage';
 import type { Channel } from '../api/keys';
 import { useChannels } from '../api/listChannels';

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { inboxKeys } from '@/features/inbox/api/keys';
+import { inboxKeys } from '@/features/inbox';
 import { call, http } from '@/lib/api';
 import { contactsKeys } from './keys';
 import { contactChanged } from './updateContact';

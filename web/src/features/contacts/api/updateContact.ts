@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { applyContactToConversations } from '@/features/inbox/api/cache';
+import { applyContactToConversations } from '@/features/inbox';
 import { call, http, type Schemas } from '@/lib/api';
 import { contactsKeys, type Contact } from './keys';
 

@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
-import { useSession } from '@/features/auth/hooks/useSession';
+import { useSession } from '@/features/auth';
 import { call, http, isApiError } from '@/lib/api';
 import { newClientId, useInboxUi, useOutbox, type OutboxItem } from '../store';
 import { applyNewMessage } from './cache';

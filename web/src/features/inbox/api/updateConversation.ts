@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useSession } from '@/features/auth/hooks/useSession';
+import { useSession } from '@/features/auth';
 import { call, http, type Schemas } from '@/lib/api';
 import { useInboxUi } from '../store';
 import { applyConversationUpdated } from './cache';

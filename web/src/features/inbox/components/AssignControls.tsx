@@ -1,10 +1,9 @@
 import { useTranslation } from 'react-i18next';
 import { toast } from 'sonner';
 import { Select } from '@/components/ui/Select';
-import { useRole } from '@/features/auth/hooks/useRole';
-import { useSession } from '@/features/auth/hooks/useSession';
-import { useTeams } from '@/features/teams/api/listTeams';
-import { useUsers } from '@/features/users/api/listUsers';
+import { useRole, useSession } from '@/features/auth';
+import { useTeams } from '@/features/teams';
+import { useUsers } from '@/features/users';
 import { errorMessage } from '@/lib/errorMessage';
 import type { Conversation } from '../api/keys';
 import { useUpdateConversation, type ConversationPatch } from '../api/updateConversation';

@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Keyboard, MessagesSquare } from 'lucide-react';
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
 import { Button } from '@/components/ui/Button';
@@ -16,12 +16,17 @@ import { ConversationList } from './ConversationList';
 import { ConversationView } from './ConversationView';
 import { NotificationBanner } from './NotificationBanner';
 
-// Not needed for the first paint: the contact panel, its sheet and the shortcuts dialog.
-const ContactPanel = lazy(() =>
-  import('@/features/contacts/components/ContactPanel').then((m) => ({ default: m.ContactPanel })),
-);
+// Not needed for the first paint: the contact sheet and the shortcuts dialog (the
+// contact panel is handed in, and the contacts feature loads it on demand).
 const ContactSheet = lazy(() => import('./ContactSheet').then((m) => ({ default: m.ContactSheet })));
 const ShortcutsHelp = lazy(() => import('./ShortcutsHelp').then((m) => ({ default: m.ShortcutsHelp })));
+
+/**
+ * The contact beside the open conversation: the contacts feature's panel, handed in by
+ * the app. The inbox does not import contacts, because contacts imports the inbox (a
+ * contact's conversations, and its edits patch the conversation cache).
+ */
+export type ContactPanelComponent = ComponentType<{ contactId: string; currentConversationId: string }>;
 
 const PANEL_KEY = 'atende.inbox.contactPanel';
 
@@ -37,7 +42,7 @@ function storedPanel(): boolean {
  * `/inbox` and `/inbox/:conversationId`: list, conversation and contact side by side on
  * wide screens; one at a time (list → conversation → contact) on phones.
  */
-export function InboxPage() {
+export function InboxPage({ contactPanel }: { contactPanel: ContactPanelComponent }) {
   const { t } = useTranslation();
   const { conversationId } = useParams();
   const { filter, setFilter, search } = useInboxFilter();
@@ -154,13 +159,13 @@ export function InboxPage() {
 
       {conversationId && wide && panel && (
         <aside aria-label={t('inbox.contactPanel.label')} className="w-[320px] shrink-0 overflow-y-auto border-l border-slate-200 bg-white">
-          <ConversationContact conversationId={conversationId} />
+          <ConversationContact conversationId={conversationId} panel={contactPanel} />
         </aside>
       )}
       {conversationId && !wide && sheet && (
         <Suspense fallback={null}>
           <ContactSheet open={sheet} onOpenChange={setSheet}>
-            <ConversationContact conversationId={conversationId} />
+            <ConversationContact conversationId={conversationId} panel={contactPanel} />
           </ContactSheet>
         </Suspense>
       )}
@@ -174,7 +179,7 @@ export function InboxPage() {
 }
 
 /** The open conversation's contact (the conversation query is shared with the view). */
-function ConversationContact({ conversationId }: { conversationId: string }) {
+function ConversationContact({ conversationId, panel: ContactPanel }: { conversationId: string; panel: ContactPanelComponent }) {
   const qc = useQueryClient();
   const conversation = useQuery({
     ...conversationQueryOptions(conversationId),

@@ -6,7 +6,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { Alert } from '@/components/ui/Alert';
 import { Button } from '@/components/ui/Button';
 import { Skeleton } from '@/components/ui/Skeleton';
-import { useSession } from '@/features/auth/hooks/useSession';
+import { useSession } from '@/features/auth';
 import { errorMessage } from '@/lib/errorMessage';
 import { dayKey, formatLongDate } from '@/lib/format';
 import { useNow } from '@/lib/useNow';

@@ -8,8 +8,13 @@ export async function listMembers(teamId: string, signal?: AbortSignal) {
   return members;
 }
 
+// Embeds users (names, emails, roles): a changed user refreshes it (see lib/embeds).
 export const membersQueryOptions = (teamId: string) =>
-  queryOptions({ queryKey: teamsKeys.members(teamId), queryFn: ({ signal }) => listMembers(teamId, signal) });
+  queryOptions({
+    queryKey: teamsKeys.members(teamId),
+    queryFn: ({ signal }) => listMembers(teamId, signal),
+    meta: { embeds: ['user'] },
+  });
 
 export function useMembers(teamId: string) {
   return useQuery(membersQueryOptions(teamId));

@@ -8,7 +8,9 @@ export async function listTeams(signal?: AbortSignal) {
   return teams;
 }
 
-export const teamsQueryOptions = () => queryOptions({ queryKey: teamsKeys.list(), queryFn: ({ signal }) => listTeams(signal) });
+// Embeds users (member counts): a changed user refreshes it (see lib/embeds).
+export const teamsQueryOptions = () =>
+  queryOptions({ queryKey: teamsKeys.list(), queryFn: ({ signal }) => listTeams(signal), meta: { embeds: ['user'] } });
 
 export function useTeams() {
   return useQuery(teamsQueryOptions());

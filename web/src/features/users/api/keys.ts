@@ -1,4 +1,4 @@
-import type { Role } from '@/features/auth/api/types';
+import type { Role } from '@/features/auth';
 import type { Schemas } from '@/lib/api';
 
 export type UserView = Schemas['UserView'];

@@ -1,8 +1,7 @@
 import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { meQueryKey } from '@/features/auth/api/me';
-import { useSession } from '@/features/auth/hooks/useSession';
-import { teamsKeys } from '@/features/teams/api/keys';
+import { meQueryKey, useSession } from '@/features/auth';
 import { call, http, type Schemas } from '@/lib/api';
+import { invalidateEmbedding } from '@/lib/embeds';
 import { usersKeys, type UserView } from './keys';
 
 export type UpdateUserInput = Schemas['UpdateUser'];
@@ -17,11 +16,14 @@ export async function updateUser({ id, patch }: { id: string; patch: UpdateUserI
   return user;
 }
 
-/** After a user changes: refresh lists and team member views; keep the session's own name current. */
+/**
+ * After a user changes: refresh lists and whatever shows users (team member views);
+ * keep the session's own name current.
+ */
 export function userChanged(queryClient: QueryClient, user: UserView) {
   queryClient.setQueryData(usersKeys.detail(user.id), user);
   void queryClient.invalidateQueries({ queryKey: usersKeys.lists() });
-  void queryClient.invalidateQueries({ queryKey: teamsKeys.all });
+  void invalidateEmbedding(queryClient, 'user');
   const { user: me, tenant, setSession } = useSession.getState();
   if (me?.id === user.id && tenant !== null) {
     const session = { user: { ...me, name: user.name, email: user.email, role: user.role }, tenant };

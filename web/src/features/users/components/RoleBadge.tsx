@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { Role } from '@/features/auth/api/types';
+import type { Role } from '@/features/auth';
 import { Badge, type Tone } from '@/components/ui/Badge';
 
 const TONE: Record<Role, Tone> = { ADMIN: 'violet', MANAGER: 'sky', AGENT: 'neutral' };

@@ -12,7 +12,7 @@ import { Input } from '@/components/ui/Input';
 import { Select } from '@/components/ui/Select';
 import { Skeleton } from '@/components/ui/Skeleton';
 import { SwitchField } from '@/components/ui/SwitchField';
-import { useRole } from '@/features/auth/hooks/useRole';
+import { useRole } from '@/features/auth';
 import { applyFieldErrors } from '@/lib/api';
 import { cn } from '@/lib/cn';
 import { errorMessage } from '@/lib/errorMessage';
