@@ -38,7 +38,7 @@ test-rust-postgres: $(SOCKET_DEPS) ## Integration tests on PostgreSQL (127.0.0.1
 	@bash scripts/test-postgres.sh
 
 test-web: $(WEB_DEPS) ## Web: typecheck, lint, unit tests
-	cd web && npm run typecheck && npm run lint && npm test
+	cd web && npm run typecheck && npm run lint && npm run api:check && npm test
 
 e2e: web ## Browser test: real server + headless Chromium
 	@bash scripts/e2e.sh

@@ -17,6 +17,7 @@ use crate::config::{Config, Engine};
 pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
     let url = config.database_url();
     let engine = Config::engine_of(&url)?;
+    let url = if engine == Engine::Postgres { loopback_without_tls(&url) } else { url };
     if engine == Engine::Sqlite {
         std::fs::create_dir_all(&config.data_dir)
             .with_context(|| format!("cannot create data folder {}", config.data_dir.display()))?;
@@ -57,6 +58,23 @@ pub async fn open(config: &Config) -> anyhow::Result<DatabaseConnection> {
     Ok(db)
 }
 
+/// A PostgreSQL URL on this machine's loopback with no `sslmode` gets `sslmode=disable`:
+/// the driver's default (`prefer`) would wrap every local round trip in TLS, which costs
+/// CPU on both ends and protects nothing. Any explicit `sslmode` is kept.
+fn loopback_without_tls(url: &str) -> String {
+    let Ok(parsed) = url::Url::parse(url) else { return url.to_string() };
+    let loopback = match parsed.host() {
+        Some(url::Host::Domain(name)) => name == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    if !loopback || parsed.query_pairs().any(|(k, _)| k == "sslmode") {
+        return url.to_string();
+    }
+    format!("{url}{}sslmode=disable", if parsed.query().is_some() { '&' } else { '?' })
+}
+
 /// A trivial query for readiness checks.
 pub async fn ping(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
     let backend = db.get_database_backend();
@@ -89,4 +107,26 @@ pub async fn begin_write<C: TransactionTrait>(db: &C) -> Result<C::Transaction, 
         ..Default::default()
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loopback_without_tls;
+
+    #[test]
+    fn local_postgres_skips_tls_unless_asked() {
+        assert_eq!(
+            loopback_without_tls("postgres://u@127.0.0.1:5432/db"),
+            "postgres://u@127.0.0.1:5432/db?sslmode=disable"
+        );
+        assert_eq!(
+            loopback_without_tls("postgres://u@localhost/db?x=1"),
+            "postgres://u@localhost/db?x=1&sslmode=disable"
+        );
+        assert_eq!(
+            loopback_without_tls("postgres://u@127.0.0.1/db?sslmode=require"),
+            "postgres://u@127.0.0.1/db?sslmode=require"
+        );
+        assert_eq!(loopback_without_tls("postgres://u@db.example.com/db"), "postgres://u@db.example.com/db");
+    }
 }

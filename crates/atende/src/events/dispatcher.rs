@@ -210,7 +210,7 @@ pub async fn deliver_pending(
     };
     let mut position = outbox::cursor(db, name, start).await?;
     let mut delivered = 0;
-    let mut empty_retries = if woken && db.get_database_backend() == DatabaseBackend::Postgres { 6 } else { 0 };
+    let mut empty_retries = if woken && db.get_database_backend() == DatabaseBackend::Postgres { 15 } else { 0 };
     loop {
         let batch = outbox::read_after(db, position, BATCH).await?;
         if batch.is_empty() {

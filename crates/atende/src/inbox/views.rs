@@ -58,37 +58,22 @@ pub async fn conversations(
     };
     Ok(rows
         .into_iter()
-        .map(|c| ConversationView {
-            id: c.id,
-            status: ConversationStatus::parse(&c.status).unwrap_or(ConversationStatus::Open),
-            snoozed_until: c.snoozed_until,
-            assignee: c
-                .assignee_id
-                .and_then(|id| agents.get(&id))
-                .map(|u| AssigneeRef { id: u.id, name: u.name.clone() }),
-            team_id: c.team_id,
-            contact: contacts.get(&c.contact_id).map(ContactSummary::from).unwrap_or_else(|| ContactSummary {
+        .map(|c| {
+            let assignee =
+                c.assignee_id.and_then(|id| agents.get(&id)).map(|u| AssigneeRef { id: u.id, name: u.name.clone() });
+            let contact = contacts.get(&c.contact_id).map(ContactSummary::from).unwrap_or_else(|| ContactSummary {
                 id: c.contact_id,
                 name: String::new(),
                 phone: None,
                 email: None,
-            }),
-            channel: channels
-                .get(&c.channel_id)
-                .map(|ch| ChannelSummary {
-                    id: ch.id,
-                    channel_type: ChannelType::parse(&ch.channel_type).unwrap_or(ChannelType::Api),
-                    name: ch.name.clone(),
-                })
-                .unwrap_or(ChannelSummary { id: c.channel_id, channel_type: ChannelType::Api, name: String::new() }),
-            last_message_preview: c.last_message_preview,
-            last_activity_at: c.last_activity_at,
-            last_incoming_at: c.last_incoming_at,
-            first_reply_at: c.first_reply_at,
-            resolved_at: c.resolved_at,
-            reopened_count: c.reopened_count,
-            unread_count: unread_for.map(|_| unread.get(&c.id).copied().unwrap_or(0)),
-            created_at: c.created_at,
+            });
+            let channel = channels.get(&c.channel_id).map(channel_summary).unwrap_or(ChannelSummary {
+                id: c.channel_id,
+                channel_type: ChannelType::Api,
+                name: String::new(),
+            });
+            let unread_count = unread_for.map(|_| unread.get(&c.id).copied().unwrap_or(0));
+            view_of(c, contact, channel, assignee, unread_count)
         })
         .collect())
 }
@@ -120,27 +105,41 @@ pub async fn conversation_of(
             .map(|u| AssigneeRef { id: u.id, name: u.name }),
         None => None,
     };
-    Ok(ConversationView {
+    Ok(view_of(c, ContactSummary::from(contact), channel_summary(channel), assignee, None))
+}
+
+fn channel_summary(channel: &channels::entity::Model) -> ChannelSummary {
+    ChannelSummary {
+        id: channel.id,
+        channel_type: ChannelType::parse(&channel.channel_type).unwrap_or(ChannelType::Api),
+        name: channel.name.clone(),
+    }
+}
+
+fn view_of(
+    c: conversation::Model,
+    contact: ContactSummary,
+    channel: ChannelSummary,
+    assignee: Option<AssigneeRef>,
+    unread_count: Option<u64>,
+) -> ConversationView {
+    ConversationView {
         id: c.id,
         status: ConversationStatus::parse(&c.status).unwrap_or(ConversationStatus::Open),
         snoozed_until: c.snoozed_until,
         assignee,
         team_id: c.team_id,
-        contact: ContactSummary::from(contact),
-        channel: ChannelSummary {
-            id: channel.id,
-            channel_type: ChannelType::parse(&channel.channel_type).unwrap_or(ChannelType::Api),
-            name: channel.name.clone(),
-        },
+        contact,
+        channel,
         last_message_preview: c.last_message_preview,
         last_activity_at: c.last_activity_at,
         last_incoming_at: c.last_incoming_at,
         first_reply_at: c.first_reply_at,
         resolved_at: c.resolved_at,
         reopened_count: c.reopened_count,
-        unread_count: None,
+        unread_count,
         created_at: c.created_at,
-    })
+    }
 }
 
 /// Views of messages, with agent names.

@@ -40,6 +40,12 @@ use crate::{
 pub const LEASE: &str = "inbound-pipeline";
 /// Deliveries taken per round.
 const BATCH: u64 = 256;
+/// A batch transaction commits after this many messages or this long, whichever comes
+/// first: a commit is shared by many messages, yet the write lock (SQLite: every
+/// webhook insert waits for it) and the event visibility horizon (PostgreSQL: events
+/// become readable once older transactions end) are held only briefly.
+const BATCH_MESSAGES: usize = 64;
+const BATCH_TIME: Duration = Duration::from_millis(15);
 /// Attempts before a delivery is kept as failed.
 const MAX_ATTEMPTS: i32 = 20;
 /// How long a status for a message we do not know yet is retried (the send job may
@@ -173,6 +179,8 @@ fn decode(channel: &channel::Model, row: &event_entity::Model) -> AppResult<Vec<
 #[derive(Default)]
 struct Batch {
     txn: Option<DatabaseTransaction>,
+    opened: Option<std::time::Instant>,
+    messages: usize,
     /// Applied in the open transaction (with their channel and messages, to redo them
     /// one by one if it fails).
     rows: Vec<(channel::Model, event_entity::Model, Vec<Inbound>)>,
@@ -194,12 +202,18 @@ impl Batch {
             tracing::debug!(error = %e, "inbound batch failed; applying its deliveries one by one");
             self.failed = true;
         }
+        self.messages += messages.len();
         self.rows.push((channel.clone(), row, messages));
+        let full = self.messages >= BATCH_MESSAGES || self.opened.is_some_and(|t| t.elapsed() >= BATCH_TIME);
+        if full {
+            self.flush(state).await;
+        }
     }
 
     async fn apply(&mut self, state: &AppState, channel: &channel::Model, messages: &[Inbound]) -> AppResult<()> {
         if self.txn.is_none() {
             self.txn = Some(crate::db::begin_write(&state.db).await?);
+            self.opened = Some(std::time::Instant::now());
         }
         let txn = self.txn.as_ref().ok_or_else(|| AppError::Unavailable("no transaction".into()))?;
         let scope = Scope::system(channel.tenant_id);
@@ -217,6 +231,8 @@ impl Batch {
         let events = std::mem::take(&mut self.events);
         let txn = self.txn.take();
         let failed = std::mem::replace(&mut self.failed, false);
+        self.opened = None;
+        self.messages = 0;
         if rows.is_empty() {
             return;
         }

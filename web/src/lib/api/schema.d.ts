@@ -1139,6 +1139,16 @@ export interface components {
         ChannelList: {
             channels: components["schemas"]["ChannelView"][];
         };
+        /** @description The `channel_status` socket payload: a channel's connection state changed. */
+        ChannelStatusView: {
+            /** Format: uuid */
+            channelId: string;
+            connectionStatus: string;
+            /** @description Why (provider message, `qr_expired`, ...). */
+            detail?: string | null;
+            name: string;
+            type: string;
+        };
         /** @description A compact channel for conversation lists. */
         ChannelSummary: {
             /** Format: uuid */
@@ -1442,6 +1452,10 @@ export interface components {
          * @enum {string}
          */
         Environment: "sandbox" | "production";
+        /** @description The `force_logout` socket payload. */
+        ForceLogout: {
+            reason: components["schemas"]["RevokeReason"];
+        };
         /**
          * @description How a contact is known to a channel.
          * @enum {string}
@@ -1563,6 +1577,22 @@ export interface components {
          * @enum {string}
          */
         MessageStatus: "PENDING" | "SENT" | "DELIVERED" | "READ" | "FAILED";
+        /** @description The `message_status_update` socket payload. */
+        MessageStatusUpdate: {
+            /** Format: uuid */
+            conversationId: string;
+            /** Format: date-time */
+            deliveredAt?: string | null;
+            externalId?: string | null;
+            failureReason?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            readAt?: string | null;
+            /** Format: date-time */
+            sentAt?: string | null;
+            status: components["schemas"]["MessageStatus"];
+        };
         /** @description A message as the API (and the socket) shows it. */
         MessageView: {
             attachments: components["schemas"]["AttachmentRef"][];
@@ -1619,6 +1649,16 @@ export interface components {
             /** Format: uuid */
             id: string;
         };
+        /** @description The `payment_update` socket payload. */
+        PaymentUpdate: {
+            /** Format: uuid */
+            chargeId: string;
+            /** Format: uuid */
+            contactId?: string | null;
+            /** Format: uuid */
+            conversationId?: string | null;
+            status: string;
+        };
         /** @description A super admin. */
         PlatformAdminView: {
             email: string;
@@ -1649,6 +1689,11 @@ export interface components {
             /** @description `data:image/png;base64,…`, valid for about 20 seconds. */
             qrCode?: string | null;
         };
+        /**
+         * @description Why access ended (the `force_logout` payload's `reason`).
+         * @enum {string}
+         */
+        RevokeReason: "logout" | "access_revoked" | "tenant_suspended";
         /**
          * @description A role inside a tenant. The derive order is the authority order: Agent < Manager < Admin.
          * @enum {string}
@@ -1700,6 +1745,20 @@ export interface components {
         /** @description `{settings}`. */
         SettingsEnvelope: {
             settings: components["schemas"]["TenantSettings"];
+        };
+        /**
+         * @description The Socket.IO events the server emits: event name → payload. Part of the OpenAPI
+         *     document (components), so the web app's socket code uses generated types.
+         */
+        SocketEvents: {
+            channel_status: components["schemas"]["ChannelStatusView"];
+            contact_updated: components["schemas"]["ContactView"];
+            conversation_created: components["schemas"]["ConversationView"];
+            conversation_updated: components["schemas"]["ConversationView"];
+            force_logout: components["schemas"]["ForceLogout"];
+            message_status_update: components["schemas"]["MessageStatusUpdate"];
+            new_message: components["schemas"]["MessageView"];
+            payment_update: components["schemas"]["PaymentUpdate"];
         };
         /** @description `{team}`. */
         TeamEnvelope: {

@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { create } from 'zustand';
+import type { components } from '@/lib/api/schema';
 import { env } from '@/lib/env';
 
 /**
@@ -17,6 +18,13 @@ interface ConnectionState {
 /** The realtime connection's state, for the indicator in the shell. */
 export const useConnection = create<ConnectionState>()(() => ({ status: 'idle', attempts: 0 }));
 
+/**
+ * The events the server emits and their payloads: the `SocketEvents` schema of the
+ * server's OpenAPI document (generated into schema.d.ts, so both sides share one contract).
+ */
+export type SocketEvents = components['schemas']['SocketEvents'];
+export type SocketEventName = keyof SocketEvents;
+
 type Handler = (payload: unknown) => void;
 
 const handlers = new Map<string, Set<Handler>>();
@@ -28,15 +36,20 @@ let wasConnected = false;
  * Listens to a server event (`new_message`, …). Handlers are kept across reconnects
  * and across `connectSocket()` calls; returns the unsubscribe function.
  */
-export function onSocketEvent(event: string, handler: Handler): () => void {
+export function onSocketEvent<E extends SocketEventName>(
+  event: E,
+  handler: (payload: SocketEvents[E]) => void,
+): () => void {
   let set = handlers.get(event);
   if (set === undefined) {
     set = new Set();
     handlers.set(event, set);
   }
-  set.add(handler);
+  // Payloads arrive untyped off the wire; the server's contract types them.
+  const untyped = handler as Handler;
+  set.add(untyped);
   return () => {
-    set.delete(handler);
+    set.delete(untyped);
   };
 }
 

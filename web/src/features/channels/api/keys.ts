@@ -1,3 +1,4 @@
+import type { SocketEvents } from '@/lib/socket/socket';
 import type { Schemas } from '@/lib/api';
 
 export type Channel = Schemas['ChannelView'];
@@ -9,14 +10,8 @@ export const CHANNEL_TYPES: ChannelType[] = ['API', 'WHATSAPP_ZAPI', 'WHATSAPP_T
 export const CONNECTION_STATUSES = ['connected', 'disconnected', 'qr_pending', 'pending', 'needs_attention'] as const;
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 
-/** The `channel_status` socket payload (managers and admins). */
-export interface ChannelStatusEvent {
-  channelId: string;
-  type?: ChannelType;
-  name?: string;
-  connectionStatus: string;
-  detail?: string | null;
-}
+/** The `channel_status` socket payload (managers and admins), from the server's contract. */
+export type ChannelStatusEvent = SocketEvents['channel_status'];
 
 export const channelsKeys = {
   all: ['channels'] as const,

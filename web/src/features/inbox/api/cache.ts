@@ -5,6 +5,7 @@
  * nothing the second time.
  */
 import type { InfiniteData, QueryClient, QueryKey } from '@tanstack/react-query';
+import type { SocketEvents } from '@/lib/socket/socket';
 import type { ConversationPages } from './listConversations';
 import {
   inboxKeys,
@@ -25,17 +26,8 @@ export interface ViewerContext {
   openConversationId: string | null;
 }
 
-/** `message_status_update` payload. */
-export interface MessageStatusUpdate {
-  id: string;
-  conversationId: string;
-  status: MessageStatus;
-  externalId?: string | null;
-  failureReason?: string | null;
-  sentAt?: string | null;
-  deliveredAt?: string | null;
-  readAt?: string | null;
-}
+/** `message_status_update` payload (generated from the server's contract). */
+export type MessageStatusUpdate = SocketEvents['message_status_update'];
 
 const RANK: Record<MessageStatus, number> = { PENDING: 0, SENT: 1, DELIVERED: 2, READ: 3, FAILED: 1 };
 

@@ -24,7 +24,7 @@ export function applyPaymentUpdate(qc: QueryClient, update: PaymentUpdate): bool
     asaasCharges[i] = { ...current, status: update.status };
     qc.setQueryData<ChargeList>(key, { ...data, asaasCharges });
   }
-  if (!found && update.contactId !== null) {
+  if (!found && typeof update.contactId === 'string') {
     void qc.invalidateQueries({ queryKey: paymentsKeys.contactCharges(update.contactId) });
   }
   return changed;

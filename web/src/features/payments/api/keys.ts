@@ -1,3 +1,4 @@
+import type { SocketEvents } from '@/lib/socket/socket';
 import type { Schemas } from '@/lib/api';
 
 export type Charge = Schemas['ChargeView'];
@@ -7,13 +8,8 @@ export type AsaasEnvironment = Schemas['Environment'];
 
 export const BILLING_TYPES: BillingType[] = ['PIX', 'BOLETO', 'CREDIT_CARD', 'UNDEFINED'];
 
-/** The `payment_update` socket payload. */
-export interface PaymentUpdate {
-  chargeId: string;
-  status: string;
-  contactId: string | null;
-  conversationId: string | null;
-}
+/** The `payment_update` socket payload, from the server's contract. */
+export type PaymentUpdate = SocketEvents['payment_update'];
 
 export interface ChargeList {
   asaasCharges: Charge[];
