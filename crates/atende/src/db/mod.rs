@@ -64,7 +64,14 @@ pub async fn open(config: &Config) -> anyhow::Result<DatabaseConnection> {
 fn loopback_without_tls(url: &str) -> String {
     let Ok(parsed) = url::Url::parse(url) else { return url.to_string() };
     let loopback = match parsed.host() {
-        Some(url::Host::Domain(name)) => name == "localhost",
+        // `postgres:` is not a special scheme: its host comes back as a plain string.
+        Some(url::Host::Domain(name)) => {
+            name == "localhost"
+                || name
+                    .trim_matches(|c| c == '[' || c == ']')
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        }
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
