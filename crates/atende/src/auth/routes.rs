@@ -134,11 +134,7 @@ pub async fn logout(State(state): State<AppState>, scope: Scope, jar: CookieJar)
 /// The signed-in user and workspace.
 #[utoipa::path(get, path = "/auth/me", tag = "auth", responses((status = 200, body = MeResponse), (status = 401)))]
 pub async fn me(State(state): State<AppState>, scope: Scope) -> AppResult<axum::Json<MeResponse>> {
-    let user = super::store::platform_find_in_tenant(&state.db, scope.tenant_id, scope.user_id)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    let tenant =
-        crate::tenancy::store::platform_find(&state.db, scope.tenant_id).await?.ok_or(AppError::Unauthorized)?;
+    let (user, tenant) = service::me(&state, &scope).await?;
     Ok(axum::Json(MeResponse { user: session_user(&user), tenant: session_tenant(tenant.into()) }))
 }
 

@@ -143,6 +143,15 @@ pub async fn create_api_token(
     Ok((token, row))
 }
 
+/// The signed-in user and their workspace.
+pub async fn me(state: &AppState, scope: &Scope) -> AppResult<(user::Model, tenancy::entity::Model)> {
+    let db = &state.db;
+    let user =
+        store::platform_find_in_tenant(db, scope.tenant_id, scope.user_id).await?.ok_or(AppError::Unauthorized)?;
+    let tenant = tenancy::store::platform_find(db, scope.tenant_id).await?.ok_or(AppError::Unauthorized)?;
+    Ok((user, tenant))
+}
+
 /// Revokes everything a user holds (used when deactivating).
 pub async fn revoke_user(state: &AppState, scope: &Scope, user_id: Uuid) -> AppResult<()> {
     let txn = crate::db::begin_write(&state.db).await?;

@@ -359,6 +359,11 @@ pub async fn list(
     Ok((views(state, scope, &rows).await?, total))
 }
 
+/// Ok when the contact is the caller's tenant's, else 404 (no view built).
+pub async fn ensure_visible(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<()> {
+    store::get(&state.db, scope, id).await?.map(|_| ()).ok_or(AppError::NotFound)
+}
+
 /// One contact, or 404.
 pub async fn get(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<ContactView> {
     let contact = store::get(&state.db, scope, id).await?.ok_or(AppError::NotFound)?;

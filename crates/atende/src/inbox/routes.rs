@@ -104,7 +104,7 @@ pub async fn contact_conversations(
     scope: Scope,
     Path(id): Path<Uuid>,
 ) -> AppResult<axum::Json<ConversationList>> {
-    crate::contacts::store::get(&state.db, &scope, id).await?.ok_or(crate::error::AppError::NotFound)?;
+    crate::contacts::service::ensure_visible(&state, &scope, id).await?;
     let filter = ListConversations { contact_id: Some(id), limit: Some(200), ..Default::default() };
     let (conversations, total) = service::list(&state, &scope, &filter).await?;
     Ok(axum::Json(ConversationList { conversations, total }))

@@ -64,7 +64,7 @@ pub async fn update(
         }
     }
     if let Some(Some(team_id)) = patch.team_id
-        && crate::teams::store::get(&state.db, scope, team_id).await?.is_none()
+        && !crate::teams::service::exists(state, scope, team_id).await?
     {
         return Err(AppError::field("teamId", "is not a team of this workspace"));
     }
@@ -168,7 +168,7 @@ pub async fn send(state: &AppState, scope: &Scope, input: SendMessage) -> AppRes
     if content.is_none() && files.is_empty() {
         return Err(AppError::field("content", "a message needs text or an attachment"));
     }
-    let channel = crate::channels::store::get(&state.db, scope, current.channel_id).await?.ok_or(AppError::NotFound)?;
+    let channel = crate::channels::service::get(state, scope, current.channel_id).await?;
     if !input.is_private && !channel.enabled {
         return Err(AppError::conflict("channel_disabled", "This conversation's channel is disabled"));
     }

@@ -58,6 +58,11 @@ pub async fn visible_team(state: &AppState, scope: &Scope, id: Uuid) -> AppResul
     store::get(&state.db, scope, id).await?.ok_or(AppError::NotFound)
 }
 
+/// Whether the team belongs to the caller's tenant (whoever may see it).
+pub async fn exists(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<bool> {
+    Ok(store::get(&state.db, scope, id).await?.is_some())
+}
+
 /// Teams the caller may see, with member counts.
 pub async fn list(state: &AppState, scope: &Scope) -> AppResult<Vec<TeamView>> {
     let visible = visible_ids(scope);
