@@ -204,11 +204,18 @@ pub async fn deliver_pending(
     let name = subscriber.name();
     let lock = lock_for(name);
     let _serial = lock.lock().await;
-    let start = match subscriber.start_at() {
-        StartAt::Beginning => Position::default(),
-        StartAt::Now => outbox::head(db).await?,
+    // The start only matters the first time (no cursor yet): no look-up of the head
+    // on every round.
+    let mut position = match outbox::find_cursor(db, name).await? {
+        Some(position) => position,
+        None => {
+            let start = match subscriber.start_at() {
+                StartAt::Beginning => Position::default(),
+                StartAt::Now => outbox::head(db).await?,
+            };
+            outbox::cursor(db, name, start).await?
+        }
     };
-    let mut position = outbox::cursor(db, name, start).await?;
     let mut delivered = 0;
     let mut empty_retries = if woken && db.get_database_backend() == DatabaseBackend::Postgres { 15 } else { 0 };
     loop {

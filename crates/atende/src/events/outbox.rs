@@ -156,6 +156,12 @@ pub async fn head(db: &impl ConnectionTrait) -> Result<Position, sea_orm::DbErr>
     Ok(newest.map(|e| Position { txid: e.txid, seq: e.seq }).unwrap_or_default())
 }
 
+/// A subscriber's cursor, if it has one.
+pub async fn find_cursor(db: &impl ConnectionTrait, subscriber: &str) -> Result<Option<Position>, sea_orm::DbErr> {
+    let row = cursor::Entity::find_by_id(subscriber.to_string()).one(db).await?;
+    Ok(row.map(|r| Position { txid: r.txid, seq: r.seq }))
+}
+
 /// A subscriber's cursor, created at `start` the first time it is asked for.
 pub async fn cursor(db: &impl ConnectionTrait, subscriber: &str, start: Position) -> Result<Position, sea_orm::DbErr> {
     cursor::Entity::insert(cursor::ActiveModel {
