@@ -2,6 +2,8 @@
 //! identity, else by phone (the same person on another channel), else created. Runs in
 //! the caller's transaction (the inbound pipeline applies many messages in one).
 
+use std::collections::HashMap;
+
 use sea_orm::{ConnectionTrait, IntoActiveModel, Set};
 use uuid::Uuid;
 
@@ -44,10 +46,39 @@ pub struct Captured {
 /// A unique-key conflict (someone else created it meanwhile) is returned as the
 /// database error; the caller retries in a fresh transaction.
 pub async fn capture(db: &impl ConnectionTrait, scope: &Scope, sender: Sender<'_>) -> Result<Captured, sea_orm::DbErr> {
-    let scope_key = sender.kind.scope_for(sender.channel_id);
-    if let Some(found) = store::find_by_identity(db, scope, sender.kind, &scope_key, sender.identity).await? {
-        return fill_name(db, scope, sender, found).await;
+    Ok(capture_all(db, scope, &[sender]).await?.remove(0))
+}
+
+/// `capture` for many senders in order (one batch of inbound messages): the known ones
+/// are found with one look-up, then each is captured as `capture` would, a sender seen
+/// earlier in the batch reusing what that capture made.
+pub async fn capture_all(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    senders: &[Sender<'_>],
+) -> Result<Vec<Captured>, sea_orm::DbErr> {
+    let key = |s: &Sender<'_>| (s.kind, s.kind.scope_for(s.channel_id), s.identity.to_string());
+    let keys: Vec<store::IdentityKey> = senders.iter().map(key).collect();
+    let mut known: HashMap<store::IdentityKey, contact::Model> =
+        store::find_by_identities(db, scope, &keys).await?.into_iter().collect();
+    let mut captured = Vec::with_capacity(senders.len());
+    for (sender, key) in senders.iter().zip(keys) {
+        let one = match known.get(&key) {
+            Some(contact) => fill_name(db, scope, *sender, contact.clone()).await?,
+            None => capture_unknown(db, scope, *sender).await?,
+        };
+        known.insert(key, one.contact.clone());
+        captured.push(one);
     }
+    Ok(captured)
+}
+
+/// A sender no identity points to yet: the same person by phone, or a new contact.
+async fn capture_unknown(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    sender: Sender<'_>,
+) -> Result<Captured, sea_orm::DbErr> {
     let phone_owner = match sender.phone {
         Some(phone) if sender.kind != IdentityKind::Phone => {
             store::find_by_identity(db, scope, IdentityKind::Phone, "", phone).await?

@@ -54,6 +54,46 @@ pub async fn find_by_identity(
     get(db, scope, found.contact_id).await
 }
 
+/// An identity as looked up: kind, scope (channel id or empty) and value.
+pub type IdentityKey = (IdentityKind, String, String);
+
+/// The contacts known by these identities, in one look-up per table (the inbound
+/// pipeline resolves a whole batch of senders at once).
+pub async fn find_by_identities(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    keys: &[IdentityKey],
+) -> Result<Vec<(IdentityKey, contact::Model)>, sea_orm::DbErr> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let distinct = |f: fn(&IdentityKey) -> String| {
+        let mut v: Vec<String> = keys.iter().map(f).collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let found = identity::Entity::find()
+        .filter(identity::Column::TenantId.eq(scope.tenant_id))
+        .filter(identity::Column::Kind.is_in(distinct(|k| k.0.as_str().to_string())))
+        .filter(identity::Column::Scope.is_in(distinct(|k| k.1.clone())))
+        .filter(identity::Column::Value.is_in(distinct(|k| k.2.clone())))
+        .all(db)
+        .await?;
+    let contact_ids: Vec<Uuid> = found.iter().map(|i| i.contact_id).collect();
+    let contacts: std::collections::HashMap<Uuid, contact::Model> =
+        get_many(db, scope, &contact_ids).await?.into_iter().map(|c| (c.id, c)).collect();
+    Ok(found
+        .into_iter()
+        .filter_map(|i| {
+            let kind = IdentityKind::parse(&i.kind)?;
+            let key = (kind, i.scope, i.value);
+            (keys.contains(&key)).then_some(())?;
+            Some((key, contacts.get(&i.contact_id)?.clone()))
+        })
+        .collect())
+}
+
 /// Inserts a contact.
 pub async fn insert(
     db: &impl ConnectionTrait,
@@ -152,6 +192,25 @@ pub async fn touch_activity(
         .col_expr(contact::Column::LastActivityAt, Expr::value(at))
         .filter(contact::Column::TenantId.eq(scope.tenant_id))
         .filter(contact::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Bumps the last activity of several contacts at once.
+pub async fn touch_activity_many(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    ids: &[Uuid],
+    at: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    contact::Entity::update_many()
+        .col_expr(contact::Column::LastActivityAt, Expr::value(at))
+        .filter(contact::Column::TenantId.eq(scope.tenant_id))
+        .filter(contact::Column::Id.is_in(ids.iter().copied()))
         .exec(db)
         .await?;
     Ok(())
@@ -482,13 +541,24 @@ pub async fn delete_note(db: &impl ConnectionTrait, scope: &Scope, note_id: Uuid
 /// transactions already serialise writers). Ingest takes it so two messages from the
 /// same person arriving at once cannot both open a new conversation.
 pub async fn lock(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> Result<(), sea_orm::DbErr> {
-    if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
-        use sea_orm::QuerySelect;
-        contact::Entity::find_by_id(id)
-            .filter(contact::Column::TenantId.eq(scope.tenant_id))
-            .lock_exclusive()
-            .one(db)
-            .await?;
+    lock_many(db, scope, &[id]).await
+}
+
+/// Locks several contacts' rows, in id order (two writers locking overlapping sets
+/// cannot deadlock on each other).
+pub async fn lock_many(db: &impl ConnectionTrait, scope: &Scope, ids: &[Uuid]) -> Result<(), sea_orm::DbErr> {
+    if ids.is_empty() || db.get_database_backend() != sea_orm::DatabaseBackend::Postgres {
+        return Ok(());
     }
+    contact::Entity::find()
+        .select_only()
+        .column(contact::Column::Id)
+        .filter(contact::Column::TenantId.eq(scope.tenant_id))
+        .filter(contact::Column::Id.is_in(ids.iter().copied()))
+        .order_by_asc(contact::Column::Id)
+        .lock_exclusive()
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?;
     Ok(())
 }

@@ -4,12 +4,15 @@
 //! `ingest_in` works inside the caller's transaction, so the inbound pipeline applies a
 //! whole batch of messages in one.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
-use sea_orm::{DatabaseTransaction, Set};
+use sea_orm::DatabaseTransaction;
+use uuid::Uuid;
 
 use super::{
-    entity::conversation,
-    model::{AttachmentRef, ContentType, ConversationStatus, MessageStatus, SenderType, preview},
+    entity::{conversation, message},
+    model::{AssigneeRef, AttachmentRef, ContentType, ConversationStatus, MessageStatus, SenderType, preview},
     store::{self, NewConversation, NewMessage},
     views,
 };
@@ -20,6 +23,7 @@ use crate::{
     events::{ConversationChange, DomainEvent},
     state::AppState,
     tenancy::Scope,
+    users,
 };
 
 /// A normalised inbound message, whatever the provider.
@@ -42,31 +46,17 @@ pub struct Inbound {
     pub is_echo: bool,
 }
 
-/// What ingest did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Ingested {
-    Stored {
-        message_id: uuid::Uuid,
-        conversation_id: uuid::Uuid,
-        contact_id: uuid::Uuid,
-    },
-    /// Same provider id seen before: nothing changed.
-    Duplicate {
-        message_id: uuid::Uuid,
-    },
-}
-
 /// Applies one inbound message in its own transaction (retrying when a concurrent
 /// writer created the same contact first), records its events and commits.
-pub async fn ingest(state: &AppState, channel: &channel::Model, inbound: Inbound) -> AppResult<Ingested> {
+pub async fn ingest(state: &AppState, channel: &channel::Model, inbound: Inbound) -> AppResult<()> {
     let scope = Scope::system(channel.tenant_id);
     for _ in 0..3 {
         let txn = crate::db::begin_write(&state.db).await?;
-        match ingest_in(&txn, &scope, channel, &inbound).await {
-            Ok((ingested, events)) => {
+        match ingest_in(&txn, &scope, channel, std::slice::from_ref(&inbound)).await {
+            Ok(events) => {
                 crate::events::record(&txn, events).await?;
                 crate::events::commit(txn, &state.events).await?;
-                return Ok(ingested);
+                return Ok(());
             }
             Err(e) if is_conflict(&e) => {
                 // Someone else stored this contact or message meanwhile: look again.
@@ -83,85 +73,158 @@ pub fn is_conflict(e: &AppError) -> bool {
     matches!(e, AppError::Conflict { code: "already_exists", .. })
 }
 
-/// Applies an inbound message inside `txn` and returns what happened with the events
-/// to record. Errors leave the transaction to be rolled back by the caller.
+/// Applies a channel's inbound messages, in order, inside `txn` and returns the events
+/// to record. Look-ups are by set (known provider ids, senders, their conversations,
+/// assignees), rows are written once per batch (messages in one insert, each touched
+/// conversation and contact once), so a batch costs a handful of round trips plus one
+/// per new contact or conversation. Errors leave the transaction to be rolled back by
+/// the caller.
 pub async fn ingest_in(
     txn: &DatabaseTransaction,
     scope: &Scope,
     channel: &channel::Model,
-    inbound: &Inbound,
-) -> AppResult<(Ingested, Vec<DomainEvent>)> {
-    if let Some(existing) = store::message_find_by_external(txn, scope, channel.id, &inbound.external_id).await? {
-        return Ok((Ingested::Duplicate { message_id: existing.id }, Vec::new()));
+    inbounds: &[Inbound],
+) -> AppResult<Vec<DomainEvent>> {
+    let fresh = unseen(txn, scope, channel, inbounds).await?;
+    if fresh.is_empty() {
+        return Ok(Vec::new());
     }
-    let sender = lead::Sender {
+    let senders: Vec<lead::Sender> = fresh.iter().map(|inbound| sender_of(channel, inbound)).collect();
+    let captured = lead::capture_all(txn, scope, &senders).await?;
+    let mut contact_ids: Vec<Uuid> = captured.iter().map(|c| c.contact.id).collect();
+    contact_ids.sort();
+    contact_ids.dedup();
+    // Serialise these people's messages with any other writer: the conversation
+    // look-up and creation below must not interleave (it would open a second one).
+    contacts::store::lock_many(txn, scope, &contact_ids).await?;
+    let conversations = store::conversations_latest_for(txn, scope, &contact_ids, channel.id).await?;
+    let assignees = assignee_names(txn, scope, conversations.values()).await?;
+    let mut batch = Applied { conversations, assignees, ..Default::default() };
+    for (inbound, captured) in fresh.into_iter().zip(captured) {
+        batch.events.extend(captured.event);
+        batch.apply(txn, scope, channel, &captured.contact, inbound).await?;
+    }
+    store::messages_insert(txn, &batch.messages).await?;
+    for contact_id in &batch.touched {
+        if let Some(conversation) = batch.conversations.get(contact_id) {
+            store::conversation_save_inbound(txn, scope, conversation).await?;
+        }
+    }
+    let last_at = batch.messages.iter().map(|m| m.created_at).max().unwrap_or_else(Utc::now);
+    contacts::store::touch_activity_many(txn, scope, &contact_ids, last_at).await?;
+    metrics::counter!("inbound_messages_total").increment(batch.messages.len() as u64);
+    Ok(batch.events)
+}
+
+/// The messages not stored yet: known provider ids and repeats within the batch dropped.
+async fn unseen<'a>(
+    txn: &DatabaseTransaction,
+    scope: &Scope,
+    channel: &channel::Model,
+    inbounds: &'a [Inbound],
+) -> AppResult<Vec<&'a Inbound>> {
+    let ids: Vec<&str> = inbounds.iter().map(|i| i.external_id.as_str()).collect();
+    let mut seen = store::message_external_ids_known(txn, scope, channel.id, &ids).await?;
+    Ok(inbounds.iter().filter(|i| seen.insert(i.external_id.clone())).collect())
+}
+
+fn sender_of<'a>(channel: &channel::Model, inbound: &'a Inbound) -> lead::Sender<'a> {
+    lead::Sender {
         channel_id: channel.id,
         kind: inbound.identity_kind,
         identity: &inbound.identity_value,
         profile_name: inbound.profile_name.as_deref(),
         phone: inbound.phone.as_deref(),
         email: inbound.email.as_deref(),
-    };
-    let captured = lead::capture(txn, scope, sender).await?;
-    let contact = captured.contact;
-    let mut events: Vec<DomainEvent> = captured.event.into_iter().collect();
-    let now = Utc::now();
-    // Serialise this person's messages with any other writer: the conversation lookup
-    // and creation below must not interleave (it would open a second conversation).
-    contacts::store::lock(txn, scope, contact.id).await?;
-    let (conv, created, reopened) = open_conversation(txn, scope, contact.id, channel.id, now).await?;
-    let was_open = conv.status == ConversationStatus::Open.as_str() && conv.snoozed_until.is_none();
-    let message = store::message_insert(txn, scope, new_message(channel, &contact, &conv, inbound, now)).await?;
-    let reopened_count = conv.reopened_count;
-    let updated: conversation::Model = store::conversation_update(txn, scope, conv, |c| {
-        c.last_activity_at = Set(now);
-        c.last_message_preview = Set(preview(inbound.content.as_deref(), inbound.content_type));
-        if !inbound.is_echo {
-            c.last_incoming_at = Set(Some(now));
-            // A customer writing again wakes the conversation up.
-            c.status = Set(ConversationStatus::Open.as_str().into());
-            c.snoozed_until = Set(None);
-            if reopened {
-                c.resolved_at = Set(None);
-                c.reopened_count = Set(reopened_count + 1);
-            }
-        }
-    })
-    .await?;
-    contacts::store::touch_activity(txn, scope, contact.id, now).await?;
-    let conversation_view = views::conversation_of(txn, scope, updated.clone(), &contact, channel).await?;
-    if created {
-        events.push(views::conversation_created(scope, &updated, &conversation_view));
-    } else if !was_open && !inbound.is_echo {
-        let change = ConversationChange::Status { resolved: false, reopened };
-        events.push(views::conversation_updated(scope, &updated, &conversation_view, None, change));
     }
-    let message_view = views::message(txn, scope, message.clone()).await?;
-    events.push(views::message_created(scope, &updated, &message_view));
-    metrics::counter!("inbound_messages_total").increment(1);
-    let ingested = Ingested::Stored { message_id: message.id, conversation_id: updated.id, contact_id: contact.id };
-    Ok((ingested, events))
 }
 
-/// The contact's latest conversation on the channel (and whether this message reopens
-/// it), or a new one.
-async fn open_conversation(
+async fn assignee_names<'a>(
     txn: &DatabaseTransaction,
     scope: &Scope,
-    contact_id: uuid::Uuid,
-    channel_id: uuid::Uuid,
-    now: DateTime<Utc>,
-) -> AppResult<(conversation::Model, bool, bool)> {
-    Ok(match store::conversation_latest_for(txn, scope, contact_id, channel_id).await? {
-        Some(c) => {
-            let was = ConversationStatus::parse(&c.status).unwrap_or(ConversationStatus::Open);
-            (c, false, was == ConversationStatus::Resolved)
+    conversations: impl Iterator<Item = &'a conversation::Model>,
+) -> AppResult<HashMap<Uuid, AssigneeRef>> {
+    let mut ids: Vec<Uuid> = conversations.filter_map(|c| c.assignee_id).collect();
+    ids.sort();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let users = users::store::get_many(txn, scope, &ids).await?;
+    Ok(users.into_iter().map(|u| (u.id, AssigneeRef { id: u.id, name: u.name })).collect())
+}
+
+/// What a batch has applied so far (in memory until written at its end).
+#[derive(Default)]
+struct Applied {
+    /// Each contact's latest conversation on the channel, as the batch left it.
+    conversations: HashMap<Uuid, conversation::Model>,
+    assignees: HashMap<Uuid, AssigneeRef>,
+    /// Contacts whose conversation to save, in first-touch order.
+    touched: Vec<Uuid>,
+    messages: Vec<message::Model>,
+    events: Vec<DomainEvent>,
+}
+
+impl Applied {
+    /// One message: its conversation found, reopened or opened, the message row and
+    /// the conversation's new state kept for the batch's writes, the events recorded.
+    async fn apply(
+        &mut self,
+        txn: &DatabaseTransaction,
+        scope: &Scope,
+        channel: &channel::Model,
+        contact: &contacts::entity::contact::Model,
+        inbound: &Inbound,
+    ) -> AppResult<()> {
+        let now = Utc::now();
+        let (conv, created) = match self.conversations.get(&contact.id) {
+            Some(c) => (c.clone(), false),
+            None => {
+                let new = NewConversation { contact_id: contact.id, channel_id: channel.id, at: now };
+                (store::conversation_insert(txn, scope, new).await?, true)
+            }
+        };
+        let status = ConversationStatus::parse(&conv.status).unwrap_or(ConversationStatus::Open);
+        let was_open = status == ConversationStatus::Open && conv.snoozed_until.is_none();
+        let reopened = status == ConversationStatus::Resolved;
+        let message = store::message_row(scope, new_message(channel, contact, &conv, inbound, now));
+        let updated = received(conv, inbound, reopened, now);
+        if !self.touched.contains(&contact.id) {
+            self.touched.push(contact.id);
         }
-        None => {
-            let new = NewConversation { contact_id, channel_id, at: now };
-            (store::conversation_insert(txn, scope, new).await?, true, false)
+        self.conversations.insert(contact.id, updated.clone());
+        let assignee = updated.assignee_id.and_then(|id| self.assignees.get(&id).cloned());
+        let conversation_view = views::conversation_with(updated.clone(), contact, channel, assignee);
+        if created {
+            self.events.push(views::conversation_created(scope, &updated, &conversation_view));
+        } else if !was_open && !inbound.is_echo {
+            let change = ConversationChange::Status { resolved: false, reopened };
+            self.events.push(views::conversation_updated(scope, &updated, &conversation_view, None, change));
         }
-    })
+        let message_view = views::message_without_agent(message.clone());
+        self.events.push(views::message_created(scope, &updated, &message_view));
+        self.messages.push(message);
+        Ok(())
+    }
+}
+
+/// A conversation after a message arrived: activity and preview; a customer writing
+/// again wakes it up (reopened when it was resolved).
+fn received(mut c: conversation::Model, inbound: &Inbound, reopened: bool, now: DateTime<Utc>) -> conversation::Model {
+    c.last_activity_at = now;
+    c.updated_at = now;
+    c.last_message_preview = preview(inbound.content.as_deref(), inbound.content_type);
+    if !inbound.is_echo {
+        c.last_incoming_at = Some(now);
+        c.status = ConversationStatus::Open.as_str().into();
+        c.snoozed_until = None;
+        if reopened {
+            c.resolved_at = None;
+            c.reopened_count += 1;
+        }
+    }
+    c
 }
 
 fn new_message(

@@ -60,6 +60,51 @@ pub async fn conversation_latest_for(
         .await
 }
 
+/// The most recent conversation of each of these contacts on a channel.
+pub async fn conversations_latest_for(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    contact_ids: &[Uuid],
+    channel_id: Uuid,
+) -> Result<HashMap<Uuid, conversation::Model>, sea_orm::DbErr> {
+    if contact_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = conversation::Entity::find()
+        .filter(conversation::Column::TenantId.eq(scope.tenant_id))
+        .filter(conversation::Column::ContactId.is_in(contact_ids.iter().copied()))
+        .filter(conversation::Column::ChannelId.eq(channel_id))
+        .order_by_asc(conversation::Column::CreatedAt)
+        .order_by_asc(conversation::Column::Id)
+        .all(db)
+        .await?;
+    // Ascending, so the latest of each contact is inserted last and stays.
+    Ok(rows.into_iter().map(|c| (c.contact_id, c)).collect())
+}
+
+/// Saves what an inbound message changes on its conversation (activity, preview,
+/// status), leaving the rest (assignee, team…) to whoever else writes it.
+pub async fn conversation_save_inbound(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    c: &conversation::Model,
+) -> Result<(), sea_orm::DbErr> {
+    conversation::Entity::update_many()
+        .col_expr(conversation::Column::LastActivityAt, Expr::value(c.last_activity_at))
+        .col_expr(conversation::Column::LastMessagePreview, Expr::value(c.last_message_preview.clone()))
+        .col_expr(conversation::Column::LastIncomingAt, Expr::value(c.last_incoming_at))
+        .col_expr(conversation::Column::Status, Expr::value(c.status.clone()))
+        .col_expr(conversation::Column::SnoozedUntil, Expr::value(c.snoozed_until))
+        .col_expr(conversation::Column::ResolvedAt, Expr::value(c.resolved_at))
+        .col_expr(conversation::Column::ReopenedCount, Expr::value(c.reopened_count))
+        .col_expr(conversation::Column::UpdatedAt, Expr::value(c.updated_at))
+        .filter(conversation::Column::TenantId.eq(scope.tenant_id))
+        .filter(conversation::Column::Id.eq(c.id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 pub async fn conversation_insert(
     db: &impl ConnectionTrait,
     scope: &Scope,
@@ -288,31 +333,66 @@ pub async fn message_insert(
     scope: &Scope,
     new: NewMessage,
 ) -> Result<message::Model, sea_orm::DbErr> {
+    message_row(scope, new).into_active_model().reset_all().insert(db).await
+}
+
+/// The row a new message will be (its id is time-ordered: ids taken in order sort in order).
+pub fn message_row(scope: &Scope, new: NewMessage) -> message::Model {
     let sent_at = matches!(new.status, MessageStatus::Sent).then_some(new.at);
-    message::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        tenant_id: Set(scope.tenant_id),
-        conversation_id: Set(new.conversation_id),
-        channel_id: Set(new.channel_id),
-        sender_type: Set(new.sender_type.into()),
-        sender_user_id: Set(new.sender_user_id),
-        contact_id: Set(new.contact_id),
-        content: Set(new.content),
-        content_type: Set(new.content_type.into()),
-        attachments: Set(new.attachments),
-        metadata: Set(new.metadata),
-        external_id: Set(new.external_id),
-        status: Set(new.status.as_str().into()),
-        failure_reason: Set(None),
-        is_private: Set(new.is_private),
-        created_at: Set(new.at),
-        updated_at: Set(new.at),
-        sent_at: Set(sent_at),
-        delivered_at: Set(None),
-        read_at: Set(None),
+    message::Model {
+        id: Uuid::now_v7(),
+        tenant_id: scope.tenant_id,
+        conversation_id: new.conversation_id,
+        channel_id: new.channel_id,
+        sender_type: new.sender_type.into(),
+        sender_user_id: new.sender_user_id,
+        contact_id: new.contact_id,
+        content: new.content,
+        content_type: new.content_type.into(),
+        attachments: new.attachments,
+        metadata: new.metadata,
+        external_id: new.external_id,
+        status: new.status.as_str().into(),
+        failure_reason: None,
+        is_private: new.is_private,
+        created_at: new.at,
+        updated_at: new.at,
+        sent_at,
+        delivered_at: None,
+        read_at: None,
     }
-    .insert(db)
-    .await
+}
+
+/// Inserts message rows built by `message_row` in one statement.
+pub async fn messages_insert(db: &impl ConnectionTrait, rows: &[message::Model]) -> Result<(), sea_orm::DbErr> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let active: Vec<message::ActiveModel> = rows.iter().cloned().map(|m| m.into_active_model().reset_all()).collect();
+    message::Entity::insert_many(active).exec_without_returning(db).await?;
+    Ok(())
+}
+
+/// Which of these provider ids a channel already stored.
+pub async fn message_external_ids_known(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    channel_id: Uuid,
+    external_ids: &[&str],
+) -> Result<std::collections::HashSet<String>, sea_orm::DbErr> {
+    if external_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let known: Vec<Option<String>> = message::Entity::find()
+        .select_only()
+        .column(message::Column::ExternalId)
+        .filter(message::Column::TenantId.eq(scope.tenant_id))
+        .filter(message::Column::ChannelId.eq(channel_id))
+        .filter(message::Column::ExternalId.is_in(external_ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(known.into_iter().flatten().collect())
 }
 
 pub async fn message_get(

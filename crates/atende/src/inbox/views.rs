@@ -88,24 +88,20 @@ pub async fn conversation(
     Ok(conversations(db, scope, vec![row], unread_for).await?.remove(0))
 }
 
-/// One conversation's view when its contact and channel are at hand (the inbound
-/// path): only an assignee's name is looked up.
-pub async fn conversation_of(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
+/// One conversation's view when its contact, channel and assignee are at hand (the
+/// inbound pipeline looks them up once per batch).
+pub fn conversation_with(
     c: conversation::Model,
     contact: &contacts::entity::contact::Model,
     channel: &channels::entity::Model,
-) -> AppResult<ConversationView> {
-    let assignee = match c.assignee_id {
-        Some(id) => users::store::get_many(db, scope, &[id])
-            .await?
-            .into_iter()
-            .next()
-            .map(|u| AssigneeRef { id: u.id, name: u.name }),
-        None => None,
-    };
-    Ok(view_of(c, ContactSummary::from(contact), channel_summary(channel), assignee, None))
+    assignee: Option<AssigneeRef>,
+) -> ConversationView {
+    view_of(c, ContactSummary::from(contact), channel_summary(channel), assignee, None)
+}
+
+/// A message's view when it has no agent sender (an inbound message).
+pub fn message_without_agent(row: message::Model) -> MessageView {
+    message_view(row, &HashMap::new())
 }
 
 fn channel_summary(channel: &channels::entity::Model) -> ChannelSummary {

@@ -14,7 +14,6 @@
 use std::{collections::HashMap, time::Duration};
 
 use chrono::Utc;
-use sea_orm::DatabaseTransaction;
 use tokio::{sync::watch, task::JoinHandle};
 use uuid::Uuid;
 
@@ -27,7 +26,7 @@ use crate::{
     channels::{self, adapters::Endpoints, entity as channel, model::ChannelType},
     contacts,
     error::{AppError, AppResult},
-    events::{self, DomainEvent, outbox},
+    events::{self, outbox},
     inbox::{
         ingest::{self, Inbound},
         receipts::{self, Receipt},
@@ -40,12 +39,11 @@ use crate::{
 pub const LEASE: &str = "inbound-pipeline";
 /// Deliveries taken per round.
 const BATCH: u64 = 256;
-/// A batch transaction commits after this many messages or this long, whichever comes
-/// first: a commit is shared by many messages, yet the write lock (SQLite: every
-/// webhook insert waits for it) and the event visibility horizon (PostgreSQL: events
-/// become readable once older transactions end) are held only briefly.
+/// Messages applied per transaction: a commit and each look-up are shared by many
+/// messages, yet the write lock (SQLite: every webhook insert waits for it) and the
+/// event visibility horizon (PostgreSQL: events become readable once older
+/// transactions end) are held only briefly.
 const BATCH_MESSAGES: usize = 64;
-const BATCH_TIME: Duration = Duration::from_millis(15);
 /// Attempts before a delivery is kept as failed.
 const MAX_ATTEMPTS: i32 = 20;
 /// How long a status for a message we do not know yet is retried (the send job may
@@ -175,17 +173,14 @@ fn decode(channel: &channel::Model, row: &event_entity::Model) -> AppResult<Vec<
     }
 }
 
-/// Consecutive message deliveries applied in one transaction.
+/// Consecutive message deliveries, applied together in one transaction when full or
+/// when something else must be applied first.
 #[derive(Default)]
 struct Batch {
-    txn: Option<DatabaseTransaction>,
-    opened: Option<std::time::Instant>,
     messages: usize,
-    /// Applied in the open transaction (with their channel and messages, to redo them
-    /// one by one if it fails).
+    /// The deliveries (with their channel and messages, to redo them one by one if the
+    /// batch fails).
     rows: Vec<(channel::Model, event_entity::Model, Vec<Inbound>)>,
-    events: Vec<DomainEvent>,
-    failed: bool,
 }
 
 impl Batch {
@@ -196,71 +191,59 @@ impl Batch {
         row: event_entity::Model,
         messages: Vec<Inbound>,
     ) {
-        if !self.failed
-            && let Err(e) = self.apply(state, channel, &messages).await
-        {
-            tracing::debug!(error = %e, "inbound batch failed; applying its deliveries one by one");
-            self.failed = true;
-        }
         self.messages += messages.len();
         self.rows.push((channel.clone(), row, messages));
-        let full = self.messages >= BATCH_MESSAGES || self.opened.is_some_and(|t| t.elapsed() >= BATCH_TIME);
-        if full {
+        if self.messages >= BATCH_MESSAGES {
             self.flush(state).await;
         }
     }
 
-    async fn apply(&mut self, state: &AppState, channel: &channel::Model, messages: &[Inbound]) -> AppResult<()> {
-        if self.txn.is_none() {
-            self.txn = Some(crate::db::begin_write(&state.db).await?);
-            self.opened = Some(std::time::Instant::now());
-        }
-        let txn = self.txn.as_ref().ok_or_else(|| AppError::Unavailable("no transaction".into()))?;
-        let scope = Scope::system(channel.tenant_id);
-        for inbound in messages {
-            let (_, events) = ingest::ingest_in(txn, &scope, channel, inbound).await?;
-            self.events.extend(events);
-        }
-        Ok(())
-    }
-
-    /// Commits the batch (events recorded, rows marked processed), or on failure
-    /// applies its deliveries one at a time.
+    /// Applies the batch in one transaction (messages, events, rows marked processed),
+    /// or on failure its deliveries one at a time.
     async fn flush(&mut self, state: &AppState) {
         let rows = std::mem::take(&mut self.rows);
-        let events = std::mem::take(&mut self.events);
-        let txn = self.txn.take();
-        let failed = std::mem::replace(&mut self.failed, false);
-        self.opened = None;
         self.messages = 0;
         if rows.is_empty() {
             return;
         }
-        if failed && let Some(txn) = txn {
-            if let Err(e) = txn.rollback().await {
-                tracing::debug!(error = %e, "inbound batch rollback failed");
-            }
-        } else if let Some(txn) = txn {
-            let ids: Vec<Uuid> = rows.iter().map(|(_, row, _)| row.id).collect();
-            let committed = async {
-                store::platform_mark_processed(&txn, &ids).await?;
-                events::record(&txn, events).await?;
-                events::commit(txn, &state.events).await
-            }
-            .await;
-            match committed {
-                Ok(()) => {
-                    metrics::counter!("inbound_batches_total").increment(1);
-                    return;
+        match apply_together(state, &rows).await {
+            Ok(()) => metrics::counter!("inbound_batches_total").increment(1),
+            Err(e) => {
+                tracing::debug!(error = %e, "inbound batch failed; applying its deliveries one by one");
+                for (channel, row, messages) in rows {
+                    let outcome = apply_messages_alone(state, &channel, &messages, row.attempts).await;
+                    record_outcome(state, &row, outcome).await;
                 }
-                Err(e) => tracing::debug!(error = %e, "inbound batch commit failed; applying one by one"),
             }
-        }
-        for (channel, row, messages) in rows {
-            let outcome = apply_messages_alone(state, &channel, &messages, row.attempts).await;
-            record_outcome(state, &row, outcome).await;
         }
     }
+}
+
+/// Applies deliveries in one transaction: each channel's messages in arrival order
+/// (a sender's messages all come through one channel), with their events and the
+/// rows marked processed.
+async fn apply_together(
+    state: &AppState,
+    rows: &[(channel::Model, event_entity::Model, Vec<Inbound>)],
+) -> AppResult<()> {
+    let mut by_channel: Vec<(&channel::Model, Vec<Inbound>)> = Vec::new();
+    for (channel, _, messages) in rows {
+        match by_channel.iter_mut().find(|(c, _)| c.id == channel.id) {
+            Some((_, all)) => all.extend(messages.iter().cloned()),
+            None => by_channel.push((channel, messages.clone())),
+        }
+    }
+    let txn = crate::db::begin_write(&state.db).await?;
+    let mut events = Vec::new();
+    for (channel, messages) in &by_channel {
+        let scope = Scope::system(channel.tenant_id);
+        events.extend(ingest::ingest_in(&txn, &scope, channel, messages).await?);
+    }
+    let ids: Vec<Uuid> = rows.iter().map(|(_, row, _)| row.id).collect();
+    store::platform_mark_processed(&txn, &ids).await?;
+    events::record(&txn, events).await?;
+    events::commit(txn, &state.events).await?;
+    Ok(())
 }
 
 /// Meta gives no name with a message: ask for a new customer's profile name (best
@@ -347,7 +330,7 @@ async fn apply_alone(state: &AppState, channel: &channel::Model, row: &event_ent
     let mut outcome = Outcome::Applied;
     for event in events {
         let result = match event {
-            Normalized::Message(inbound) => ingest::ingest(state, channel, inbound).await.map(|_| ()),
+            Normalized::Message(inbound) => ingest::ingest(state, channel, inbound).await,
             Normalized::Status(update) => match receipts::apply_status(state, channel, &update).await {
                 Ok(Receipt::UnknownMessage) if Utc::now() - row.received_at < UNKNOWN_STATUS_GRACE => {
                     let reason = format!("status for unknown message {}", update.external_id);
