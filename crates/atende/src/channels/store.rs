@@ -9,7 +9,11 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::entity;
-use crate::tenancy::Scope;
+use crate::{db::cache::RowCache, tenancy::Scope};
+
+/// Channels behind webhook URLs, read on every delivery (see `db::cache`).
+static ROUTING: std::sync::LazyLock<RowCache<Uuid, entity::Model>> =
+    std::sync::LazyLock::new(|| RowCache::new(std::time::Duration::from_secs(5)));
 
 /// Fields of a new channel (credentials and secret already sealed).
 pub struct NewChannel {
@@ -84,6 +88,7 @@ pub async fn update(
     current: entity::Model,
     apply: impl FnOnce(&mut entity::ActiveModel),
 ) -> Result<entity::Model, sea_orm::DbErr> {
+    ROUTING.forget(&current.id);
     let mut active = current.into_active_model();
     active.tenant_id = Set(scope.tenant_id);
     apply(&mut active);
@@ -94,6 +99,23 @@ pub async fn update(
 /// A channel by id for webhook routing, whatever its tenant.
 pub async fn platform_find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<entity::Model>, sea_orm::DbErr> {
     entity::Entity::find_by_id(id).one(db).await
+}
+
+/// `platform_find` through the routing cache: the webhook and pipeline path, where a
+/// channel is read for every delivery. A change made here shows at once on this
+/// instance, within seconds on the others.
+pub async fn platform_find_routing(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<entity::Model>, sea_orm::DbErr> {
+    if let Some(hit) = ROUTING.get(&id) {
+        return Ok(Some(hit));
+    }
+    let found = platform_find(db, id).await?;
+    if let Some(channel) = &found {
+        ROUTING.put(id, channel.clone());
+    }
+    Ok(found)
 }
 
 /// Channels of some types with this external account id, across tenants: routes a
@@ -151,6 +173,7 @@ pub async fn platform_reseal(
     credentials_sealed: Option<String>,
     webhook_secret_sealed: String,
 ) -> Result<(), sea_orm::DbErr> {
+    ROUTING.forget(&id);
     entity::Entity::update_many()
         .col_expr(entity::Column::CredentialsSealed, sea_orm::sea_query::Expr::value(credentials_sealed))
         .col_expr(entity::Column::WebhookSecretSealed, sea_orm::sea_query::Expr::value(webhook_secret_sealed))

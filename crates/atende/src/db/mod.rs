@@ -1,6 +1,8 @@
 //! Database connection and migrations: one code path for SQLite (embedded default)
 //! and PostgreSQL, chosen from the URL scheme.
 
+pub mod cache;
+
 use std::time::Duration;
 
 use anyhow::Context;

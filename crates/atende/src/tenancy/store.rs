@@ -6,6 +6,11 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use uuid::Uuid;
 
 use super::{TenantStatus, entity};
+use crate::db::cache::RowCache;
+
+/// Tenants' rows as webhook routing reads them, once per delivery (see `db::cache`).
+static ROUTING: std::sync::LazyLock<RowCache<Uuid, entity::Model>> =
+    std::sync::LazyLock::new(|| RowCache::new(std::time::Duration::from_secs(5)));
 
 /// Finds a tenant by its slug (login, CLI).
 pub async fn platform_find_by_slug(
@@ -18,6 +23,23 @@ pub async fn platform_find_by_slug(
 /// Finds a tenant by id.
 pub async fn platform_find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<entity::Model>, sea_orm::DbErr> {
     entity::Entity::find_by_id(id).one(db).await
+}
+
+/// `platform_find` through the routing cache (webhooks: the tenant's status per
+/// delivery). A status change made here shows at once on this instance, within seconds
+/// on the others.
+pub async fn platform_find_routing(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<entity::Model>, sea_orm::DbErr> {
+    if let Some(hit) = ROUTING.get(&id) {
+        return Ok(Some(hit));
+    }
+    let found = platform_find(db, id).await?;
+    if let Some(tenant) = &found {
+        ROUTING.put(id, tenant.clone());
+    }
+    Ok(found)
 }
 
 /// Lists every tenant, newest first.
@@ -56,6 +78,7 @@ pub async fn platform_set_status(
     id: Uuid,
     status: TenantStatus,
 ) -> Result<Option<entity::Model>, sea_orm::DbErr> {
+    ROUTING.forget(&id);
     let Some(tenant) = platform_find(db, id).await? else { return Ok(None) };
     let now = Utc::now();
     let mut active: entity::ActiveModel = tenant.into();

@@ -139,7 +139,7 @@ pub async fn apply_due(state: &AppState, lane: i64, lanes: i64) -> AppResult<usi
     let mut batch = Batch::default();
     for row in rows {
         if let std::collections::hash_map::Entry::Vacant(slot) = channels.entry(row.channel_id) {
-            slot.insert(channels::store::platform_find(&state.db, row.channel_id).await?);
+            slot.insert(channels::store::platform_find_routing(&state.db, row.channel_id).await?);
         }
         let Some(channel) = channels[&row.channel_id].as_ref() else {
             batch.flush(state).await;

@@ -21,12 +21,13 @@ pub async fn channel_for(state: &AppState, id: Uuid, expected: ChannelType) -> A
 
 /// The enabled channel of one of these types behind a webhook URL, in an active tenant.
 pub async fn channel_of_types(state: &AppState, id: Uuid, expected: &[ChannelType]) -> AppResult<channel::Model> {
-    let channel = channels::store::platform_find(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let channel = channels::store::platform_find_routing(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let matches = ChannelType::parse(&channel.channel_type).is_some_and(|t| expected.contains(&t));
     if !matches || !channel.enabled {
         return Err(AppError::NotFound);
     }
-    let tenant = tenancy::store::platform_find(&state.db, channel.tenant_id).await?.ok_or(AppError::NotFound)?;
+    let tenant =
+        tenancy::store::platform_find_routing(&state.db, channel.tenant_id).await?.ok_or(AppError::NotFound)?;
     if tenant.status != TenantStatus::Active.as_str() {
         return Err(AppError::TenantSuspended);
     }
