@@ -172,6 +172,11 @@ pub async fn router_with_realtime(state: AppState) -> anyhow::Result<(Router, Ar
 }
 
 /// The HTTP application without realtime (tools and tests that need no sockets).
+/// The inbox's records of a contact, for contacts' merge and erasure.
+pub fn contact_records() -> crate::contacts::records::Records {
+    Arc::new(inbox::contact_records::InboxRecords)
+}
+
 pub fn router(state: AppState) -> Router {
     router_inner::<tower::layer::util::Identity>(state, None)
 }
@@ -197,7 +202,9 @@ where
         .route("/metrics", get(http::health::metrics))
         .route("/media/{id}/{expires}/{signature}", get(inbox::attachments::public_download))
         .merge(http::static_files::router(&state.config.web_dir))
-        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT));
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        // Ports a domain needs from one above it (contacts → inbox records).
+        .layer(axum::Extension(contact_records()));
     if let Some(layer) = socket_layer {
         app = app.layer(layer);
     }

@@ -6,6 +6,7 @@ pub mod entity;
 pub mod lead;
 pub mod model;
 pub mod phone;
+pub mod records;
 pub mod routes;
 pub mod service;
 pub mod store;

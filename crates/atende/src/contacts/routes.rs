@@ -2,6 +2,7 @@
 //! managers and up import and export.
 
 use axum::{
+    Extension,
     body::Bytes,
     extract::{DefaultBodyLimit, State, rejection::BytesRejection},
     http::{HeaderMap, StatusCode, header},
@@ -16,6 +17,7 @@ use super::{
         ContactEnvelope, ContactList, CreateContact, CreateNote, ExportContacts, ImportReport, ListContacts,
         MergeContacts, NoteEnvelope, NoteList, UpdateContact,
     },
+    records::Records,
     service,
     store::ContactFilter,
 };
@@ -101,11 +103,12 @@ pub async fn update_contact(
     responses((status = 204), (status = 403), (status = 404)))]
 pub async fn delete_contact(
     State(state): State<AppState>,
+    Extension(records): Extension<Records>,
     scope: Scope,
     Path(id): Path<Uuid>,
 ) -> AppResult<StatusCode> {
     scope.require(Role::Admin)?;
-    service::delete(&state, &scope, id).await?;
+    service::delete(&state, &records, &scope, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -115,12 +118,14 @@ pub async fn delete_contact(
     responses((status = 200, body = ContactEnvelope), (status = 404), (status = 422)))]
 pub async fn merge_contacts(
     State(state): State<AppState>,
+    Extension(records): Extension<Records>,
     scope: Scope,
     Path(id): Path<Uuid>,
     Json(body): Json<MergeContacts>,
 ) -> AppResult<axum::Json<ContactEnvelope>> {
     scope.require(Role::Agent)?;
-    Ok(axum::Json(ContactEnvelope { contact: service::merge(&state, &scope, id, body.other_contact_id).await? }))
+    let merged = service::merge(&state, &records, &scope, id, body.other_contact_id).await?;
+    Ok(axum::Json(ContactEnvelope { contact: merged }))
 }
 
 /// Contacts as CSV (managers and admins); `search` and `leadStatus` filter as in the list.

@@ -13,6 +13,7 @@ use super::{
     entity::contact,
     model::{ContactView, CreateContact, IdentityKind, ImportError, ImportReport, LeadStatus, NoteView, UpdateContact},
     phone::E164,
+    records::Records,
     store::{self, ContactFilter, NewContact},
 };
 use crate::{
@@ -400,10 +401,12 @@ pub async fn update(state: &AppState, scope: &Scope, id: Uuid, patch: UpdateCont
 
 /// Erases a contact and its history (LGPD right to erasure; admins).
 #[tracing::instrument(skip_all, fields(tenant_id = %scope.tenant_id), err(level = "debug"))]
-pub async fn delete(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<()> {
+pub async fn delete(state: &AppState, records: &Records, scope: &Scope, id: Uuid) -> AppResult<()> {
     scope.require(Role::Admin)?;
     let txn = crate::db::begin_write(&state.db).await?;
-    let erased = store::erase(&txn, scope, id).await?.ok_or(AppError::NotFound)?;
+    store::get(&txn, scope, id).await?.ok_or(AppError::NotFound)?;
+    let erased = records.erase(&txn, scope, id).await?;
+    store::erase(&txn, scope, id).await?;
     // No personal data in the audit trail of an erasure: only what was removed.
     audit::record(
         &txn,
@@ -414,17 +417,20 @@ pub async fn delete(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<()> 
     )
     .await?;
     txn.commit().await?;
-    // The rows are gone; now the files (a leftover file is harmless, a missing row is not).
-    for key in &erased.files {
-        crate::inbox::attachments::remove_file(state, key).await;
-    }
+    records.remove_files(state, &erased.files).await;
     Ok(())
 }
 
 /// Folds `other_id` into `id`: identities, notes, conversations and messages move;
 /// empty fields are filled from the other; the earliest first-seen wins.
 #[tracing::instrument(skip_all, fields(tenant_id = %scope.tenant_id), err(level = "debug"))]
-pub async fn merge(state: &AppState, scope: &Scope, id: Uuid, other_id: Uuid) -> AppResult<ContactView> {
+pub async fn merge(
+    state: &AppState,
+    records: &Records,
+    scope: &Scope,
+    id: Uuid,
+    other_id: Uuid,
+) -> AppResult<ContactView> {
     scope.require(Role::Agent)?;
     if id == other_id {
         return Err(AppError::field("otherContactId", "must be a different contact"));
@@ -433,6 +439,7 @@ pub async fn merge(state: &AppState, scope: &Scope, id: Uuid, other_id: Uuid) ->
     let kept = store::get(&txn, scope, id).await?.ok_or(AppError::NotFound)?;
     let other = store::get(&txn, scope, other_id).await?.ok_or(AppError::NotFound)?;
     store::reassign(&txn, scope, other.id, kept.id).await?;
+    records.reassign(&txn, scope, other.id, kept.id).await?;
     store::delete_row(&txn, scope, other.id).await?;
 
     let mut active = kept.clone().into_active_model();

@@ -416,23 +416,10 @@ pub async fn remove_identity(
     Ok(())
 }
 
-/// What an erasure removed.
-#[derive(Debug, Clone, Default)]
-pub struct Erased {
-    pub conversations: u64,
-    pub messages: u64,
-    /// Storage keys of the erased attachments, to delete from disk after commit.
-    pub files: Vec<String>,
-}
-
-/// Deletes a contact with everything about it: identities, notes, conversations and
-/// their messages and read markers. Explicit rather than relying on FK cascades, so
-/// nothing depends on SQLite's foreign_keys pragma. `None` when there is no such contact.
-pub async fn erase(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> Result<Option<Erased>, sea_orm::DbErr> {
-    if get(db, scope, id).await?.is_none() {
-        return Ok(None);
-    }
-    let inbox = crate::inbox::store::erase_for_contact(db, scope, id).await?;
+/// Deletes a contact with its identities and notes (its conversations and messages
+/// are erased first through `records`). Explicit rather than relying on FK cascades,
+/// so nothing depends on SQLite's foreign_keys pragma. False when there is no such contact.
+pub async fn erase(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> Result<bool, sea_orm::DbErr> {
     note::Entity::delete_many()
         .filter(note::Column::TenantId.eq(scope.tenant_id))
         .filter(note::Column::ContactId.eq(id))
@@ -443,16 +430,16 @@ pub async fn erase(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> Result
         .filter(identity::Column::ContactId.eq(id))
         .exec(db)
         .await?;
-    contact::Entity::delete_many()
+    let deleted = contact::Entity::delete_many()
         .filter(contact::Column::TenantId.eq(scope.tenant_id))
         .filter(contact::Column::Id.eq(id))
         .exec(db)
         .await?;
-    Ok(Some(Erased { conversations: inbox.conversations, messages: inbox.messages, files: inbox.storage_keys }))
+    Ok(deleted.rows_affected > 0)
 }
 
-/// Moves everything attached to `from` (identities, notes, conversations, messages)
-/// onto `to`. Identities cannot collide: each belongs to one contact already.
+/// Moves the identities and notes of `from` onto `to` (conversations and messages move
+/// through `records`). Identities cannot collide: each belongs to one contact already.
 pub async fn reassign(db: &impl ConnectionTrait, scope: &Scope, from: Uuid, to: Uuid) -> Result<(), sea_orm::DbErr> {
     identity::Entity::update_many()
         .col_expr(identity::Column::ContactId, Expr::value(to))
@@ -466,7 +453,7 @@ pub async fn reassign(db: &impl ConnectionTrait, scope: &Scope, from: Uuid, to: 
         .filter(note::Column::ContactId.eq(from))
         .exec(db)
         .await?;
-    crate::inbox::store::reassign_contact(db, scope, from, to).await
+    Ok(())
 }
 
 /// Deletes one contact row (after `reassign` emptied it).
