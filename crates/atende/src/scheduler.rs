@@ -36,8 +36,19 @@ pub fn spawn(state: AppState, every: Duration, mut stop: watch::Receiver<bool>) 
 
 /// One round of periodic work, if this instance wins leadership for it.
 pub async fn tick(state: &AppState) -> anyhow::Result<bool> {
-    let txn = state.db.begin().await?;
-    if txn.get_database_backend() == DatabaseBackend::Postgres {
+    tick_at(state, chrono::Utc::now()).await
+}
+
+/// `tick` as if it were `now` (tests move the clock instead of sleeping).
+pub async fn tick_at(state: &AppState, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<bool> {
+    // PostgreSQL: leadership is a transaction-scoped advisory lock. SQLite has one
+    // process by construction, and a transaction held here would take its only
+    // write lock away from the work below.
+    let leadership = match state.db.get_database_backend() {
+        DatabaseBackend::Postgres => Some(state.db.begin().await?),
+        _ => None,
+    };
+    if let Some(txn) = &leadership {
         let row = txn
             .query_one_raw(Statement::from_string(
                 DatabaseBackend::Postgres,
@@ -46,19 +57,20 @@ pub async fn tick(state: &AppState) -> anyhow::Result<bool> {
             .await?;
         let leader = row.map(|r| r.try_get::<bool>("", "leader")).transpose()?.unwrap_or(false);
         if !leader {
-            txn.rollback().await?;
             return Ok(false);
         }
     }
     // The lock lives until this transaction ends; the work itself uses the pool.
-    let woke = inbox::service::wake_snoozed(state).await?;
+    let woke = inbox::service::wake_snoozed(state, now).await?;
     if woke > 0 {
         tracing::info!(woke, "snoozed conversations woke up");
     }
-    let pruned = crate::events::outbox::prune(&state.db, chrono::Utc::now() - EVENT_RETENTION).await?;
+    let pruned = crate::events::outbox::prune(&state.db, now - EVENT_RETENTION).await?;
     if pruned > 0 {
         tracing::debug!(pruned, "old outbox events pruned");
     }
-    txn.commit().await?;
+    if let Some(txn) = leadership {
+        txn.commit().await?;
+    }
     Ok(true)
 }

@@ -6,13 +6,14 @@ use sea_orm::Set;
 use uuid::Uuid;
 
 use super::{
+    entity::{conversation, message},
     model::{AttachmentRef, MessageStatus, SenderType},
     store, views,
 };
 use crate::{
     channels::{
         self,
-        adapters::{self, Delivery, OutboundMedia, SendError},
+        adapters::{self, Delivery, OutboundMedia, SendError, SendOutcome},
         model::ChannelType,
     },
     contacts,
@@ -41,53 +42,14 @@ pub async fn deliver(state: &AppState, tenant_id: Uuid, message_id: Uuid, last_a
     let contact = contacts::store::get(db, &scope, conversation.contact_id)
         .await?
         .ok_or_else(|| JobError::Fatal("contact gone".into()))?;
-    let channel_type = ChannelType::parse(&channel.channel_type).unwrap_or(ChannelType::Api);
-    let endpoints = adapters::Endpoints::from_config(&state.config);
-    let outcome = match adapters::for_type(channel_type, &state.http, &endpoints) {
-        None => Err(SendError::Permanent {
-            code: "unsupported_channel".into(),
-            reason: format!("{} cannot send yet", channel_type.as_str()),
-        }),
-        Some(_) if !channel.enabled => {
-            Err(SendError::Permanent { code: "channel_disabled".into(), reason: "The channel is disabled".into() })
-        }
-        Some(adapter) => {
-            let secret = channels::service::webhook_secret(state, &channel).map_err(JobError::from)?;
-            match channels::credentials::resolve(state, &channel) {
-                Err(e) => Err(SendError::Permanent { code: "invalid_configuration".into(), reason: e.to_string() }),
-                Ok(credentials) => {
-                    let view = views::message(db, &scope, message.clone()).await?;
-                    let media = public_media(state, &view.attachments);
-                    let message_json = serde_json::to_value(&view).unwrap_or_default();
-                    let conversation_json =
-                        serde_json::to_value(views::conversation(db, &scope, conversation.clone(), None).await?)
-                            .unwrap_or_default();
-                    let identities = contacts::store::identities_of(db, &scope, &[contact.id]).await?;
-                    let contact_json = serde_json::to_value(contacts::model::ContactView::new(&contact, &identities))
-                        .unwrap_or_default();
-                    adapter
-                        .send(&Delivery {
-                            channel: &channel,
-                            secret: &secret,
-                            credentials: credentials.as_ref(),
-                            message: &message_json,
-                            conversation: &conversation_json,
-                            contact: &contact_json,
-                            media: &media,
-                        })
-                        .await
-                }
-            }
-        }
-    };
+    let outcome = send(state, &scope, &channel, &message, &conversation, &contact).await?;
     match outcome {
         Ok(sent) => {
             if let Some(external_id) = &sent.external_id {
                 absorb_echo(state, &scope, &message, external_id).await?;
             }
             let now = Utc::now();
-            let txn = crate::db::begin_write(db).await?;
-            let updated = store::message_update(&txn, &scope, message, |m| {
+            record(state, &scope, &conversation, message, |m| {
                 m.status = Set(MessageStatus::Sent.as_str().into());
                 m.sent_at = Set(Some(now));
                 m.failure_reason = Set(None);
@@ -96,9 +58,6 @@ pub async fn deliver(state: &AppState, tenant_id: Uuid, message_id: Uuid, last_a
                 }
             })
             .await?;
-            let view = views::message(&txn, &scope, updated).await?;
-            crate::events::record(&txn, vec![views::status_updated(&scope, &conversation, &view)]).await?;
-            crate::events::commit(txn, &state.events).await?;
             metrics::counter!("outbound_messages_total", "outcome" => "sent").increment(1);
             Ok(())
         }
@@ -109,28 +68,84 @@ pub async fn deliver(state: &AppState, tenant_id: Uuid, message_id: Uuid, last_a
             let reason = e.to_string();
             if let SendError::Auth { reason: why } = &e {
                 // The provider refused the credentials: an admin must look at the channel.
-                channels::service::set_connection_status(
-                    state,
-                    &channel,
-                    channels::service::NEEDS_ATTENTION,
-                    Some(why),
-                )
-                .await
-                .map_err(JobError::from)?;
+                let attention = channels::service::NEEDS_ATTENTION;
+                channels::service::set_connection_status(state, &channel, attention, Some(why))
+                    .await
+                    .map_err(JobError::from)?;
             }
-            let txn = crate::db::begin_write(db).await?;
-            let updated = store::message_update(&txn, &scope, message, |m| {
+            record(state, &scope, &conversation, message, |m| {
                 m.status = Set(MessageStatus::Failed.as_str().into());
                 m.failure_reason = Set(Some(reason.chars().take(500).collect()));
             })
             .await?;
-            let view = views::message(&txn, &scope, updated).await?;
-            crate::events::record(&txn, vec![views::status_updated(&scope, &conversation, &view)]).await?;
-            crate::events::commit(txn, &state.events).await?;
             metrics::counter!("outbound_messages_total", "outcome" => "failed").increment(1);
             Err(JobError::Fatal(reason))
         }
     }
+}
+
+/// Hands the message to its channel's adapter (the outer error is ours: the database;
+/// the inner one the provider's or the channel's configuration).
+async fn send(
+    state: &AppState,
+    scope: &Scope,
+    channel: &channels::entity::Model,
+    message: &message::Model,
+    conversation: &conversation::Model,
+    contact: &contacts::entity::contact::Model,
+) -> Result<Result<SendOutcome, SendError>, JobError> {
+    let db = &state.db;
+    let channel_type = ChannelType::parse(&channel.channel_type).unwrap_or(ChannelType::Api);
+    let endpoints = adapters::Endpoints::from_config(&state.config);
+    let Some(adapter) = adapters::for_type(channel_type, &state.http, &endpoints) else {
+        let reason = format!("{} cannot send yet", channel_type.as_str());
+        return Ok(Err(SendError::Permanent { code: "unsupported_channel".into(), reason }));
+    };
+    if !channel.enabled {
+        let reason = "The channel is disabled".into();
+        return Ok(Err(SendError::Permanent { code: "channel_disabled".into(), reason }));
+    }
+    let secret = channels::service::webhook_secret(state, channel).map_err(JobError::from)?;
+    let credentials = match channels::credentials::resolve(state, channel) {
+        Ok(credentials) => credentials,
+        Err(e) => {
+            return Ok(Err(SendError::Permanent { code: "invalid_configuration".into(), reason: e.to_string() }));
+        }
+    };
+    let view = views::message(db, scope, message.clone()).await?;
+    let media = public_media(state, &view.attachments);
+    let message_json = serde_json::to_value(&view).unwrap_or_default();
+    let conversation_view = views::conversation(db, scope, conversation.clone(), None).await?;
+    let conversation_json = serde_json::to_value(conversation_view).unwrap_or_default();
+    let identities = contacts::store::identities_of(db, scope, &[contact.id]).await?;
+    let contact_json =
+        serde_json::to_value(contacts::model::ContactView::new(contact, &identities)).unwrap_or_default();
+    let delivery = Delivery {
+        channel,
+        secret: &secret,
+        credentials: credentials.as_ref(),
+        message: &message_json,
+        conversation: &conversation_json,
+        contact: &contact_json,
+        media: &media,
+    };
+    Ok(adapter.send(&delivery).await)
+}
+
+/// Saves the send's outcome on the message and records the status event.
+async fn record(
+    state: &AppState,
+    scope: &Scope,
+    conversation: &conversation::Model,
+    message: message::Model,
+    apply: impl FnOnce(&mut message::ActiveModel),
+) -> Result<(), JobError> {
+    let txn = crate::db::begin_write(&state.db).await?;
+    let updated = store::message_update(&txn, scope, message, apply).await?;
+    let view = views::message(&txn, scope, updated).await?;
+    crate::events::record(&txn, vec![views::status_updated(scope, conversation, &view)]).await?;
+    crate::events::commit(txn, &state.events).await?;
+    Ok(())
 }
 
 /// Provider-fetchable URLs of a message's files: absolute URLs as they are, our own

@@ -1,12 +1,12 @@
 //! Inbox rules for agents: listing, assigning, resolving, reading, replying, retrying.
 
-use chrono::Utc;
-use sea_orm::Set;
+use chrono::{DateTime, Utc};
+use sea_orm::{DatabaseTransaction, Set};
 use uuid::Uuid;
 
 use super::{
     attachments,
-    entity::conversation,
+    entity::{conversation, message},
     model::{
         AttachmentRef, ContentType, ConversationStatus, ConversationView, ListConversations, MessagePage,
         MessageStatus, MessageView, SendMessage, SenderType, UpdateConversation, preview,
@@ -176,60 +176,10 @@ pub async fn send(state: &AppState, scope: &Scope, input: SendMessage) -> AppRes
         Some(f) => attachments::content_type_of(f.mime_type.as_deref().unwrap_or_default()),
         None => ContentType::Text,
     });
-    // WhatsApp and Meta carry one file per message: a send with several files becomes
-    // one message per file (the text rides with the first), each with its own status.
-    let one_file_per_message = !input.is_private
-        && files.len() > 1
-        && crate::channels::model::ChannelType::parse(&channel.channel_type)
-            != Some(crate::channels::model::ChannelType::Api);
-    let parts: Vec<(Option<String>, Vec<AttachmentRef>)> = if one_file_per_message {
-        files.iter().enumerate().map(|(i, f)| ((i == 0).then(|| content.clone()).flatten(), vec![f.clone()])).collect()
-    } else {
-        vec![(content.clone(), files.clone())]
-    };
+    let parts = message_parts(&input, &channel, content.clone(), files);
     let now = Utc::now();
     let txn = crate::db::begin_write(&state.db).await?;
-    let mut messages = Vec::with_capacity(parts.len());
-    for (part_content, part_files) in parts {
-        let part_type = match (input.content_type, part_files.first()) {
-            (Some(explicit), _) if !one_file_per_message => explicit,
-            (_, Some(f)) => attachments::content_type_of(f.mime_type.as_deref().unwrap_or_default()),
-            (explicit, None) => explicit.unwrap_or(ContentType::Text),
-        };
-        let message = store::message_insert(
-            &txn,
-            scope,
-            NewMessage {
-                conversation_id: current.id,
-                channel_id: current.channel_id,
-                sender_type: SenderType::Agent.as_str(),
-                sender_user_id: Some(scope.user_id),
-                contact_id: None,
-                content: part_content,
-                content_type: part_type.as_str(),
-                attachments: (!part_files.is_empty()).then(|| serde_json::to_value(&part_files).unwrap_or_default()),
-                metadata: None,
-                external_id: None,
-                // Private notes never leave; they are final as stored.
-                status: if input.is_private { MessageStatus::Sent } else { MessageStatus::Pending },
-                is_private: input.is_private,
-                at: now,
-            },
-        )
-        .await?;
-        let ids: Vec<Uuid> = part_files.iter().filter_map(|f| f.id).collect();
-        store::attachments_link(&txn, scope, &ids, message.id).await?;
-        if !input.is_private {
-            jobs::store::enqueue(
-                &txn,
-                Some(scope.tenant_id),
-                &JobPayload::DeliverMessage { message_id: message.id },
-                None,
-            )
-            .await?;
-        }
-        messages.push(message);
-    }
+    let messages = store_parts(&txn, scope, &current, &input, parts, now).await?;
     let first_reply = !input.is_private && current.first_reply_at.is_none();
     let auto_assign = !input.is_private && current.assignee_id.is_none() && !scope.is_system();
     let previous_assignee = current.assignee_id;
@@ -260,6 +210,83 @@ pub async fn send(state: &AppState, scope: &Scope, input: SendMessage) -> AppRes
     Ok(views_out.remove(0))
 }
 
+/// One message of a send: its text, files and content type.
+struct Part {
+    content: Option<String>,
+    files: Vec<AttachmentRef>,
+    content_type: ContentType,
+}
+
+/// WhatsApp and Meta carry one file per message: a send with several files becomes
+/// one message per file (the text rides with the first), each with its own status.
+fn message_parts(
+    input: &SendMessage,
+    channel: &crate::channels::entity::Model,
+    content: Option<String>,
+    files: Vec<AttachmentRef>,
+) -> Vec<Part> {
+    let one_file_per_message = !input.is_private
+        && files.len() > 1
+        && crate::channels::model::ChannelType::parse(&channel.channel_type)
+            != Some(crate::channels::model::ChannelType::Api);
+    let type_of = |files: &[AttachmentRef]| match (input.content_type, files.first()) {
+        (Some(explicit), _) if !one_file_per_message => explicit,
+        (_, Some(f)) => attachments::content_type_of(f.mime_type.as_deref().unwrap_or_default()),
+        (explicit, None) => explicit.unwrap_or(ContentType::Text),
+    };
+    if !one_file_per_message {
+        let content_type = type_of(&files);
+        return vec![Part { content, files, content_type }];
+    }
+    files
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let files = vec![f];
+            Part { content: (i == 0).then(|| content.clone()).flatten(), content_type: type_of(&files), files }
+        })
+        .collect()
+}
+
+/// Stores a send's messages, links their files and queues their delivery.
+async fn store_parts(
+    txn: &DatabaseTransaction,
+    scope: &Scope,
+    current: &conversation::Model,
+    input: &SendMessage,
+    parts: Vec<Part>,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<message::Model>> {
+    let mut messages = Vec::with_capacity(parts.len());
+    for part in parts {
+        let new = NewMessage {
+            conversation_id: current.id,
+            channel_id: current.channel_id,
+            sender_type: SenderType::Agent.as_str(),
+            sender_user_id: Some(scope.user_id),
+            contact_id: None,
+            content: part.content,
+            content_type: part.content_type.as_str(),
+            attachments: (!part.files.is_empty()).then(|| serde_json::to_value(&part.files).unwrap_or_default()),
+            metadata: None,
+            external_id: None,
+            // Private notes never leave; they are final as stored.
+            status: if input.is_private { MessageStatus::Sent } else { MessageStatus::Pending },
+            is_private: input.is_private,
+            at: now,
+        };
+        let message = store::message_insert(txn, scope, new).await?;
+        let ids: Vec<Uuid> = part.files.iter().filter_map(|f| f.id).collect();
+        store::attachments_link(txn, scope, &ids, message.id).await?;
+        if !input.is_private {
+            let job = JobPayload::DeliverMessage { message_id: message.id };
+            jobs::store::enqueue(txn, Some(scope.tenant_id), &job, None).await?;
+        }
+        messages.push(message);
+    }
+    Ok(messages)
+}
+
 /// Queues a FAILED agent message again.
 pub async fn retry(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<MessageView> {
     let message = store::message_get(&state.db, scope, id).await?.ok_or(AppError::NotFound)?;
@@ -281,8 +308,8 @@ pub async fn retry(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<Messa
 }
 
 /// Ends snoozes whose time has come (every tenant), telling each tenant's agents.
-pub async fn wake_snoozed(state: &AppState) -> AppResult<usize> {
-    let due = store::platform_snoozed_due(&state.db, Utc::now()).await?;
+pub async fn wake_snoozed(state: &AppState, now: DateTime<Utc>) -> AppResult<usize> {
+    let due = store::platform_snoozed_due(&state.db, now).await?;
     let count = due.len();
     for c in due {
         let scope = Scope::system(c.tenant_id);

@@ -303,15 +303,14 @@ async fn a_snoozed_conversation_wakes_up_when_its_time_comes() {
     let refused =
         app.patch(&format!("/api/v1/conversations/{conversation}"), &admin.token, json!({"snoozedUntil": past})).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "snoozing into the past");
-    let soon = chrono::Utc::now() + chrono::Duration::milliseconds(300);
+    let until = chrono::Utc::now() + chrono::Duration::hours(1);
     let snoozed =
-        app.patch(&format!("/api/v1/conversations/{conversation}"), &admin.token, json!({"snoozedUntil": soon})).await;
+        app.patch(&format!("/api/v1/conversations/{conversation}"), &admin.token, json!({"snoozedUntil": until})).await;
     assert!(snoozed.body["conversation"]["snoozedUntil"].is_string(), "{:?}", snoozed.body);
     assert!(atende::scheduler::tick(&app.state).await.unwrap());
     let still = app.get(&format!("/api/v1/conversations/{conversation}"), &admin.token).await;
     assert!(still.body["conversation"]["snoozedUntil"].is_string(), "not yet");
-    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
-    atende::scheduler::tick(&app.state).await.unwrap();
+    atende::scheduler::tick_at(&app.state, until + chrono::Duration::seconds(1)).await.unwrap();
     let woke = app.get(&format!("/api/v1/conversations/{conversation}"), &admin.token).await;
     assert!(woke.body["conversation"]["snoozedUntil"].is_null());
 }
