@@ -4,7 +4,7 @@
   python3 bench/drain.py [--engines postgres sqlite] [-n 4000] [--contacts 500] [--bin PATH]
 
 For each engine: starts the release server with the pipeline off
-(ATENDE_INBOUND_LANES=0), posts N signed API-channel webhooks (all acknowledged and
+(ATENDE_WORKERS=0), posts N signed API-channel webhooks (all acknowledged and
 stored, nothing applied), restarts the server with the pipeline on (default lanes, or
 --lanes) and times how long it takes to apply them all: processed/s = N / (newest
 message's created_at - oldest's). Load generator and server never compete for the
@@ -96,8 +96,11 @@ def epoch_of(engine, newest):
     return datetime.fromisoformat(text).timestamp()
 
 
-def serve(binary, env, lanes):
-    env = dict(env, ATENDE_INBOUND_LANES=str(lanes)) if lanes is not None else env
+def serve(binary, env, lanes, pipeline=True):
+    if not pipeline:
+        env = dict(env, ATENDE_WORKERS="0")  # no workers: no lanes either
+    elif lanes is not None:
+        env = dict(env, ATENDE_INBOUND_LANES=str(lanes))
     return subprocess.Popen([binary, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -122,7 +125,7 @@ def drain(binary, engine, n, contacts, lanes):
         subprocess.run([binary, "tenant", "create", "--slug", "bench", "--name", "Bench", "--admin-email",
                         "bench@example.com", "--admin-password", "bench-pass-123"], env=env, check=True,
                        capture_output=True)
-        proc = serve(binary, env, 0)
+        proc = serve(binary, env, lanes, pipeline=False)
         wait_ready(proc)
         token = call("/api/v1/auth/login", {"workspace": "bench", "email": "bench@example.com",
                                             "password": "bench-pass-123"})["token"]

@@ -259,8 +259,6 @@ async fn simulate(config: Config, args: SimulateArgs) -> anyhow::Result<()> {
 /// transaction. With a generated key file the file is replaced (old kept as
 /// `secret.key.previous`); with `ATENDE_SECRET_KEY` the new key is printed to set.
 async fn rotate_secrets(config: Config, new_key: Option<String>) -> anyhow::Result<()> {
-    use sea_orm::TransactionTrait;
-
     use crate::crypto::MasterKey;
     let conn = db::open(&config).await?;
     let from_file = config.secret_key.as_deref().is_none_or(|k| k.trim().is_empty());
@@ -270,7 +268,7 @@ async fn rotate_secrets(config: Config, new_key: Option<String>) -> anyhow::Resu
         None => MasterKey::generate(),
     };
     let staged = if from_file { Some(new.stage_file(&config.data_dir)?) } else { None };
-    let txn = conn.begin().await?;
+    let txn = db::begin_write(&conn).await?;
     let channels =
         crate::channels::credentials::reseal_all(&txn, &old.credentials_cipher(), &new.credentials_cipher()).await?;
     let payments =
