@@ -18,7 +18,14 @@ import argparse, hashlib, hmac, http.client, json, os, signal, sqlite3, subproce
 import urllib.request, uuid
 
 PG = os.environ.get("PGHOST_URL", "postgresql://postgres@127.0.0.1:5432")
-PORT = 18993
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+PORT = free_port()
 
 
 def call(path, body, token=None):
@@ -77,7 +84,8 @@ def count_and_newest(engine, dbspec, channel):
     sql = f"SELECT count(*), min(created_at), max(created_at) FROM messages WHERE channel_id = '{channel}'"
     if engine == "sqlite":
         with sqlite3.connect(dbspec) as db:
-            n, oldest, newest = db.execute(sql.replace(f"'{channel}'", "?"), (channel,)).fetchone()
+            # sea-orm keeps UUIDs as 16-byte blobs in SQLite.
+            n, oldest, newest = db.execute(sql.replace(f"'{channel}'", "?"), (uuid.UUID(channel).bytes,)).fetchone()
         return n, (oldest, newest)
     sql = sql.replace("min(created_at)", "extract(epoch from min(created_at))")
     out = subprocess.run(["psql", dbspec, "-XAtc", sql.replace("max(created_at)", "extract(epoch from max(created_at))")],
