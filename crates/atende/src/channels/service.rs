@@ -116,7 +116,7 @@ pub async fn create(state: &AppState, scope: &Scope, input: CreateChannel) -> Ap
         Entry::new("channel.created", "channel", channel.id).details(json!({"type": channel.channel_type})),
     )
     .await?;
-    let channel = if channel_type == ChannelType::WhatsappZapi {
+    let channel = if adapter.pairs_by_qr() {
         register_zapi_webhooks(state, &channel).await?;
         // Learn the instance's real state in the background (it may already be paired).
         super::connection::start_watch(state, &channel, 1).await?
@@ -211,7 +211,7 @@ pub async fn update(state: &AppState, scope: &Scope, id: Uuid, patch: UpdateChan
     .await?;
     audit::record(&state.db, scope, Entry::new("channel.updated", "channel", id).details(json!({ "fields": fields })))
         .await?;
-    if new_credentials && channel_type == ChannelType::WhatsappZapi {
+    if new_credentials && adapter.pairs_by_qr() {
         register_zapi_webhooks(state, &updated).await?;
     }
     // New credentials are a fresh start for a channel the provider had refused.

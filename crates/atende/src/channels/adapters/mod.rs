@@ -122,6 +122,42 @@ impl<'a> ChannelKeys<'a> {
     }
 }
 
+/// What a QR pairing request found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PairingQr {
+    /// An image to scan (`data:` URL or bare base64), valid for about 20 seconds.
+    Image(String),
+    /// The number is already paired: nothing to scan.
+    AlreadyConnected,
+}
+
+/// The live state of a paired number, as the provider reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PairingStatus {
+    /// The session is up.
+    pub connected: bool,
+    /// The phone itself is online.
+    pub smartphone_connected: bool,
+    /// The provider's explanation, when not connected.
+    pub error: Option<String>,
+}
+
+/// A number paired by QR code (WhatsApp Web style): the provider calls the pairing
+/// lifecycle (`channels::connection`) needs.
+#[async_trait]
+pub trait Pairing: Send + Sync {
+    /// A QR code to scan, or "already connected".
+    async fn qr_code(&self) -> Result<PairingQr, SendError>;
+    /// The live connection state.
+    async fn status(&self) -> Result<PairingStatus, SendError>;
+    /// Unlinks the number.
+    async fn disconnect(&self) -> Result<(), SendError>;
+    /// Restarts the provider's session.
+    async fn restart(&self) -> Result<(), SendError>;
+    /// Points every provider webhook at `url`, echoes of the business's own sends included.
+    async fn register_webhooks(&self, url: &str) -> Result<(), SendError>;
+}
+
 /// One kind of channel, end to end.
 #[async_trait]
 pub trait Adapter: Send + Sync {
@@ -180,6 +216,21 @@ pub trait Adapter: Send + Sync {
         _user_id: &str,
         _timeout: std::time::Duration,
     ) -> Option<String> {
+        None
+    }
+
+    /// Whether channels of this type are paired by QR code (`pairing` gives the calls).
+    fn pairs_by_qr(&self) -> bool {
+        false
+    }
+
+    /// The pairing calls for a channel (its resolved credentials), when the type pairs
+    /// by QR code.
+    fn pairing(
+        &self,
+        _channel: &entity::Model,
+        _credentials: Option<&Value>,
+    ) -> Option<Result<Box<dyn Pairing>, SendError>> {
         None
     }
 

@@ -32,8 +32,9 @@ use serde_json::Value;
 use subtle::ConstantTimeEq;
 
 use super::{
-    Adapter, ChannelKeys, Delivery, Endpoints, SendError, SendOutcome, SettingsPatch, check_account_id, parsed, refuse,
-    required_credentials, single_message, unparseable, whatsapp_recipient,
+    Adapter, ChannelKeys, Delivery, Endpoints, Pairing, PairingQr, PairingStatus, SendError, SendOutcome,
+    SettingsPatch, check_account_id, parsed, refuse, required_credentials, single_message, unparseable,
+    whatsapp_recipient,
 };
 use crate::{
     channels::{
@@ -74,6 +75,40 @@ impl ZapiSettings {
     /// How this channel's callbacks are read.
     pub fn parse_options(&self) -> wire::ParseOptions {
         wire::ParseOptions { include_groups: self.include_groups }
+    }
+}
+
+/// The pairing calls of a Z-API instance.
+struct ZapiPairing(ZapiClient);
+
+#[async_trait]
+impl Pairing for ZapiPairing {
+    async fn qr_code(&self) -> Result<PairingQr, SendError> {
+        Ok(match self.0.qr_code_image().await? {
+            wire::QrCode::Image(image) => PairingQr::Image(image),
+            wire::QrCode::AlreadyConnected => PairingQr::AlreadyConnected,
+        })
+    }
+
+    async fn status(&self) -> Result<PairingStatus, SendError> {
+        let live = self.0.status().await?;
+        Ok(PairingStatus {
+            connected: live.connected,
+            smartphone_connected: live.smartphone_connected,
+            error: live.error,
+        })
+    }
+
+    async fn disconnect(&self) -> Result<(), SendError> {
+        self.0.disconnect().await
+    }
+
+    async fn restart(&self) -> Result<(), SendError> {
+        self.0.restart().await
+    }
+
+    async fn register_webhooks(&self, url: &str) -> Result<(), SendError> {
+        self.0.update_every_webhooks(url, true).await
     }
 }
 
@@ -160,6 +195,21 @@ impl Adapter for ZapiAdapter {
         };
         object.insert("includeGroups".into(), Value::Bool(include));
         Ok(Some(Value::Object(object)))
+    }
+
+    fn pairs_by_qr(&self) -> bool {
+        true
+    }
+
+    fn pairing(
+        &self,
+        channel: &entity::Model,
+        credentials: Option<&Value>,
+    ) -> Option<Result<Box<dyn Pairing>, SendError>> {
+        Some(
+            client(&self.http, &self.endpoints, channel, credentials)
+                .map(|c| Box::new(ZapiPairing(c)) as Box<dyn Pairing>),
+        )
     }
 
     fn initial_connection_status(&self) -> &'static str {
