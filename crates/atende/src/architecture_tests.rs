@@ -280,6 +280,55 @@ fn the_providers_crate_knows_nothing_of_the_server() {
     }
 }
 
+/// Words that name a provider (in code, not comments).
+const PROVIDER_NAMES: &[&str] = &["twilio", "zapi", "meta", "messenger", "instagram", "facebook", "asaas"];
+
+/// Files of `webhooks/` allowed to name providers: the route table (URLs and answers).
+const WEBHOOK_ROUTE_TABLE: &[&str] = &["routes.rs", "mod.rs"];
+
+fn provider_names_in(code: &str) -> BTreeSet<String> {
+    code.split(|c: char| !c.is_ascii_alphanumeric())
+        .flat_map(|token| {
+            // `WhatsappZapi`, `is_meta`: split camel case too.
+            let mut words = vec![token.to_lowercase()];
+            let mut word = String::new();
+            for c in token.chars() {
+                if c.is_ascii_uppercase() && !word.is_empty() {
+                    words.push(std::mem::take(&mut word).to_lowercase());
+                }
+                word.push(c);
+            }
+            words.push(word.to_lowercase());
+            words
+        })
+        .filter(|w| PROVIDER_NAMES.contains(&w.as_str()))
+        .collect()
+}
+
+#[test]
+fn webhook_intake_names_no_provider_outside_its_route_table() {
+    for s in sources().iter().filter(|s| s.module == "webhooks") {
+        let file = s.path.file_name().and_then(|f| f.to_str()).unwrap_or_default();
+        if WEBHOOK_ROUTE_TABLE.contains(&file) {
+            continue;
+        }
+        let names = provider_names_in(&code_of(&s.path));
+        assert!(
+            names.is_empty(),
+            "{} names providers {names:?}: provider knowledge belongs in channels/adapters/<provider>.rs",
+            s.path.display()
+        );
+    }
+}
+
+#[test]
+fn the_provider_name_scanner_sees_identifiers() {
+    assert!(provider_names_in("ChannelType::WhatsappZapi").contains("zapi"));
+    assert!(provider_names_in("x.is_meta()").contains("meta"));
+    assert!(provider_names_in("let metadata = twilio_x;").contains("twilio"));
+    assert!(!provider_names_in("let metadata = 1;").contains("meta"));
+}
+
 #[test]
 fn the_reference_scanner_sees_nested_use_trees() {
     let refs = references(

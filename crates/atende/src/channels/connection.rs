@@ -11,10 +11,7 @@
 //! the generation, so an older job still queued simply stops.
 
 use chrono::Utc;
-use providers::{
-    ConnectionEvent,
-    zapi::{QrCode, ZapiClient},
-};
+use providers::ConnectionEvent;
 use sea_orm::Set;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -22,10 +19,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{
-    adapters::{self, Endpoints, SendError},
-    credentials, entity,
-    model::ChannelType,
-    service, store,
+    adapters::{self, Pairing, PairingQr, SendError},
+    credentials, entity, service, store,
 };
 use crate::{
     audit::{self, Entry},
@@ -113,15 +108,20 @@ pub async fn start_watch(state: &AppState, channel: &entity::Model, polls: i64) 
     Ok(updated)
 }
 
-/// A Z-API channel of the caller's tenant (admins) and a client for it.
-async fn zapi_channel(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<(entity::Model, ZapiClient)> {
+/// A QR-paired channel of the caller's tenant (admins) and its pairing calls.
+async fn qr_channel(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<(entity::Model, Box<dyn Pairing>)> {
     scope.require(Role::Admin)?;
     let channel = service::get(state, scope, id).await?;
-    if ChannelType::parse(&channel.channel_type) != Some(ChannelType::WhatsappZapi) {
+    if !pairs_by_qr(state, &channel) {
         return Err(AppError::conflict("not_qr_channel", "Only WHATSAPP_ZAPI channels connect by QR code"));
     }
     let client = client_for(state, &channel)?;
     Ok((channel, client))
+}
+
+/// Whether the channel's number is paired by QR code.
+fn pairs_by_qr(state: &AppState, channel: &entity::Model) -> bool {
+    adapters::of_channel(state, channel).is_ok_and(|a| a.pairs_by_qr())
 }
 
 /// The `register_zapi_webhooks` job: points every webhook of the Z-API instance
@@ -130,14 +130,14 @@ async fn zapi_channel(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<(e
 /// creation and after new credentials; a refusal leaves the job dead for admins to see.
 pub async fn register_webhooks(state: &AppState, channel_id: Uuid) -> Result<(), JobError> {
     let Some(channel) = store::platform_find(&state.db, channel_id).await? else { return Ok(()) };
-    if ChannelType::parse(&channel.channel_type) != Some(ChannelType::WhatsappZapi) || !channel.enabled {
+    if !pairs_by_qr(state, &channel) || !channel.enabled {
         return Ok(());
     }
     let client = client_for(state, &channel).map_err(|e| JobError::Fatal(e.to_string()))?;
     let secret = service::webhook_secret(state, &channel).map_err(JobError::from)?;
     let secret = String::from_utf8(secret).map_err(|_| JobError::Fatal("webhook secret is not text".into()))?;
     let url = service::view_with_secret(state, &channel, Some(&secret)).webhook_url;
-    match client.update_every_webhooks(&url, true).await {
+    match client.register_webhooks(&url).await {
         Ok(()) => {
             tracing::info!(channel_id = %channel.id, "Z-API webhooks registered");
             Ok(())
@@ -147,10 +147,13 @@ pub async fn register_webhooks(state: &AppState, channel_id: Uuid) -> Result<(),
     }
 }
 
-fn client_for(state: &AppState, channel: &entity::Model) -> AppResult<ZapiClient> {
+fn client_for(state: &AppState, channel: &entity::Model) -> AppResult<Box<dyn Pairing>> {
     let resolved = credentials::resolve(state, channel)?;
-    adapters::zapi::client(&state.http, &Endpoints::from_config(&state.config), channel, resolved.as_ref())
-        .map_err(|e| AppError::conflict("invalid_configuration", e.reason().to_string()))
+    let adapter = adapters::of_channel(state, channel)?;
+    match adapter.pairing(channel, resolved.as_ref()) {
+        Some(pairing) => pairing.map_err(|e| AppError::conflict("invalid_configuration", e.reason().to_string())),
+        None => Err(AppError::conflict("not_qr_channel", "Only WHATSAPP_ZAPI channels connect by QR code")),
+    }
 }
 
 /// A Z-API call that failed, as an API error (refused credentials flag the channel).
@@ -175,13 +178,13 @@ fn data_url(image: String) -> String {
 
 /// The QR code to pair the number; starts the watcher while it is pending.
 pub async fn qr_code(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<QrCodeView> {
-    let (channel, client) = zapi_channel(state, scope, id).await?;
-    match client.qr_code_image().await {
-        Ok(QrCode::AlreadyConnected) => {
+    let (channel, client) = qr_channel(state, scope, id).await?;
+    match client.qr_code().await {
+        Ok(PairingQr::AlreadyConnected) => {
             let channel = mark_connected(state, &channel, None).await?;
             Ok(QrCodeView { connection_status: channel.connection_status, qr_code: None })
         }
-        Ok(QrCode::Image(image)) => {
+        Ok(PairingQr::Image(image)) => {
             let channel = service::set_connection_status(state, &channel, status::QR_PENDING, None).await?;
             let channel = start_watch(state, &channel, WATCH_POLLS).await?;
             Ok(QrCodeView { connection_status: channel.connection_status, qr_code: Some(data_url(image)) })
@@ -192,7 +195,7 @@ pub async fn qr_code(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<QrC
 
 /// The instance's true state, asked of Z-API now (and recorded).
 pub async fn connection(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<ConnectionView> {
-    let (channel, client) = zapi_channel(state, scope, id).await?;
+    let (channel, client) = qr_channel(state, scope, id).await?;
     let live = match client.status().await {
         Ok(live) => live,
         Err(e) => return Err(provider_error(state, &channel, e).await),
@@ -214,7 +217,7 @@ pub async fn connection(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<
 
 /// Unlinks the number from the instance (admins).
 pub async fn disconnect(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<entity::Model> {
-    let (channel, client) = zapi_channel(state, scope, id).await?;
+    let (channel, client) = qr_channel(state, scope, id).await?;
     if let Err(e) = client.disconnect().await {
         return Err(provider_error(state, &channel, e).await);
     }
@@ -228,7 +231,7 @@ pub async fn disconnect(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<
 
 /// Restarts the instance (admins) and watches what it comes back as.
 pub async fn restart(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<entity::Model> {
-    let (channel, client) = zapi_channel(state, scope, id).await?;
+    let (channel, client) = qr_channel(state, scope, id).await?;
     if let Err(e) = client.restart().await {
         return Err(provider_error(state, &channel, e).await);
     }
@@ -267,10 +270,7 @@ async fn mark_connected(state: &AppState, channel: &entity::Model, detail: Optio
 pub async fn watch(state: &AppState, channel_id: Uuid, generation: i64) -> Result<(), JobError> {
     let Some(channel) = store::platform_find(&state.db, channel_id).await? else { return Ok(()) };
     let current = watch_of(&channel);
-    if current.generation != generation
-        || current.polls_left <= 0
-        || !channel.enabled
-        || ChannelType::parse(&channel.channel_type) != Some(ChannelType::WhatsappZapi)
+    if current.generation != generation || current.polls_left <= 0 || !channel.enabled || !pairs_by_qr(state, &channel)
     {
         return Ok(());
     }

@@ -5,7 +5,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{
-    credentials::{self, TwilioSettings},
+    adapters::{self, SettingsPatch},
     entity,
     model::{ChannelStatusView, ChannelType, ChannelView, CreateChannel, UpdateChannel},
     store::{self, NewChannel},
@@ -28,13 +28,8 @@ pub fn view(state: &AppState, m: &entity::Model) -> ChannelView {
 /// The view, with the real Z-API webhook URL when the secret is given (creation).
 pub fn view_with_secret(state: &AppState, m: &entity::Model, secret: Option<&str>) -> ChannelView {
     let channel_type = ChannelType::parse(&m.channel_type).unwrap_or(ChannelType::Api);
-    let mut webhook_url = format!("{}/webhooks/{}/{}", state.config.public_url(), channel_type.webhook_segment(), m.id);
-    if channel_type == ChannelType::WhatsappZapi {
-        webhook_url.push('/');
-        webhook_url.push_str(secret.unwrap_or("{webhookSecret}"));
-    }
-    let twilio = (channel_type == ChannelType::WhatsappTwilio).then(|| TwilioSettings::of(m));
-    ChannelView {
+    let webhook_url = format!("{}/webhooks/{}/{}", state.config.public_url(), channel_type.webhook_segment(), m.id);
+    let mut view = ChannelView {
         id: m.id,
         channel_type,
         name: m.name.clone(),
@@ -44,12 +39,13 @@ pub fn view_with_secret(state: &AppState, m: &entity::Model, secret: Option<&str
         enabled: m.enabled,
         connection_status: m.connection_status.clone(),
         has_credentials: m.credentials_sealed.is_some(),
-        phone_number: twilio.as_ref().and_then(|t| t.phone_number.clone()),
-        messaging_service_sid: twilio.and_then(|t| t.messaging_service_sid),
-        include_groups: (channel_type == ChannelType::WhatsappZapi)
-            .then(|| credentials::ZapiSettings::of(m).include_groups),
+        phone_number: None,
+        messaging_service_sid: None,
+        include_groups: None,
         created_at: m.created_at,
-    }
+    };
+    adapters::of_type(state, channel_type).describe(m, secret, &mut view);
+    view
 }
 
 fn validate_callback_url(url: Option<&str>) -> AppResult<()> {
@@ -86,10 +82,15 @@ pub async fn create(state: &AppState, scope: &Scope, input: CreateChannel) -> Ap
     } else if input.callback_url.is_some() {
         return Err(AppError::field("callbackUrl", "is only used by API channels"));
     }
-    credentials::validate_account_id(channel_type, input.account_id.as_deref())?;
-    credentials::validate(channel_type, input.credentials.as_ref())?;
-    let settings = type_settings(channel_type, None, input.phone_number, input.messaging_service_sid)?;
-    let settings = with_include_groups(channel_type, settings, input.include_groups)?;
+    let adapter = adapters::of_type(state, channel_type);
+    adapter.validate_account_id(input.account_id.as_deref())?;
+    adapter.validate_credentials(input.credentials.as_ref())?;
+    let patch = SettingsPatch {
+        phone_number: input.phone_number,
+        messaging_service_sid: input.messaging_service_sid,
+        include_groups: input.include_groups,
+    };
+    let settings = adapter.settings(None, &patch)?;
     let mut secret_bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut secret_bytes);
     let secret = hex::encode(secret_bytes);
@@ -105,8 +106,7 @@ pub async fn create(state: &AppState, scope: &Scope, input: CreateChannel) -> Ap
             webhook_secret_sealed: cipher.encrypt(secret.as_bytes())?,
             callback_url: input.callback_url,
             settings,
-            // A Z-API number must be paired by QR code before it is known to work.
-            connection_status: if channel_type == ChannelType::WhatsappZapi { "pending" } else { "connected" }.into(),
+            connection_status: adapter.initial_connection_status().into(),
         },
     )
     .await?;
@@ -116,7 +116,7 @@ pub async fn create(state: &AppState, scope: &Scope, input: CreateChannel) -> Ap
         Entry::new("channel.created", "channel", channel.id).details(json!({"type": channel.channel_type})),
     )
     .await?;
-    let channel = if channel_type == ChannelType::WhatsappZapi {
+    let channel = if adapter.pairs_by_qr() {
         register_zapi_webhooks(state, &channel).await?;
         // Learn the instance's real state in the background (it may already be paired).
         super::connection::start_watch(state, &channel, 1).await?
@@ -139,49 +139,6 @@ async fn register_zapi_webhooks(state: &AppState, channel: &entity::Model) -> Ap
     Ok(())
 }
 
-/// Sets the Z-API group option in a channel's settings JSON.
-fn with_include_groups(
-    channel_type: ChannelType,
-    settings: Option<serde_json::Value>,
-    include_groups: Option<bool>,
-) -> AppResult<Option<serde_json::Value>> {
-    let Some(include) = include_groups else { return Ok(settings) };
-    if channel_type != ChannelType::WhatsappZapi {
-        return Err(AppError::field("includeGroups", "is only used by WHATSAPP_ZAPI channels"));
-    }
-    let mut object = match settings {
-        Some(serde_json::Value::Object(map)) => map,
-        _ => serde_json::Map::new(),
-    };
-    object.insert("includeGroups".into(), serde_json::Value::Bool(include));
-    Ok(Some(serde_json::Value::Object(object)))
-}
-
-/// The `settings` JSON of a type, merging a patch into the current settings.
-fn type_settings(
-    channel_type: ChannelType,
-    current: Option<&entity::Model>,
-    phone_number: Option<String>,
-    messaging_service_sid: Option<String>,
-) -> AppResult<Option<serde_json::Value>> {
-    if channel_type != ChannelType::WhatsappTwilio {
-        if phone_number.is_some() || messaging_service_sid.is_some() {
-            let field = if phone_number.is_some() { "phoneNumber" } else { "messagingServiceSid" };
-            return Err(AppError::field(field, "is only used by WHATSAPP_TWILIO channels"));
-        }
-        return Ok(current.and_then(|c| c.settings.clone()));
-    }
-    let mut settings = current.map(TwilioSettings::of).unwrap_or_default();
-    if let Some(phone) = phone_number {
-        settings.phone_number = Some(phone.trim().to_string()).filter(|p| !p.is_empty());
-    }
-    if let Some(sid) = messaging_service_sid {
-        settings.messaging_service_sid = Some(sid.trim().to_string()).filter(|s| !s.is_empty());
-    }
-    settings.validate()?;
-    Ok(Some(serde_json::to_value(settings).map_err(|e| AppError::Internal(e.into()))?))
-}
-
 /// A channel of the caller's tenant.
 pub async fn get(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<entity::Model> {
     store::get(&state.db, scope, id).await?.ok_or(AppError::NotFound)
@@ -196,21 +153,27 @@ pub async fn update(state: &AppState, scope: &Scope, id: Uuid, patch: UpdateChan
     if patch.callback_url.is_some() && channel_type != ChannelType::Api {
         return Err(AppError::field("callbackUrl", "is only used by API channels"));
     }
+    let adapter = adapters::of_type(state, channel_type);
     if let Some(account_id) = &patch.account_id {
-        credentials::validate_account_id(channel_type, Some(account_id))?;
+        adapter.validate_account_id(Some(account_id))?;
     }
     let credentials = match &patch.credentials {
         Some(value) => {
-            credentials::validate(channel_type, Some(value))?;
+            adapter.validate_credentials(Some(value))?;
             Some(seal_credentials(state, Some(value))?)
         }
         None => None,
     };
     let settings_changed =
         patch.phone_number.is_some() || patch.messaging_service_sid.is_some() || patch.include_groups.is_some();
-    let settings =
-        type_settings(channel_type, Some(&current), patch.phone_number.clone(), patch.messaging_service_sid.clone())?;
-    let settings = with_include_groups(channel_type, settings, patch.include_groups)?;
+    let settings = adapter.settings(
+        current.settings.as_ref(),
+        &SettingsPatch {
+            phone_number: patch.phone_number.clone(),
+            messaging_service_sid: patch.messaging_service_sid.clone(),
+            include_groups: patch.include_groups,
+        },
+    )?;
     let fields: Vec<&str> = [
         patch.name.as_ref().map(|_| "name"),
         patch.account_id.as_ref().map(|_| "accountId"),
@@ -248,7 +211,7 @@ pub async fn update(state: &AppState, scope: &Scope, id: Uuid, patch: UpdateChan
     .await?;
     audit::record(&state.db, scope, Entry::new("channel.updated", "channel", id).details(json!({ "fields": fields })))
         .await?;
-    if new_credentials && channel_type == ChannelType::WhatsappZapi {
+    if new_credentials && adapter.pairs_by_qr() {
         register_zapi_webhooks(state, &updated).await?;
     }
     // New credentials are a fresh start for a channel the provider had refused.

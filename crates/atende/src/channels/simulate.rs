@@ -9,7 +9,7 @@ use chrono::Utc;
 use rand::RngCore;
 use serde_json::{Value, json};
 
-use super::{credentials, credentials::TwilioSettings, entity, model::ChannelType};
+use super::{adapters::twilio::TwilioSettings, credentials, entity, model::ChannelType};
 
 /// Which provider to imitate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

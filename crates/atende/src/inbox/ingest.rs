@@ -12,13 +12,13 @@ use uuid::Uuid;
 
 use super::{
     entity::{conversation, message},
-    model::{AssigneeRef, AttachmentRef, ContentType, ConversationStatus, MessageStatus, SenderType, preview},
+    model::{AssigneeRef, ConversationStatus, MessageStatus, SenderType, preview},
     store::{self, NewConversation, NewMessage},
     views,
 };
 use crate::{
     channels::entity as channel,
-    contacts::{self, lead, model::IdentityKind},
+    contacts::{self, lead},
     error::{AppError, AppResult},
     events::{ConversationChange, DomainEvent},
     state::AppState,
@@ -26,25 +26,8 @@ use crate::{
     users,
 };
 
-/// A normalised inbound message, whatever the provider.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Inbound {
-    /// Provider message id: the idempotency key within the channel.
-    pub external_id: String,
-    pub identity_kind: IdentityKind,
-    pub identity_value: String,
-    /// Profile name from the provider (WhatsApp ProfileName, Meta profile…).
-    pub profile_name: Option<String>,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub content: Option<String>,
-    pub content_type: ContentType,
-    pub attachments: Vec<AttachmentRef>,
-    pub metadata: Option<serde_json::Value>,
-    pub timestamp: Option<DateTime<Utc>>,
-    /// Sent from the business side (e.g. typed on the phone): stored as an agent message.
-    pub is_echo: bool,
-}
+/// The normalised inbound message (declared with the inbox's types).
+pub use super::model::Inbound;
 
 /// Applies one inbound message in its own transaction (retrying when a concurrent
 /// writer created the same contact first), records its events and commits.

@@ -6,7 +6,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::{channels::model::ChannelSummary, contacts::model::ContactSummary};
+use crate::{
+    channels::model::ChannelSummary,
+    contacts::model::{ContactSummary, IdentityKind},
+};
 
 /// Conversation status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -327,4 +330,24 @@ pub fn preview(content: Option<&str>, content_type: ContentType) -> Option<Strin
         None if content_type != ContentType::Text => Some(format!("[{}]", content_type.as_str())),
         None => None,
     }
+}
+
+/// A normalised inbound message, whatever the provider.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Inbound {
+    /// Provider message id: the idempotency key within the channel.
+    pub external_id: String,
+    pub identity_kind: IdentityKind,
+    pub identity_value: String,
+    /// Profile name from the provider (WhatsApp ProfileName, Meta profile…).
+    pub profile_name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub content: Option<String>,
+    pub content_type: ContentType,
+    pub attachments: Vec<AttachmentRef>,
+    pub metadata: Option<serde_json::Value>,
+    pub timestamp: Option<DateTime<Utc>>,
+    /// Sent from the business side (e.g. typed on the phone): stored as an agent message.
+    pub is_echo: bool,
 }

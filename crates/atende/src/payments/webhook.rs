@@ -18,7 +18,7 @@ use crate::{
     jobs::{self, JobError, JobPayload},
     state::AppState,
     tenancy::{self, Scope, TenantStatus},
-    webhooks::api::WebhookAck,
+    webhooks::model::WebhookAck,
 };
 
 /// Header carrying the token configured on the Asaas webhook.

@@ -1,16 +1,16 @@
-//! Inbound webhooks: one route per provider that verifies, parses once, stores the raw
-//! delivery with its normalised events and answers at once. The stored row is the
-//! queue entry: `pipeline` applies deliveries in arrival order per sender, in batches.
+//! Inbound webhooks, provider-agnostic: `routes` (the route table) extracts the
+//! request, `intake` has the channel's adapter verify and parse it once, `service`
+//! stores the raw delivery with its normalised events and the route answers at once.
+//! The stored row is the queue entry: `pipeline` applies deliveries in arrival order
+//! per sender, in batches.
 
-pub mod api;
 pub mod entity;
-pub mod meta;
-pub mod normalize;
+pub mod intake;
+pub mod model;
 pub mod pipeline;
+pub mod routes;
 pub mod service;
 pub mod store;
-pub mod twilio;
-pub mod zapi;
 
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -19,12 +19,12 @@ use crate::state::AppState;
 /// Every webhook route (outside `/api/v1`: providers call them, not users).
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(api::receive))
-        .routes(routes!(twilio::inbound))
-        .routes(routes!(twilio::status))
-        .routes(routes!(zapi::receive))
-        .routes(routes!(meta::verify, meta::receive))
-        .routes(routes!(meta::verify_shared, meta::receive_shared))
+        .routes(routes!(self::routes::receive_api))
+        .routes(routes!(self::routes::receive_twilio))
+        .routes(routes!(self::routes::receive_twilio_status))
+        .routes(routes!(self::routes::receive_zapi))
+        .routes(routes!(self::routes::handshake_meta, self::routes::receive_meta))
+        .routes(routes!(self::routes::handshake_meta_shared, self::routes::receive_meta_shared))
 }
 
 /// A request path safe to log: secrets carried in URLs (the Z-API webhook secret, the

@@ -19,11 +19,11 @@ use uuid::Uuid;
 
 use super::{
     entity as event_entity,
-    normalize::{self, Normalized},
+    model::{Normalized, Webhook},
     store,
 };
 use crate::{
-    channels::{self, adapters::Endpoints, entity as channel, model::ChannelType},
+    channels::{self, adapters, entity as channel, model::ChannelType},
     contacts,
     error::{AppError, AppResult},
     events::{self, outbox},
@@ -146,7 +146,7 @@ pub async fn apply_due(state: &AppState, lane: i64, lanes: i64) -> AppResult<usi
             store::finish(&state.db, row.id, Some("channel of event not found")).await?;
             continue;
         };
-        let events = match decode(channel, &row) {
+        let events = match decode(state, channel, &row) {
             Ok(events) => events,
             Err(e) => {
                 batch.flush(state).await;
@@ -166,10 +166,15 @@ pub async fn apply_due(state: &AppState, lane: i64, lanes: i64) -> AppResult<usi
     Ok(taken)
 }
 
-fn decode(channel: &channel::Model, row: &event_entity::Model) -> AppResult<Vec<Normalized>> {
+fn decode(state: &AppState, channel: &channel::Model, row: &event_entity::Model) -> AppResult<Vec<Normalized>> {
     match &row.normalized {
         Some(json) => serde_json::from_str(json).map_err(|e| AppError::field("normalized", e.to_string())),
-        None => normalize::from_stored(channel, &row.provider, row.payload.as_bytes()),
+        // Stored before deliveries were kept parsed: the channel's adapter parses it now.
+        None => {
+            let headers = axum::http::HeaderMap::new();
+            let hook = Webhook::stored(row.payload.as_bytes(), &headers);
+            Ok(adapters::of_channel(state, channel)?.parse(channel, &hook)?.events)
+        }
     }
 }
 
@@ -254,14 +259,16 @@ async fn with_profile_names(
     channel: &channel::Model,
     events: Vec<Normalized>,
 ) -> Vec<Inbound> {
-    let channel_type = ChannelType::parse(&channel.channel_type).unwrap_or(ChannelType::Api);
+    let adapter = adapters::of_channel(state, channel).ok().filter(|a| a.looks_up_profile_names());
     let mut messages = Vec::with_capacity(events.len());
     for event in events {
         let Normalized::Message(mut inbound) = event else { continue };
-        if channel_type.is_meta() && inbound.profile_name.is_none() {
+        if let Some(adapter) = adapter.as_deref()
+            && inbound.profile_name.is_none()
+        {
             // No network call while the batch holds the write lock.
             batch.flush(state).await;
-            inbound.profile_name = meta_profile_name(state, channel, &inbound).await;
+            inbound.profile_name = profile_name(state, adapter, channel, &inbound).await;
         }
         messages.push(inbound);
     }
@@ -340,7 +347,7 @@ async fn apply_alone(state: &AppState, channel: &channel::Model, row: &event_ent
                 other => other.map(|_| ()),
             },
             Normalized::Watermark(update) => {
-                let kind = normalize::identity_kind(channel_type, providers::SenderKind::Facebook);
+                let kind = adapters::watermark_identity_kind(channel_type);
                 receipts::apply_watermark(state, channel, kind, &update).await.map(|_| ())
             }
             Normalized::Connection(change) => {
@@ -359,9 +366,14 @@ async fn apply_alone(state: &AppState, channel: &channel::Model, row: &event_ent
     record_outcome(state, row, outcome).await;
 }
 
-/// The Meta profile name of a customer this tenant does not know yet (best effort:
-/// never fails ingest, gives up after a short timeout).
-async fn meta_profile_name(state: &AppState, channel: &channel::Model, inbound: &Inbound) -> Option<String> {
+/// The provider's profile name of a customer this tenant does not know yet (best
+/// effort: never fails ingest, gives up after a short timeout).
+async fn profile_name(
+    state: &AppState,
+    adapter: &dyn adapters::Adapter,
+    channel: &channel::Model,
+    inbound: &Inbound,
+) -> Option<String> {
     let scope = Scope::system(channel.tenant_id);
     let kind = inbound.identity_kind;
     let known = contacts::store::find_by_identity(
@@ -376,15 +388,6 @@ async fn meta_profile_name(state: &AppState, channel: &channel::Model, inbound: 
     if known.is_some() {
         return None;
     }
-    let resolved = channels::credentials::resolve(state, channel).ok()?;
-    let endpoints = Endpoints::from_config(&state.config);
-    channels::adapters::meta::fetch_profile_name(
-        &state.http,
-        &endpoints,
-        channel,
-        resolved.as_ref(),
-        &inbound.identity_value,
-        PROFILE_TIMEOUT,
-    )
-    .await
+    let keys = adapters::ChannelKeys::new(state, channel);
+    adapter.profile_name(channel, &keys, &inbound.identity_value, PROFILE_TIMEOUT).await
 }

@@ -2,11 +2,9 @@
 //! refuse suspended tenants, and store the delivery with its parsed events (the row is
 //! the pipeline's queue entry).
 
-use providers::InboundEvent;
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::{normalize::Normalized, store};
+use super::{model::Normalized, store};
 use crate::{
     channels::{self, entity as channel, model::ChannelType},
     error::{AppError, AppResult},
@@ -64,7 +62,7 @@ pub async fn accept(state: &AppState, channel: &channel::Model, delivery: Delive
         payload: delivery.payload,
         content_type: delivery.content_type,
         normalized,
-        lane_hash: super::normalize::lane_hash(&delivery.events),
+        lane_hash: lane_hash(&delivery.events),
     };
     let Some(event) = store::insert(&state.db, row).await? else {
         metrics::counter!("webhook_events_total", "provider" => provider.to_string(), "outcome" => "duplicate")
@@ -76,32 +74,20 @@ pub async fn accept(state: &AppState, channel: &channel::Model, delivery: Delive
     Ok(Accepted::New(event.id))
 }
 
-/// The dedupe key of a provider delivery: what it is about (`message:<id>`,
-/// `status:<id>:<status>`, `watermark:<user>:<status>:<ms>`, `connection:…`), so a
-/// redelivery of the same event is acknowledged and dropped. Several events make a
-/// `batch:` hash of their keys; a delivery with nothing identifiable is keyed by a hash
-/// of its bytes. Keys fit the 200-character column.
-pub fn event_key(events: &[InboundEvent], raw: &[u8]) -> String {
-    let keys: Vec<String> = events
-        .iter()
-        .filter_map(|e| match e {
-            InboundEvent::Message(m) => Some(format!("message:{}", m.external_id)),
-            InboundEvent::Status(s) => Some(format!("status:{}:{:?}", s.external_id, s.status).to_lowercase()),
-            InboundEvent::Watermark(w) => Some(
-                format!("watermark:{}:{:?}:{}", w.contact_id, w.status, w.watermark.timestamp_millis()).to_lowercase(),
-            ),
-            InboundEvent::Connection(c) => {
-                c.timestamp.map(|t| format!("connection:{}:{}", c.connected, t.timestamp_millis()))
-            }
-            InboundEvent::Ignored(_) => None,
-        })
-        .collect();
-    let key = match keys.as_slice() {
-        [] => format!("raw:{}", hex::encode(Sha256::digest(raw))),
-        [one] => one.clone(),
-        many => format!("batch:{}", hex::encode(Sha256::digest(many.join("\n").as_bytes()))),
-    };
-    if key.len() > 200 { format!("sha:{}", hex::encode(Sha256::digest(key.as_bytes()))) } else { key }
+/// The partition of a delivery: its first sender's identity (so one person's messages,
+/// on any channel, are applied in arrival order by one lane), else nothing in particular.
+pub fn lane_hash(events: &[Normalized]) -> i64 {
+    let key = events.iter().find_map(|e| match e {
+        Normalized::Message(m) => Some(m.identity_value.as_str()),
+        Normalized::Watermark(w) => Some(w.contact_id.as_str()),
+        _ => None,
+    });
+    // FNV-1a: stable across processes and versions (the std hasher is neither).
+    let hash = key
+        .unwrap_or_default()
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    (hash & 0x7fff_ffff) as i64
 }
 
 /// The raw body as text (every provider here sends UTF-8: JSON or form encoding).

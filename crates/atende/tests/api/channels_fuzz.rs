@@ -56,10 +56,10 @@ fn never_panics(bytes: &[u8]) {
         ("meta", atende::channels::model::ChannelType::FacebookMessenger, meta),
         ("zapi", atende::channels::model::ChannelType::WhatsappZapi, zapi),
     ] {
-        let _ = atende::webhooks::service::event_key(&events, bytes);
+        let _ = atende::channels::adapters::event_key(&events, bytes);
         for event in events {
             if let providers::InboundEvent::Message(m) = event {
-                let _ = atende::webhooks::normalize::to_inbound(channel_type, provider, m);
+                let _ = atende::channels::adapters::to_inbound(channel_type, provider, m);
             }
         }
     }

@@ -1,4 +1,10 @@
-//! Generic API channel (like Chatwoot's): agent messages are POSTed as
+//! Generic API channel (like Chatwoot's).
+//!
+//! Inbound: `POST /webhooks/api/{channelId}` with JSON `{externalId, contact:{identifier,
+//! name, phone?, email?}, content, contentType?, attachments?}` signed
+//! `X-Atende-Signature: sha256=<hex HMAC-SHA256(raw body, secret)>`.
+//!
+//! Outbound: agent messages are POSTed as
 //! `{event:"message.created", message, conversation, contact}` to the channel's
 //! `callbackUrl`, signed `X-Atende-Signature: sha256=<hex HMAC-SHA256(body, secret)>`.
 //! Any 2xx means SENT; an optional JSON `{externalId}` in the answer is recorded.
@@ -9,10 +15,19 @@ use std::time::Duration;
 use async_trait::async_trait;
 use hmac::{Hmac, Mac};
 use reqwest::StatusCode;
+use serde::Deserialize;
 use serde_json::json;
 use sha2::Sha256;
+use utoipa::ToSchema;
 
-use super::{Adapter, Delivery, SendError, SendOutcome};
+use super::{Adapter, ChannelKeys, Delivery, SendError, SendOutcome};
+use crate::{
+    channels::entity,
+    contacts::model::IdentityKind,
+    error::{AppError, AppResult},
+    inbox::model::{AttachmentRef, ContentType, Inbound},
+    webhooks::model::{Normalized, Parsed, Refusal, Webhook},
+};
 
 /// Header carrying the signature, inbound and outbound.
 pub const SIGNATURE_HEADER: &str = "x-atende-signature";
@@ -33,7 +48,71 @@ pub fn verify(secret: &[u8], body: &[u8], header: Option<&str>) -> bool {
     mac.verify_slice(&expected).is_ok()
 }
 
-/// Posts agent messages to the channel's callback URL.
+/// The inbound message an integrator posts.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiInbound {
+    pub external_id: String,
+    pub contact: ApiContact,
+    pub content: Option<String>,
+    pub content_type: Option<ContentType>,
+    #[serde(default)]
+    pub attachments: Vec<AttachmentRef>,
+}
+
+/// Who wrote it, as the integrating system knows them.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ApiContact {
+    pub identifier: String,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+impl ApiInbound {
+    /// Parses and checks a posted message.
+    pub fn parse(body: &[u8]) -> AppResult<Self> {
+        let parsed: ApiInbound = serde_json::from_slice(body).map_err(|e| AppError::Validation {
+            message: format!("invalid payload: {e}"),
+            details: json!({ "body": [e.to_string()] }),
+        })?;
+        if parsed.external_id.trim().is_empty() || parsed.external_id.len() > 200 {
+            return Err(AppError::field("externalId", "must be 1-200 characters"));
+        }
+        if parsed.contact.identifier.trim().is_empty() || parsed.contact.identifier.len() > 200 {
+            return Err(AppError::field("contact.identifier", "must be 1-200 characters"));
+        }
+        if parsed.content.as_deref().is_none_or(|c| c.trim().is_empty()) && parsed.attachments.is_empty() {
+            return Err(AppError::field("content", "a message needs content or attachments"));
+        }
+        Ok(parsed)
+    }
+
+    /// The normalised inbound message.
+    pub fn into_inbound(self) -> Inbound {
+        let content_type = self.content_type.unwrap_or(if self.attachments.is_empty() {
+            ContentType::Text
+        } else {
+            ContentType::File
+        });
+        Inbound {
+            external_id: self.external_id,
+            identity_kind: IdentityKind::Api,
+            identity_value: self.contact.identifier,
+            profile_name: self.contact.name,
+            phone: self.contact.phone,
+            email: self.contact.email.map(|e| e.to_lowercase()),
+            content: self.content,
+            content_type,
+            attachments: self.attachments,
+            metadata: None,
+            timestamp: None,
+            is_echo: false,
+        }
+    }
+}
+
+/// Receives signed messages; posts agent messages to the channel's callback URL.
 pub struct ApiAdapter {
     http: reqwest::Client,
 }
@@ -47,6 +126,24 @@ impl ApiAdapter {
 
 #[async_trait]
 impl Adapter for ApiAdapter {
+    fn provider(&self) -> &'static str {
+        "api"
+    }
+
+    fn verify(&self, _channel: &entity::Model, hook: &Webhook<'_>, keys: &ChannelKeys<'_>) -> Result<(), Refusal> {
+        if verify(keys.webhook_secret()?, hook.body, hook.header(SIGNATURE_HEADER)) {
+            Ok(())
+        } else {
+            Err(Refusal::Unauthenticated("bad_signature"))
+        }
+    }
+
+    fn parse(&self, _channel: &entity::Model, hook: &Webhook<'_>) -> AppResult<Parsed> {
+        let parsed = ApiInbound::parse(hook.body)?;
+        let event_key = parsed.external_id.trim().to_string();
+        Ok(Parsed { event_key, events: vec![Normalized::Message(parsed.into_inbound())] })
+    }
+
     async fn send(&self, delivery: &Delivery<'_>) -> Result<SendOutcome, SendError> {
         let Some(url) = delivery.channel.callback_url.as_deref() else {
             return Err(SendError::Permanent {

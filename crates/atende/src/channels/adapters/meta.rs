@@ -1,6 +1,17 @@
-//! FACEBOOK_MESSENGER and INSTAGRAM: agent messages through Meta's Send API.
+//! FACEBOOK_MESSENGER and INSTAGRAM: Meta's Messenger Platform.
 //!
-//! Provider quirks (reference §2; wire details in `providers::meta`):
+//! A channel is the Page id or Instagram account id (`accountId`) and the page access
+//! token, app secret and verify token (credentials). Inbound:
+//! - `GET /webhooks/meta/{channelId}` and `GET /webhooks/meta`: the subscription
+//!   handshake (`hub.mode=subscribe`, `hub.verify_token`, `hub.challenge` echoed).
+//! - `POST /webhooks/meta/{channelId}` and the shared `POST /webhooks/meta`:
+//!   `X-Hub-Signature-256` over the raw body with the channel's app secret (the legacy
+//!   SHA-1 header alone is accepted too); only the entries addressed to the channel's
+//!   account id are its events. The shared URL is routed by `entry[].id`
+//!   (`account_ids`), across tenants, to every channel whose secret verifies.
+//! - A message carries no name: a new customer's profile name is asked of the Graph API.
+//!
+//! Outbound: Meta's Send API. Provider quirks (reference §2; wire details in `providers::meta`):
 //! - Page access token as `?access_token=`; JSON body `{recipient:{id}, messaging_type,
 //!   message}`; success is `{recipient_id, message_id}`.
 //! - Messenger sends go to `/{page-id}/messages`. Instagram (Messenger API for
@@ -24,13 +35,63 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use providers::{
-    ChannelAdapter, OutboundMessage,
-    meta::{MetaClient, MetaConfig, MetaPlatform, TokenPlacement},
+    ChannelAdapter, InboundEvent, OutboundMessage,
+    meta::{self as wire, MetaClient, MetaConfig, MetaPlatform, TokenPlacement},
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-use super::{Adapter, Delivery, Endpoints, SendError, SendOutcome, identity_value, media_kind, refuse, text_of};
-use crate::channels::{credentials, entity, model::ChannelType};
+use super::{
+    Adapter, ChannelKeys, Delivery, Endpoints, SendError, SendOutcome, check_account_id, identity_value, media_kind,
+    parsed, refuse, required_credentials, text_of, unparseable,
+};
+use crate::{
+    channels::{
+        credentials::{self, SecretValue},
+        entity,
+        model::ChannelType,
+    },
+    error::{AppError, AppResult},
+    webhooks::model::{Parsed, Refusal, Webhook},
+};
+
+/// `FACEBOOK_MESSENGER` / `INSTAGRAM` credentials as an admin gives them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Credentials {
+    /// Page access token (Send API, user profile).
+    pub page_access_token: SecretValue,
+    /// App secret: the key of `X-Hub-Signature-256`.
+    pub app_secret: SecretValue,
+    /// The string Meta echoes back in the `hub.verify_token` handshake.
+    pub verify_token: SecretValue,
+}
+
+/// The channel type an `object` value addresses.
+fn type_of(platform: MetaPlatform) -> ChannelType {
+    match platform {
+        MetaPlatform::Messenger => ChannelType::FacebookMessenger,
+        MetaPlatform::Instagram => ChannelType::Instagram,
+    }
+}
+
+/// The parsed delivery (`(entry id, event)`) and the channel type its `object` names.
+fn parse_delivery(body: &[u8]) -> AppResult<(ChannelType, Vec<(String, InboundEvent)>)> {
+    #[derive(Deserialize)]
+    struct Object {
+        object: Option<String>,
+    }
+    let events = wire::parse_webhook(body).map_err(unparseable)?;
+    // parse_webhook accepted the object, so it is `page` or `instagram`.
+    let object = serde_json::from_slice::<Object>(body).ok().and_then(|o| o.object).unwrap_or_default();
+    let platform = MetaPlatform::from_object(&object).ok_or_else(|| AppError::field("object", "unknown"))?;
+    Ok((type_of(platform), events))
+}
+
+/// The events of a delivery addressed to one account id.
+pub fn events_for(events: Vec<(String, InboundEvent)>, account_id: &str) -> Vec<InboundEvent> {
+    events.into_iter().filter(|(entry, _)| entry == account_id).map(|(_, e)| e).collect()
+}
 
 /// Replies within this long of the customer's last message are plain `RESPONSE`s.
 pub const STANDARD_WINDOW: chrono::Duration = chrono::Duration::hours(24);
@@ -135,6 +196,80 @@ pub async fn fetch_profile_name(
 
 #[async_trait]
 impl Adapter for MetaAdapter {
+    fn provider(&self) -> &'static str {
+        "meta"
+    }
+
+    fn validate_account_id(&self, account_id: Option<&str>) -> AppResult<()> {
+        let id = account_id.map(str::trim).unwrap_or_default();
+        let numeric = (5..=30).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit());
+        match self.channel_type {
+            ChannelType::Instagram => {
+                check_account_id(numeric, "must be the numeric Instagram professional account id")
+            }
+            _ => check_account_id(numeric, "must be the numeric Page id"),
+        }
+    }
+
+    fn validate_credentials(&self, credentials: Option<&Value>) -> AppResult<()> {
+        let c: Credentials = required_credentials(self.channel_type, credentials)?;
+        c.page_access_token.validate("pageAccessToken")?;
+        c.app_secret.validate("appSecret")?;
+        c.verify_token.validate("verifyToken")
+    }
+
+    fn verify(&self, _channel: &entity::Model, hook: &Webhook<'_>, keys: &ChannelKeys<'_>) -> Result<(), Refusal> {
+        let app_secret = keys.credential("appSecret")?;
+        let valid = match (hook.header("x-hub-signature-256"), hook.header("x-hub-signature")) {
+            (Some(sha256), _) => wire::validate_signature_256(app_secret, hook.body, sha256),
+            // Only the legacy header: accept it (Meta's own sample app still checks it).
+            (None, Some(sha1)) => wire::validate_signature_sha1(app_secret, hook.body, sha1),
+            (None, None) => false,
+        };
+        if valid { Ok(()) } else { Err(Refusal::Unauthenticated("bad_signature")) }
+    }
+
+    fn parse(&self, channel: &entity::Model, hook: &Webhook<'_>) -> AppResult<Parsed> {
+        let (channel_type, events) = parse_delivery(hook.body)?;
+        if channel_type != self.channel_type {
+            return Err(AppError::field(
+                "object",
+                format!("this channel does not receive `{}` events", channel_type.as_str()),
+            ));
+        }
+        // Only the entries addressed to this channel (a shared delivery may carry other
+        // pages' entries, possibly of other tenants).
+        let mine = events_for(events, channel.account_id.as_deref().unwrap_or_default());
+        Ok(parsed(self.channel_type, self.provider(), hook.body, mine))
+    }
+
+    fn handshake(&self, query: &[(String, String)], keys: &ChannelKeys<'_>) -> AppResult<Option<String>> {
+        Ok(wire::verify_challenge(query, keys.credential("verifyToken")?))
+    }
+
+    fn account_ids(&self, body: &[u8]) -> AppResult<Vec<(ChannelType, String)>> {
+        let (channel_type, events) = parse_delivery(body)?;
+        let mut ids: Vec<String> = events.into_iter().map(|(id, _)| id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(ids.into_iter().map(|id| (channel_type, id)).collect())
+    }
+
+    fn looks_up_profile_names(&self) -> bool {
+        true
+    }
+
+    async fn profile_name(
+        &self,
+        channel: &entity::Model,
+        keys: &ChannelKeys<'_>,
+        user_id: &str,
+        timeout: Duration,
+    ) -> Option<String> {
+        let resolved = keys.credentials().ok()?;
+        fetch_profile_name(&self.http, &self.endpoints, channel, resolved, user_id, timeout).await
+    }
+
     async fn send(&self, delivery: &Delivery<'_>) -> Result<SendOutcome, SendError> {
         let kind = if self.channel_type == ChannelType::Instagram { "instagram" } else { "facebook" };
         let recipient = identity_value(delivery.contact, kind, Some(delivery.channel.id))

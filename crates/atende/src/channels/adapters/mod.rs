@@ -1,7 +1,10 @@
-//! Outbound adapters, one per channel type, behind one trait. Adapters translate and
-//! call the provider; they never touch the database (the delivery job does). The
-//! provider wire formats, signatures and HTTP clients live in the `providers` crate;
-//! the adapters here map our message, conversation and contact shapes onto them.
+//! Provider adapters, one per channel type, behind one trait that covers the whole
+//! provider: what a channel of the type needs (account id, credentials, settings),
+//! inbound webhooks (verify before anything is parsed, then parse once into
+//! `Normalized` events with statuses mapped), and outbound sends. Adapters translate
+//! and call the provider; they never touch the database (`webhooks` stores what they
+//! parse, the delivery job records what they send). The provider wire formats,
+//! signatures and HTTP clients live in the `providers` crate.
 
 /// Generic API channel (signed callback).
 pub mod api;
@@ -12,13 +15,27 @@ pub mod twilio;
 /// WhatsApp through Z-API.
 pub mod zapi;
 
+use std::sync::OnceLock;
+
 use async_trait::async_trait;
 pub use providers::SendError;
-use providers::{ContentType as WireContentType, OutboundMessage};
-use serde_json::Value;
+use providers::{ContentType as WireContentType, InboundEvent, InboundMessage, OutboundMessage, SenderKind};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 
-use super::{entity, model::ChannelType};
-use crate::config::Config;
+use super::{
+    credentials, entity,
+    model::{ChannelType, ChannelView},
+};
+use crate::{
+    config::Config,
+    contacts::model::IdentityKind,
+    error::{AppError, AppResult},
+    inbox::model::{AttachmentRef, ContentType, Inbound},
+    state::AppState,
+    webhooks::model::{Normalized, Parsed, Refusal, Webhook},
+};
 
 /// A file to send, with a URL the provider can fetch.
 #[derive(Debug, Clone)]
@@ -56,11 +73,186 @@ pub struct SendOutcome {
     pub external_id: Option<String>,
 }
 
-/// Sends agent messages to one kind of channel.
+/// Provider-specific settings a create or update may carry (in the channel's `settings`).
+#[derive(Debug, Clone, Default)]
+pub struct SettingsPatch {
+    /// Twilio: the WhatsApp sender, `+E164` (empty clears it).
+    pub phone_number: Option<String>,
+    /// Twilio: a Messaging Service SID (empty clears it).
+    pub messaging_service_sid: Option<String>,
+    /// Z-API: whether group chats become conversations.
+    pub include_groups: Option<bool>,
+}
+
+/// A channel's secrets, decrypted only when an adapter asks for them (once each).
+pub struct ChannelKeys<'a> {
+    state: &'a AppState,
+    channel: &'a entity::Model,
+    secret: OnceLock<Vec<u8>>,
+    credentials: OnceLock<Option<Value>>,
+}
+
+impl<'a> ChannelKeys<'a> {
+    /// The keys of a channel (nothing is decrypted yet).
+    pub fn new(state: &'a AppState, channel: &'a entity::Model) -> Self {
+        ChannelKeys { state, channel, secret: OnceLock::new(), credentials: OnceLock::new() }
+    }
+
+    /// The channel's webhook secret in clear (API signatures, the Z-API URL secret).
+    pub fn webhook_secret(&self) -> AppResult<&[u8]> {
+        if let Some(secret) = self.secret.get() {
+            return Ok(secret);
+        }
+        let clear = super::service::webhook_secret(self.state, self.channel)?;
+        Ok(self.secret.get_or_init(|| clear))
+    }
+
+    /// The channel's credentials, decrypted with `{"env"}` fields resolved.
+    pub fn credentials(&self) -> AppResult<Option<&Value>> {
+        if let Some(resolved) = self.credentials.get() {
+            return Ok(resolved.as_ref());
+        }
+        let resolved = credentials::resolve(self.state, self.channel)?;
+        Ok(self.credentials.get_or_init(|| resolved).as_ref())
+    }
+
+    /// One credential field as text (empty when absent).
+    pub fn credential(&self, name: &str) -> AppResult<&str> {
+        Ok(self.credentials()?.and_then(|c| credentials::field(c, name)).unwrap_or(""))
+    }
+}
+
+/// What a QR pairing request found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PairingQr {
+    /// An image to scan (`data:` URL or bare base64), valid for about 20 seconds.
+    Image(String),
+    /// The number is already paired: nothing to scan.
+    AlreadyConnected,
+}
+
+/// The live state of a paired number, as the provider reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PairingStatus {
+    /// The session is up.
+    pub connected: bool,
+    /// The phone itself is online.
+    pub smartphone_connected: bool,
+    /// The provider's explanation, when not connected.
+    pub error: Option<String>,
+}
+
+/// A number paired by QR code (WhatsApp Web style): the provider calls the pairing
+/// lifecycle (`channels::connection`) needs.
+#[async_trait]
+pub trait Pairing: Send + Sync {
+    /// A QR code to scan, or "already connected".
+    async fn qr_code(&self) -> Result<PairingQr, SendError>;
+    /// The live connection state.
+    async fn status(&self) -> Result<PairingStatus, SendError>;
+    /// Unlinks the number.
+    async fn disconnect(&self) -> Result<(), SendError>;
+    /// Restarts the provider's session.
+    async fn restart(&self) -> Result<(), SendError>;
+    /// Points every provider webhook at `url`, echoes of the business's own sends included.
+    async fn register_webhooks(&self, url: &str) -> Result<(), SendError>;
+}
+
+/// One kind of channel, end to end.
 #[async_trait]
 pub trait Adapter: Send + Sync {
+    /// The provider's name in stored deliveries and metrics (`api`, `twilio`, `zapi`, `meta`).
+    fn provider(&self) -> &'static str;
+
+    /// Checks the external account id a channel of this type is created with.
+    fn validate_account_id(&self, _account_id: Option<&str>) -> AppResult<()> {
+        Ok(())
+    }
+
+    /// Checks a whole credentials object (updates replace it).
+    fn validate_credentials(&self, _credentials: Option<&Value>) -> AppResult<()> {
+        Ok(())
+    }
+
+    /// The `settings` JSON after a patch of provider options (`current` on updates).
+    fn settings(&self, current: Option<&Value>, patch: &SettingsPatch) -> AppResult<Option<Value>> {
+        no_settings(current, patch)
+    }
+
+    /// The connection state of a new channel (a QR-paired number starts `pending`).
+    fn initial_connection_status(&self) -> &'static str {
+        "connected"
+    }
+
+    /// Fills the provider-specific parts of a channel's view; `secret` is the webhook
+    /// secret when it may be shown (creation).
+    fn describe(&self, _channel: &entity::Model, _secret: Option<&str>, _view: &mut ChannelView) {}
+
+    /// Authenticates a webhook for `channel` before anything in it is trusted.
+    fn verify(&self, channel: &entity::Model, hook: &Webhook<'_>, keys: &ChannelKeys<'_>) -> Result<(), Refusal>;
+
+    /// Parses a verified (or stored) delivery once: the events addressed to `channel`,
+    /// statuses mapped, and the key a redelivery has too.
+    fn parse(&self, channel: &entity::Model, hook: &Webhook<'_>) -> AppResult<Parsed>;
+
+    /// A subscription handshake (`GET` on the webhook URL): the answer, if the query is
+    /// a valid one for this channel.
+    fn handshake(&self, _query: &[(String, String)], _keys: &ChannelKeys<'_>) -> AppResult<Option<String>> {
+        Ok(None)
+    }
+
+    /// The channel types and account ids a delivery to a shared URL is addressed to
+    /// (parsed only for routing, never trusted: each channel still verifies it).
+    fn account_ids(&self, _body: &[u8]) -> AppResult<Vec<(ChannelType, String)>> {
+        Ok(Vec::new())
+    }
+
+    /// A new customer's display name, when the provider gives none with a message
+    /// (best effort, bounded by `timeout`).
+    async fn profile_name(
+        &self,
+        _channel: &entity::Model,
+        _keys: &ChannelKeys<'_>,
+        _user_id: &str,
+        _timeout: std::time::Duration,
+    ) -> Option<String> {
+        None
+    }
+
+    /// Whether channels of this type are paired by QR code (`pairing` gives the calls).
+    fn pairs_by_qr(&self) -> bool {
+        false
+    }
+
+    /// The pairing calls for a channel (its resolved credentials), when the type pairs
+    /// by QR code.
+    fn pairing(
+        &self,
+        _channel: &entity::Model,
+        _credentials: Option<&Value>,
+    ) -> Option<Result<Box<dyn Pairing>, SendError>> {
+        None
+    }
+
+    /// Whether `profile_name` is worth asking for a message without a name.
+    fn looks_up_profile_names(&self) -> bool {
+        false
+    }
+
     /// Delivers one message; never retries by itself (the job queue does).
     async fn send(&self, delivery: &Delivery<'_>) -> Result<SendOutcome, SendError>;
+}
+
+/// Settings of a type that has no provider options: any option is refused.
+fn no_settings(current: Option<&Value>, patch: &SettingsPatch) -> AppResult<Option<Value>> {
+    if patch.phone_number.is_some() || patch.messaging_service_sid.is_some() {
+        let field = if patch.phone_number.is_some() { "phoneNumber" } else { "messagingServiceSid" };
+        return Err(AppError::field(field, "is only used by WHATSAPP_TWILIO channels"));
+    }
+    if patch.include_groups.is_some() {
+        return Err(AppError::field("includeGroups", "is only used by WHATSAPP_ZAPI channels"));
+    }
+    Ok(current.cloned())
 }
 
 /// Provider hosts and our own public URL, from the configuration.
@@ -91,16 +283,203 @@ impl Endpoints {
     }
 }
 
-/// The adapter for a channel type.
+/// The adapter for a channel type (every type has one).
 pub fn for_type(channel_type: ChannelType, http: &reqwest::Client, endpoints: &Endpoints) -> Option<Box<dyn Adapter>> {
-    Some(match channel_type {
+    Some(build(channel_type, http, endpoints))
+}
+
+fn build(channel_type: ChannelType, http: &reqwest::Client, endpoints: &Endpoints) -> Box<dyn Adapter> {
+    match channel_type {
         ChannelType::Api => Box::new(api::ApiAdapter::new(http.clone())),
         ChannelType::WhatsappTwilio => Box::new(twilio::TwilioAdapter::new(http.clone(), endpoints.clone())),
         ChannelType::WhatsappZapi => Box::new(zapi::ZapiAdapter::new(http.clone(), endpoints.clone())),
         ChannelType::FacebookMessenger | ChannelType::Instagram => {
             Box::new(meta::MetaAdapter::new(http.clone(), endpoints.clone(), channel_type))
         }
+    }
+}
+
+/// The adapter for a channel type, with the server's HTTP client and provider hosts.
+pub fn of_type(state: &AppState, channel_type: ChannelType) -> Box<dyn Adapter> {
+    build(channel_type, &state.http, &Endpoints::from_config(&state.config))
+}
+
+/// The adapter for a channel row.
+pub fn of_channel(state: &AppState, channel: &entity::Model) -> AppResult<Box<dyn Adapter>> {
+    let channel_type = ChannelType::parse(&channel.channel_type)
+        .ok_or_else(|| AppError::field("type", format!("unknown channel type {}", channel.channel_type)))?;
+    Ok(of_type(state, channel_type))
+}
+
+/// Typed credentials from a credentials object that a type requires.
+pub(crate) fn required_credentials<T: for<'de> Deserialize<'de>>(
+    channel_type: ChannelType,
+    credentials: Option<&Value>,
+) -> AppResult<T> {
+    let value = match credentials {
+        Some(v @ Value::Object(_)) => v,
+        Some(_) => return Err(AppError::field("credentials", "must be an object")),
+        None => {
+            return Err(AppError::field("credentials", format!("are required for {} channels", channel_type.as_str())));
+        }
+    };
+    serde_json::from_value(value.clone()).map_err(|e| AppError::Validation {
+        message: format!("credentials: {e}"),
+        details: json!({ "credentials": [e.to_string()] }),
     })
+}
+
+/// An account id check: `ok`, or a validation error saying `what` it must be.
+pub(crate) fn check_account_id(ok: bool, what: &str) -> AppResult<()> {
+    if ok { Ok(()) } else { Err(AppError::field("accountId", what)) }
+}
+
+/// A provider's payload that could not be read.
+pub(crate) fn unparseable(e: impl std::fmt::Display) -> AppError {
+    AppError::field("body", e.to_string())
+}
+
+/// The dedupe key of a provider delivery: what it is about (`message:<id>`,
+/// `status:<id>:<status>`, `watermark:<user>:<status>:<ms>`, `connection:…`), so a
+/// redelivery of the same event is acknowledged and dropped. Several events make a
+/// `batch:` hash of their keys; a delivery with nothing identifiable is keyed by a hash
+/// of its bytes. Keys fit the 200-character column.
+pub fn event_key(events: &[InboundEvent], raw: &[u8]) -> String {
+    let keys: Vec<String> = events
+        .iter()
+        .filter_map(|e| match e {
+            InboundEvent::Message(m) => Some(format!("message:{}", m.external_id)),
+            InboundEvent::Status(s) => Some(format!("status:{}:{:?}", s.external_id, s.status).to_lowercase()),
+            InboundEvent::Watermark(w) => Some(
+                format!("watermark:{}:{:?}:{}", w.contact_id, w.status, w.watermark.timestamp_millis()).to_lowercase(),
+            ),
+            InboundEvent::Connection(c) => {
+                c.timestamp.map(|t| format!("connection:{}:{}", c.connected, t.timestamp_millis()))
+            }
+            InboundEvent::Ignored(_) => None,
+        })
+        .collect();
+    let key = match keys.as_slice() {
+        [] => format!("raw:{}", hex::encode(Sha256::digest(raw))),
+        [one] => one.clone(),
+        many => format!("batch:{}", hex::encode(Sha256::digest(many.join("\n").as_bytes()))),
+    };
+    if key.len() > 200 { format!("sha:{}", hex::encode(Sha256::digest(key.as_bytes()))) } else { key }
+}
+
+/// Provider events as a parsed delivery for a channel (keyed by `event_key`).
+pub(crate) fn parsed(channel_type: ChannelType, provider: &str, raw: &[u8], events: Vec<InboundEvent>) -> Parsed {
+    let event_key = event_key(&events, raw);
+    let events = events
+        .into_iter()
+        .map(|event| match event {
+            InboundEvent::Message(m) => Normalized::Message(to_inbound(channel_type, provider, m)),
+            InboundEvent::Status(s) => Normalized::Status(s),
+            InboundEvent::Watermark(w) => Normalized::Watermark(w),
+            InboundEvent::Connection(c) => Normalized::Connection(c),
+            InboundEvent::Ignored(reason) => Normalized::Ignored { reason },
+        })
+        .collect();
+    Parsed { event_key, events }
+}
+
+/// The identity kind of a customer on a channel.
+pub fn identity_kind(channel_type: ChannelType, sender: SenderKind) -> IdentityKind {
+    match channel_type {
+        ChannelType::FacebookMessenger => IdentityKind::Facebook,
+        ChannelType::Instagram => IdentityKind::Instagram,
+        _ => match sender {
+            SenderKind::WhatsApp => IdentityKind::Whatsapp,
+            SenderKind::Phone => IdentityKind::Phone,
+            SenderKind::Instagram => IdentityKind::Instagram,
+            SenderKind::Facebook => IdentityKind::Facebook,
+        },
+    }
+}
+
+/// The identity kind of the customer a read/delivery watermark is about.
+pub fn watermark_identity_kind(channel_type: ChannelType) -> IdentityKind {
+    identity_kind(channel_type, SenderKind::Facebook)
+}
+
+fn content_type_of(wire: WireContentType) -> ContentType {
+    match wire {
+        WireContentType::Text | WireContentType::Unsupported => ContentType::Text,
+        WireContentType::Image => ContentType::Image,
+        WireContentType::Video => ContentType::Video,
+        WireContentType::Audio => ContentType::Audio,
+        WireContentType::File => ContentType::File,
+        WireContentType::Location => ContentType::Location,
+        WireContentType::Sticker => ContentType::Sticker,
+        WireContentType::Template => ContentType::Template,
+    }
+}
+
+/// A provider's normalized message as the inbox's `Inbound`.
+pub fn to_inbound(channel_type: ChannelType, provider: &str, m: InboundMessage) -> Inbound {
+    let kind = identity_kind(channel_type, m.from.kind);
+    // WhatsApp and phone identities are the number in E.164 (shared across channels);
+    // Meta ids are page-scoped and stay as given.
+    let identity_value = match kind {
+        // A group is known by its id as the provider writes it (`…-group`).
+        IdentityKind::Whatsapp if m.participant.is_some() => m.from.id.clone(),
+        IdentityKind::Whatsapp | IdentityKind::Phone => {
+            m.from.phone.clone().unwrap_or_else(|| format!("+{}", m.from.id.trim_start_matches('+')))
+        }
+        _ => m.from.id.clone(),
+    };
+    let mut metadata = serde_json::Map::new();
+    metadata.insert("provider".into(), json!(provider));
+    if let Some(raw_type) = &m.raw_type {
+        metadata.insert("rawType".into(), json!(raw_type));
+    }
+    if let Some(location) = &m.location {
+        metadata.insert(
+            "location".into(),
+            json!({"lat": location.lat, "lng": location.lng, "name": location.name, "address": location.address}),
+        );
+    }
+    if let Some(reply_to) = &m.reply_to {
+        metadata.insert("replyTo".into(), json!(reply_to));
+    }
+    if let Some(participant) = &m.participant {
+        // Group message: the conversation is the group; this is who wrote.
+        metadata.insert("participant".into(), json!({"phone": participant.phone, "name": participant.name}));
+    }
+    if m.is_echo {
+        // Typed on the phone / in the Page inbox, not in Atende.
+        metadata.insert("sentOutsideAtende".into(), json!(true));
+    }
+    let content = match (m.content, m.content_type) {
+        (None, WireContentType::Unsupported) => {
+            Some(format!("[unsupported message: {}]", m.raw_type.as_deref().unwrap_or("unknown")))
+        }
+        (content, _) => content,
+    };
+    Inbound {
+        external_id: m.external_id,
+        identity_kind: kind,
+        identity_value,
+        profile_name: m.from.display_name,
+        phone: m.from.phone,
+        email: None,
+        content,
+        content_type: content_type_of(m.content_type),
+        attachments: m
+            .attachments
+            .into_iter()
+            .map(|a| AttachmentRef {
+                id: None,
+                url: a.url,
+                mime_type: a.mime_type,
+                file_name: a.filename,
+                size: a.size,
+            })
+            .collect(),
+        metadata: Some(Value::Object(metadata)),
+        timestamp: m.timestamp,
+        is_echo: m.is_echo,
+    }
 }
 
 /// A permanent failure with a local code (configuration, recipient, content).
@@ -164,7 +543,72 @@ pub(crate) fn single_message(to: String, delivery: &Delivery<'_>) -> Result<Outb
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+
+    fn adapter(channel_type: ChannelType) -> Box<dyn Adapter> {
+        let endpoints = Endpoints {
+            twilio_base_url: String::new(),
+            meta_graph_base_url: String::new(),
+            meta_graph_version: String::new(),
+            zapi_base_url: String::new(),
+            public_url: String::new(),
+        };
+        build(channel_type, &reqwest::Client::new(), &endpoints)
+    }
+
+    #[test]
+    fn account_ids_per_type() {
+        let check = |t, id: Option<&str>| adapter(t).validate_account_id(id);
+        assert!(check(ChannelType::WhatsappTwilio, Some("AC0123456789abcdef0123456789abcdef")).is_ok());
+        assert!(check(ChannelType::WhatsappTwilio, Some("AC123")).is_err());
+        assert!(check(ChannelType::WhatsappZapi, Some("3C0FFEE0000000000000000000000001")).is_ok());
+        assert!(check(ChannelType::WhatsappZapi, Some("../etc")).is_err());
+        assert!(check(ChannelType::FacebookMessenger, Some("104578912345678")).is_ok());
+        assert!(check(ChannelType::Instagram, Some("ig-account")).is_err());
+        assert!(check(ChannelType::Instagram, None).is_err());
+        assert!(check(ChannelType::Api, None).is_ok());
+    }
+
+    #[test]
+    fn credentials_accept_values_and_env_references() {
+        let validate = |t, c: Option<&Value>| adapter(t).validate_credentials(c);
+        let ok = json!({"authToken": "0123456789abcdef0123456789abcdef"});
+        assert!(validate(ChannelType::WhatsappTwilio, Some(&ok)).is_ok());
+        let env = json!({"authToken": {"env": "TWILIO_AUTH_TOKEN"}});
+        assert!(validate(ChannelType::WhatsappTwilio, Some(&env)).is_ok());
+        let bad_env = json!({"authToken": {"env": "lower case"}});
+        assert!(validate(ChannelType::WhatsappTwilio, Some(&bad_env)).is_err());
+        assert!(validate(ChannelType::WhatsappTwilio, Some(&json!({"authToken": " "}))).is_err());
+        assert!(validate(ChannelType::WhatsappTwilio, None).is_err());
+        assert!(validate(ChannelType::WhatsappZapi, Some(&json!({"instanceToken": "a"}))).is_err());
+        let meta = json!({"pageAccessToken": "EAAG", "appSecret": "s", "verifyToken": "v"});
+        assert!(validate(ChannelType::Instagram, Some(&meta)).is_ok());
+        assert!(validate(ChannelType::FacebookMessenger, Some(&json!({"pageAccessToken": "x", "extra": 1}))).is_err());
+        assert!(validate(ChannelType::Api, None).is_ok());
+    }
+
+    #[test]
+    fn phones_and_service_sids() {
+        assert!(twilio::is_e164("+5511987654321"));
+        assert!(!twilio::is_e164("5511987654321"));
+        assert!(!twilio::is_e164("+0511987654321"));
+        assert!(!twilio::is_e164("+55 11 98765"));
+        assert!(twilio::is_messaging_service_sid("MG0123456789abcdef0123456789abcdef"));
+        assert!(!twilio::is_messaging_service_sid("MG01"));
+    }
+
+    #[test]
+    fn provider_options_belong_to_their_type() {
+        let phone = SettingsPatch { phone_number: Some("+5511987654321".into()), ..Default::default() };
+        let groups = SettingsPatch { include_groups: Some(true), ..Default::default() };
+        assert!(adapter(ChannelType::WhatsappTwilio).settings(None, &phone).is_ok());
+        assert!(adapter(ChannelType::WhatsappTwilio).settings(None, &SettingsPatch::default()).is_err());
+        assert!(adapter(ChannelType::WhatsappTwilio).settings(None, &groups).is_err());
+        assert!(adapter(ChannelType::WhatsappZapi).settings(None, &phone).is_err());
+        let zapi = adapter(ChannelType::WhatsappZapi).settings(Some(&json!({"zapiWatch": 1})), &groups).unwrap();
+        assert_eq!(zapi, Some(json!({"zapiWatch": 1, "includeGroups": true})));
+        assert!(adapter(ChannelType::Api).settings(None, &groups).is_err());
+        assert_eq!(adapter(ChannelType::Instagram).settings(None, &SettingsPatch::default()).unwrap(), None);
+    }
 
     #[test]
     fn recipients_come_from_identities_then_phone() {
