@@ -532,10 +532,8 @@ async fn presences(
     let offline: Vec<Uuid> = ids.iter().copied().filter(|id| !open.iter().any(|r| r.agent_id == *id)).collect();
     let closed = store::last_closed(db, scope, &offline).await?;
     let mut teams: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
-    for m in store::memberships(db, scope, None).await? {
-        if ids.contains(&m.user_id) {
-            teams.entry(m.user_id).or_default().push(m.team_id);
-        }
+    for m in store::memberships_of(db, scope, &ids).await? {
+        teams.entry(m.user_id).or_default().push(m.team_id);
     }
     Ok(people
         .iter()

@@ -390,12 +390,25 @@ pub async fn memberships(
     query.all(db).await
 }
 
+/// Team memberships of these users.
+pub async fn memberships_of(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    user_ids: &[Uuid],
+) -> Result<Vec<team_member::Model>, sea_orm::DbErr> {
+    team_member::Entity::find()
+        .filter(team_member::Column::TenantId.eq(scope.tenant_id))
+        .filter(team_member::Column::UserId.is_in(user_ids.iter().copied()))
+        .all(db)
+        .await
+}
+
 /// Whether a team of the tenant exists.
 pub async fn team_exists(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> Result<bool, sea_orm::DbErr> {
     Ok(team::Entity::find_by_id(id).filter(team::Column::TenantId.eq(scope.tenant_id)).count(db).await? > 0)
 }
 
-/// Whether `role` is stored for a user (helper for callers that filter by role).
+/// A user's role (AGENT when the stored value is unknown).
 pub fn role_of(user: &user::Model) -> Role {
     Role::parse(&user.role).unwrap_or(Role::Agent)
 }
