@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::DatabaseTransaction;
+use sea_orm::{DatabaseTransaction, Set};
 use uuid::Uuid;
 
 use super::{
@@ -165,7 +165,8 @@ impl Applied {
             Some(c) => (c.clone(), false),
             None => {
                 let new = NewConversation { contact_id: contact.id, channel_id: channel.id, at: now };
-                (store::conversation_insert(txn, scope, new).await?, true)
+                let conv = store::conversation_insert(txn, scope, new).await?;
+                (self.route(txn, scope, conv, inbound).await?, true)
             }
         };
         let status = ConversationStatus::parse(&conv.status).unwrap_or(ConversationStatus::Open);
@@ -189,6 +190,31 @@ impl Applied {
         self.events.push(views::message_created(scope, &updated, &message_view));
         self.messages.push(message);
         Ok(())
+    }
+}
+
+impl Applied {
+    /// Presence-aware routing (off by default) gives a new conversation an active,
+    /// available agent.
+    async fn route(
+        &mut self,
+        txn: &DatabaseTransaction,
+        scope: &Scope,
+        conv: conversation::Model,
+        inbound: &Inbound,
+    ) -> AppResult<conversation::Model> {
+        if inbound.is_echo {
+            return Ok(conv);
+        }
+        let Some(agent) = super::routing::assignee_for_new(txn, scope, conv.team_id).await? else {
+            return Ok(conv);
+        };
+        let routed = store::conversation_update(txn, scope, conv, |c| c.assignee_id = Set(Some(agent))).await?;
+        if !self.assignees.contains_key(&agent) {
+            let names = assignee_names(txn, scope, std::iter::once(&routed)).await?;
+            self.assignees.extend(names);
+        }
+        Ok(routed)
     }
 }
 

@@ -22,7 +22,7 @@ use uuid::Uuid;
 
 use crate::{
     auth::{self, extract::origin_allowed},
-    inbox,
+    inbox, productivity,
     state::AppState,
     tenancy::{Role, Scope},
 };
@@ -45,6 +45,14 @@ pub mod rooms {
     }
     pub fn conversation(tenant: Uuid, conversation: Uuid) -> String {
         format!("tenant:{tenant}:conversation:{conversation}")
+    }
+    /// Presence of a team's agents: its supervisors' sockets.
+    pub fn team_presence(tenant: Uuid, team: Uuid) -> String {
+        format!("tenant:{tenant}:presence:team:{team}")
+    }
+    /// Presence of every agent: admins' sockets.
+    pub fn all_presence(tenant: Uuid) -> String {
+        format!("tenant:{tenant}:presence:all")
     }
     /// The sockets opened with one login session (closed together on logout).
     pub fn session(tenant: Uuid, session: Uuid) -> String {
@@ -106,7 +114,7 @@ pub async fn authenticate<A: Adapter>(
 }
 
 /// Joins the socket's rooms and wires its client events.
-pub async fn on_connect<A: Adapter>(socket: SocketRef<A>, State(_state): State<AppState>) {
+pub async fn on_connect<A: Adapter>(socket: SocketRef<A>, State(state): State<AppState>) {
     let Some(scope) = socket.extensions.get::<Scope>() else {
         let _ = socket.disconnect();
         return;
@@ -115,6 +123,12 @@ pub async fn on_connect<A: Adapter>(socket: SocketRef<A>, State(_state): State<A
     joined.extend(scope.team_ids.iter().chain(&scope.supervised_team_ids).map(|t| rooms::team(scope.tenant_id, *t)));
     if scope.is_at_least(Role::Manager) {
         joined.push(rooms::managers(scope.tenant_id));
+    }
+    // Presence: admins hear every agent, managers the agents of the teams they supervise.
+    if scope.is_at_least(Role::Admin) {
+        joined.push(rooms::all_presence(scope.tenant_id));
+    } else if scope.is_at_least(Role::Manager) {
+        joined.extend(scope.supervised_team_ids.iter().map(|t| rooms::team_presence(scope.tenant_id, *t)));
     }
     if let Some(session) = scope.session_id {
         joined.push(rooms::session(scope.tenant_id, session));
@@ -127,6 +141,16 @@ pub async fn on_connect<A: Adapter>(socket: SocketRef<A>, State(_state): State<A
     socket.on_disconnect(async || metrics::gauge!("socket_connections").decrement(1.0));
     socket.on("join_conversation", join_conversation);
     socket.on("leave_conversation", leave_conversation);
+    // A manager/admin socket starts with the presence of the agents it supervises
+    // (after the handlers are registered: this awaits the database).
+    if scope.is_at_least(Role::Manager) {
+        match productivity::service::snapshot(&state, &scope).await {
+            Ok(agents) => {
+                let _ = socket.emit("presence_snapshot", &productivity::model::PresenceBoard { agents });
+            }
+            Err(e) => tracing::warn!(error = %e, "presence snapshot failed"),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
