@@ -1,9 +1,11 @@
 import { channelSetupEn, paymentsEn } from './en.extra';
+import { presenceEn } from './en.presence';
 import type { Messages } from './pt-BR';
 
 export const en: Messages = {
   payments: paymentsEn,
   channelSetup: channelSetupEn,
+  presence: presenceEn,
   app: {
     name: 'Atende',
     tagline: 'All your customer conversations in one place.',
@@ -120,6 +122,11 @@ export const en: Messages = {
     loggingOut: 'Signing out…',
     logoutFailed: 'Could not sign out. Please try again.',
     sessionError: 'Could not load your session.',
+    forcedOut: {
+      logout: 'Your session has ended.',
+      access_revoked: 'Your session was ended (inactivity or access revoked). Please sign in again.',
+      tenant_suspended: 'This workspace has been suspended.',
+    },
   },
   nav: {
     main: 'Main navigation',
@@ -148,6 +155,9 @@ export const en: Messages = {
       channels: 'Channels',
       asaas: 'Asaas',
       canned: 'Canned responses',
+      productivity: 'Productivity',
+      myActivity: 'My activity',
+      whatIsMeasured: 'What is measured',
     },
     readOnly: 'You can look, but only admins can make changes here.',
   },

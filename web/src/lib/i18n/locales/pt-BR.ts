@@ -1,9 +1,11 @@
 import { channelSetupPtBR, paymentsPtBR } from './pt-BR.extra';
+import { presencePtBR } from './pt-BR.presence';
 
 /** Source locale: every UI string lives here first; `en` must match its shape. */
 export const ptBR = {
   payments: paymentsPtBR,
   channelSetup: channelSetupPtBR,
+  presence: presencePtBR,
   app: {
     name: 'Atende',
     tagline: 'Todas as conversas dos seus clientes em um só lugar.',
@@ -120,6 +122,11 @@ export const ptBR = {
     loggingOut: 'Saindo…',
     logoutFailed: 'Não foi possível sair. Tente novamente.',
     sessionError: 'Não foi possível carregar sua sessão.',
+    forcedOut: {
+      logout: 'Sua sessão foi encerrada.',
+      access_revoked: 'Sua sessão foi encerrada (inatividade ou acesso revogado). Entre novamente.',
+      tenant_suspended: 'Este espaço de trabalho foi suspenso.',
+    },
   },
   nav: {
     main: 'Navegação principal',
@@ -148,6 +155,9 @@ export const ptBR = {
       channels: 'Canais',
       asaas: 'Asaas',
       canned: 'Respostas prontas',
+      productivity: 'Produtividade',
+      myActivity: 'Minha atividade',
+      whatIsMeasured: 'O que é medido',
     },
     readOnly: 'Você pode consultar, mas só administradores podem fazer alterações aqui.',
   },

@@ -1,0 +1,66 @@
+import { queryOptions, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { transition } from '../clock';
+import type { Signal } from '../tracker';
+import { presenceKeys, type ActivityMe, type PresenceView } from './keys';
+import { untyped } from './untyped';
+
+/** `GET /activity/me`: my presence, the productivity settings, whether I saw the notice. */
+export function getActivityMe(signal?: AbortSignal): Promise<ActivityMe> {
+  return untyped<ActivityMe>('GET', '/api/v1/activity/me', { signal });
+}
+
+export const activityMeQueryOptions = () =>
+  queryOptions({
+    queryKey: presenceKeys.me(),
+    queryFn: ({ signal }) => getActivityMe(signal),
+    // Kept current by the tracker's answers and the socket, never by polling.
+    staleTime: Infinity,
+    retry: false,
+  });
+
+export function useActivityMe() {
+  return useQuery(activityMeQueryOptions());
+}
+
+/** `POST /activity/{heartbeat|idle|active}` → my presence. */
+export function sendSignal(signal: Signal): Promise<PresenceView> {
+  return untyped<PresenceView>('POST', `/api/v1/activity/${signal}`, { body: {} });
+}
+
+/** Puts a newer view of my presence into the cache (an older one never replaces it). */
+export function applyMyPresence(qc: QueryClient, presence: PresenceView): void {
+  qc.setQueryData<ActivityMe>(presenceKeys.me(), (me) => {
+    if (me === undefined || me.presence.agentId !== presence.agentId) return me;
+    if (Date.parse(presence.since) < Date.parse(me.presence.since)) return me;
+    return { ...me, presence };
+  });
+}
+
+/** The client's own transition, shown at once (the server's answer replaces it). */
+export function applyLocalTransition(qc: QueryClient, status: 'ACTIVE' | 'IDLE', reason: string): void {
+  qc.setQueryData<ActivityMe>(presenceKeys.me(), (me) =>
+    me === undefined || me.presence.status === 'OFFLINE' ? me : { ...me, presence: transition(me.presence, status, Date.now(), reason) },
+  );
+}
+
+/** `POST /activity/notice`: the agent has read what is measured. */
+export function useAcknowledgeNotice() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => untyped<undefined>('POST', '/api/v1/activity/notice', { body: {} }),
+    onSuccess: () => {
+      qc.setQueryData<ActivityMe>(presenceKeys.me(), (me) => (me === undefined ? me : { ...me, noticeAcknowledged: true }));
+    },
+  });
+}
+
+/** "Continuar ativo" in the auto-logout warning. */
+export function useStayActive() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => sendSignal('active'),
+    onSuccess: (presence) => {
+      applyMyPresence(qc, presence);
+    },
+  });
+}
