@@ -10,6 +10,7 @@ export { IdleWarningDialog } from './components/IdleWarningDialog';
 export { PresenceHeader } from './components/PresenceHeader';
 export { PresenceTracker } from './components/PresenceTracker';
 export { registerPresenceRealtime } from './realtime';
+export type { ActivityMe, PresenceView, ProductivitySettings, WorkSession } from './api/keys';
 
 /** Pages, loaded on demand (their own chunks): render them inside `<Suspense>`. */
 export const BoardPage = lazy(() => import('./components/BoardPage').then((m) => ({ default: m.BoardPage })));
