@@ -18,8 +18,9 @@ export function secondsInStatus(p: Pick<PresenceView, 'since'>, now: number): nu
  * polling, stops while IDLE/OFFLINE, and a reload starts from the server's numbers.
  */
 export function activeSecondsAt(p: Pick<PresenceView, 'status' | 'since' | 'session'>, now: number): number {
-  if (p.session === null) return 0;
-  return p.session.activeSeconds + (p.status === 'ACTIVE' ? secondsBetween(p.since, now) : 0);
+  const session = p.session ?? null;
+  if (session === null) return 0;
+  return session.activeSeconds + (p.status === 'ACTIVE' ? secondsBetween(p.since, now) : 0);
 }
 
 /** "01:02:03"; hours go past 99 rather than wrap. */
@@ -40,13 +41,14 @@ export function formatDuration(totalSeconds: number): string {
 export function transition(p: PresenceView, status: 'ACTIVE' | 'IDLE', now: number, reason: string): PresenceView {
   if (p.status === status) return p;
   const elapsed = secondsBetween(p.since, now);
+  const current = p.session ?? null;
   const session =
-    p.session === null
+    current === null
       ? null
       : {
-          ...p.session,
-          activeSeconds: p.session.activeSeconds + (p.status === 'ACTIVE' ? elapsed : 0),
-          idleSeconds: p.session.idleSeconds + (p.status === 'IDLE' ? elapsed : 0),
+          ...current,
+          activeSeconds: current.activeSeconds + (p.status === 'ACTIVE' ? elapsed : 0),
+          idleSeconds: current.idleSeconds + (p.status === 'IDLE' ? elapsed : 0),
         };
   return { ...p, status, since: new Date(now).toISOString(), reason, session };
 }

@@ -164,7 +164,7 @@ function AgentsTable({ agents }: { agents: PresenceView[] }) {
                 {formatDuration(secondsInStatus(a, now))}
               </td>
               <td className="px-3 py-2 text-right font-mono tabular-nums text-slate-900" data-testid="active-time">
-                {a.session === null ? '—' : formatDuration(activeSecondsAt(a, now))}
+                {(a.session ?? null) === null ? '—' : formatDuration(activeSecondsAt(a, now))}
               </td>
               <td className="hidden px-3 py-2 text-slate-600 sm:table-cell">{t(`availability.${a.availability}`)}</td>
             </tr>

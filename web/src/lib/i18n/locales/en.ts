@@ -126,6 +126,7 @@ export const en: Messages = {
       logout: 'Your session has ended.',
       access_revoked: 'Your session was ended (inactivity or access revoked). Please sign in again.',
       tenant_suspended: 'This workspace has been suspended.',
+      idle: 'You were signed out after being idle. Sign in again to continue.',
     },
   },
   nav: {

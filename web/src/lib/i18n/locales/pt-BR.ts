@@ -126,6 +126,7 @@ export const ptBR = {
       logout: 'Sua sessão foi encerrada.',
       access_revoked: 'Sua sessão foi encerrada (inatividade ou acesso revogado). Entre novamente.',
       tenant_suspended: 'Este espaço de trabalho foi suspenso.',
+      idle: 'Sua sessão foi encerrada por inatividade. Entre novamente para continuar.',
     },
   },
   nav: {
