@@ -27,19 +27,28 @@ export function sendSignal(signal: Signal): Promise<PresenceView> {
   return untyped<PresenceView>('POST', `/api/v1/activity/${signal}`, { body: {} });
 }
 
-/** Puts a newer view of my presence into the cache (an older one never replaces it). */
+/** The cached `/activity/me`; `local` marks a presence the client computed itself. */
+type CachedMe = ActivityMe & { local?: boolean };
+
+/**
+ * Puts the server's view of my presence into the cache. An older view never replaces
+ * a newer one, except the client's own guess (`local`), which the server's next
+ * word always replaces (its `since` is on the server's clock, the guess on ours).
+ */
 export function applyMyPresence(qc: QueryClient, presence: PresenceView): void {
-  qc.setQueryData<ActivityMe>(presenceKeys.me(), (me) => {
+  qc.setQueryData<CachedMe>(presenceKeys.me(), (me) => {
     if (me === undefined || me.presence.agentId !== presence.agentId) return me;
-    if (Date.parse(presence.since) < Date.parse(me.presence.since)) return me;
-    return { ...me, presence };
+    if (me.local !== true && Date.parse(presence.since) < Date.parse(me.presence.since)) return me;
+    return { ...me, presence, local: false };
   });
 }
 
 /** The client's own transition, shown at once (the server's answer replaces it). */
 export function applyLocalTransition(qc: QueryClient, status: 'ACTIVE' | 'IDLE', reason: string): void {
-  qc.setQueryData<ActivityMe>(presenceKeys.me(), (me) =>
-    me === undefined || me.presence.status === 'OFFLINE' ? me : { ...me, presence: transition(me.presence, status, Date.now(), reason) },
+  qc.setQueryData<CachedMe>(presenceKeys.me(), (me) =>
+    me === undefined || me.presence.status === 'OFFLINE' || me.presence.status === status
+      ? me
+      : { ...me, presence: transition(me.presence, status, Date.now(), reason), local: true },
   );
 }
 
