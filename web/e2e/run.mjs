@@ -48,7 +48,7 @@ const ST = {
   addPerson: 'Adicionar pessoa',
   add: 'Adicionar',
   agentCannotSupervise: 'Agentes não podem supervisionar.',
-  idle: 'Tempo até ficar ocioso',
+  fcr: 'Janela de resolução no primeiro contato',
   save: 'Salvar alterações',
   saved: 'Configurações do espaço de trabalho salvas.',
   newToken: 'Novo token',
@@ -338,8 +338,8 @@ async function main() {
   await test('admin edits a workspace setting, only that key is sent, and it survives a reload', async () => {
     await settingsNav().getByRole('link', { name: ST.workspace }).click();
     await page.waitForURL((u) => u.pathname === '/settings/workspace');
-    const field = page.getByLabel(ST.idle, { exact: true });
-    await expectVisible(field, `field "${ST.idle}"`);
+    const field = page.getByLabel(ST.fcr, { exact: true });
+    await expectVisible(field, `field "${ST.fcr}"`);
     const before = Number(await field.inputValue());
     const value = String(before === 17 ? 18 : 17);
     await field.fill(value);
@@ -348,12 +348,12 @@ async function main() {
       page.getByRole('button', { name: ST.save }).click(),
     ]);
     const body = req.postDataJSON();
-    assert(JSON.stringify(body) === JSON.stringify({ idleTimeoutMinutes: Number(value) }), `PUT /settings sent ${JSON.stringify(body)}`);
+    assert(JSON.stringify(body) === JSON.stringify({ fcrWindowDays: Number(value) }), `PUT /settings sent ${JSON.stringify(body)}`);
     await expectVisible(page.getByText(ST.saved), 'saved toast');
     await shot('10-settings-workspace');
     await page.reload();
-    await expectVisible(page.getByLabel(ST.idle, { exact: true }), 'idle field after reload');
-    await eventually(async () => (await page.getByLabel(ST.idle, { exact: true }).inputValue()) === value, `"${ST.idle}" = ${value} after reload`);
+    await expectVisible(page.getByLabel(ST.fcr, { exact: true }), 'the FCR field after reload');
+    await eventually(async () => (await page.getByLabel(ST.fcr, { exact: true }).inputValue()) === value, `"${ST.fcr}" = ${value} after reload`);
   });
 
   await test('my profile: a new API token is shown once, then only its prefix', async () => {

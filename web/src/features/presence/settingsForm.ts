@@ -6,7 +6,7 @@ import type { ProductivitySettings } from './api/keys';
 export const LIMITS = {
   idleTimeoutMinutes: [1, 240],
   serverTimeoutMinutes: [1, 60],
-  offlineTimeoutMinutes: [1, 1440],
+  offlineTimeoutMinutes: [2, 1440],
   autoLogoutGraceMinutes: [0, 120],
   maxOpenPerAgent: [1, 1000],
 } as const;
@@ -25,9 +25,22 @@ export const schema = z.object({
   // Blank means no cap.
   maxOpenPerAgent: z.number(capRange).int(capRange).min(capMin, capRange).max(capMax, capRange).nullable(),
   requeueOnOffline: z.boolean(),
+}).refine((s) => s.offlineTimeoutMinutes > s.idleTimeoutMinutes + s.serverTimeoutMinutes, {
+  // Offline closes the session: it must come after idle (client) and the server's extra wait.
+  path: ['offlineTimeoutMinutes'],
+  error: 'presence.settings.offlineTooShort',
 });
 export type Values = z.infer<typeof schema>;
-export const FIELDS = Object.keys(schema.shape) as (keyof Values)[];
+export const FIELDS: (keyof Values)[] = [
+  'idleTimeoutMinutes',
+  'serverTimeoutMinutes',
+  'offlineTimeoutMinutes',
+  'autoLogout',
+  'autoLogoutGraceMinutes',
+  'presenceRouting',
+  'maxOpenPerAgent',
+  'requeueOnOffline',
+];
 
 /** The form starts from exactly the server's settings (extra fields it may add are kept aside). */
 export function toValues(s: ProductivitySettings): Values {

@@ -44,6 +44,17 @@ describe('Settings → Produtividade', () => {
     expect(await screen.findByText(/Configurações de produtividade salvas/)).toBeInTheDocument();
   });
 
+  it('wants the offline timeout after idle + server timeout', async () => {
+    const fetch = api();
+    renderSignedIn('/settings/productivity', 'ADMIN');
+    const offline = await screen.findByLabelText('Tempo até ficar offline');
+    await userEvent.clear(offline);
+    await userEvent.type(offline, '12');
+    await userEvent.click(screen.getByRole('button', { name: 'Salvar alterações' }));
+    expect(await screen.findByText('Precisa ser maior que o tempo para ficar ocioso mais o tempo sem sinal do navegador.')).toBeInTheDocument();
+    expect(requestsTo(fetch, '/api/v1/settings/productivity', 'PUT')).toHaveLength(0);
+  });
+
   it('shows the server refusal (422) on the field it names', async () => {
     api(() => apiError(422, 'validation_failed', 'invalid', {}, { serverTimeoutMinutes: ['must be at most 60'] }));
     renderSignedIn('/settings/productivity', 'ADMIN');
