@@ -30,7 +30,7 @@ use crate::{
     events::dispatcher::{Dispatcher, Subscriber},
     http, inbox,
     jobs::{self, JobError, JobPayload, JobRunner, worker::WorkerPool},
-    payments, platform, realtime, settings,
+    payments, platform, productivity, realtime, settings,
     state::{AppState, JSON_BODY_LIMIT},
     teams, users, webhooks,
 };
@@ -85,6 +85,7 @@ pub async fn run_jobs_until_idle(state: &AppState) -> usize {
     components(schemas(realtime::fanout::SocketEvents)),
     tags((name = "auth"), (name = "users"), (name = "teams"), (name = "settings"), (name = "channels"), (name = "inbox"),
          (name = "contacts"), (name = "canned-responses"), (name = "jobs"), (name = "webhooks"), (name = "platform"),
+         (name = "activity", description = "Remote work: work sessions, idle periods and presence (ACTIVE / IDLE / OFFLINE). Only activity inside Atende is measured."),
          (name = "payments", description = "Asaas charges. Money is returned as a string with exactly two decimals (\"1234.50\") and accepted as such a string or a JSON number with at most two decimals."))
 )]
 struct ApiDoc;
@@ -129,7 +130,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::contacts::routes::router())
         .merge(crate::canned::routes::router())
         .merge(jobs::routes::router())
-        .merge(payments::routes::router());
+        .merge(payments::routes::router())
+        .merge(productivity::routes::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .merge(webhooks::router())
@@ -263,7 +265,11 @@ where
 /// Every outbox subscriber: realtime fan-out, and domains reacting to other domains'
 /// changes without calling into them.
 pub fn subscribers(state: &AppState, realtime: Arc<dyn Subscriber>) -> Vec<Arc<dyn Subscriber>> {
-    vec![realtime, Arc::new(inbox::resend::ResendOnReconnect { state: state.clone() })]
+    vec![
+        realtime,
+        Arc::new(inbox::resend::ResendOnReconnect { state: state.clone() }),
+        Arc::new(productivity::projector::Projector { state: state.clone() }),
+    ]
 }
 
 /// Delivers outbox events to the subscribers.

@@ -10,8 +10,20 @@ use std::{
 
 /// Domain modules: the nodes of the dependency graph.
 const DOMAINS: &[&str] = &[
-    "inbox", "contacts", "channels", "payments", "webhooks", "jobs", "realtime", "auth", "users", "platform", "teams",
-    "canned", "settings",
+    "inbox",
+    "contacts",
+    "channels",
+    "payments",
+    "webhooks",
+    "jobs",
+    "realtime",
+    "auth",
+    "users",
+    "platform",
+    "teams",
+    "canned",
+    "settings",
+    "productivity",
 ];
 
 /// Plain types a domain may share without depending on its behaviour.
@@ -266,6 +278,30 @@ fn domains_form_no_import_cycle_beyond_the_known_ones() {
     assert!(new.is_empty(), "import cycles between domains: {new:?}\n{detail:#?}");
     let gone: Vec<_> = known.difference(&cycles).collect();
     assert!(gone.is_empty(), "fixed, remove from KNOWN_CYCLES: {gone:?}");
+}
+
+/// Remote work (issue 10) measures people, not conversations: it may use events,
+/// tenancy, settings, db and auth (and the users/teams tables' plain entities), never
+/// inbox, contacts, channels, payments or webhooks, not even their types.
+#[test]
+fn productivity_depends_only_on_its_allowed_modules() {
+    const FORBIDDEN: &[&str] = &["inbox", "contacts", "channels", "payments", "webhooks", "realtime", "jobs"];
+    const ALLOWED_BEHAVIOUR: &[&str] = &["auth", "settings"];
+    for s in sources().iter().filter(|s| s.module == "productivity") {
+        let forbidden: Vec<_> = s.refs.iter().filter(|(m, _)| FORBIDDEN.contains(&m.as_str())).collect();
+        assert!(forbidden.is_empty(), "{} uses {forbidden:?}", s.path.display());
+        let behaviour: Vec<_> = s
+            .refs
+            .iter()
+            .filter(|(m, seg)| {
+                DOMAINS.contains(&m.as_str())
+                    && m != "productivity"
+                    && !ALLOWED_BEHAVIOUR.contains(&m.as_str())
+                    && !LEAVES.contains(&seg.as_str())
+            })
+            .collect();
+        assert!(behaviour.is_empty(), "{} reaches into {behaviour:?}", s.path.display());
+    }
 }
 
 #[test]

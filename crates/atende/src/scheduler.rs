@@ -1,13 +1,15 @@
 //! Periodic work that must run once per cluster per tick (snooze wake-ups, outbox
-//! pruning; presence sweeps later). Leadership is a PostgreSQL transaction-level
+//! pruning, the presence sweep). Leadership is a PostgreSQL transaction-level
 //! advisory lock taken for the tick; SQLite is single-node, so every tick runs there.
+//! Every instance also writes its own in-memory activity notes each tick. The first
+//! tick runs at start, so a restart closes abandoned work sessions at once.
 
 use std::time::Duration;
 
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, TransactionTrait};
 use tokio::{sync::watch, task::JoinHandle};
 
-use crate::{inbox, state::AppState};
+use crate::{inbox, productivity, state::AppState};
 
 /// Advisory-lock key of the scheduler ("atende-s" as bytes).
 pub const LEADER_KEY: i64 = 0x6174_656e_6465_2d73;
@@ -20,15 +22,16 @@ const EVENT_RETENTION: chrono::Duration = chrono::Duration::days(3);
 pub fn spawn(state: AppState, every: Duration, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
     tokio::spawn(async move {
         loop {
+            productivity::service::flush_seen(&state).await;
+            if let Err(e) = tick(&state).await {
+                tracing::warn!(error = %e, "scheduler tick failed");
+            }
             tokio::select! {
                 _ = tokio::time::sleep(every) => {}
                 _ = stop.changed() => {}
             }
             if *stop.borrow() {
                 break;
-            }
-            if let Err(e) = tick(&state).await {
-                tracing::warn!(error = %e, "scheduler tick failed");
             }
         }
     })
@@ -54,6 +57,10 @@ pub async fn tick(state: &AppState) -> anyhow::Result<bool> {
     let woke = inbox::service::wake_snoozed(state).await?;
     if woke > 0 {
         tracing::info!(woke, "snoozed conversations woke up");
+    }
+    let swept = productivity::service::sweep(state).await?;
+    if swept.idle + swept.ended > 0 {
+        tracing::info!(idle = swept.idle, ended = swept.ended, "presence sweep");
     }
     let pruned = crate::events::outbox::prune(&state.db, chrono::Utc::now() - EVENT_RETENTION).await?;
     if pruned > 0 {

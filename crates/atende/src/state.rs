@@ -7,6 +7,7 @@ use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use sea_orm::DatabaseConnection;
 
 use crate::{
+    clock::{Clock, ServerClock},
     config::Config,
     crypto::MasterKey,
     events::EventBus,
@@ -37,6 +38,11 @@ pub struct Inner {
     pub http: reqwest::Client,
     /// Origins allowed for CORS and cookie-authenticated writes, besides same-origin.
     pub allowed_origins: Vec<String>,
+    /// "Now" for measured time (work sessions, presence); tests move it forward.
+    pub clock: ServerClock,
+    /// When each login session last made an authenticated API call (flushed to the
+    /// work sessions by the scheduler; see `productivity`).
+    pub last_seen: LastSeen,
 }
 
 impl Deref for AppState {
@@ -69,7 +75,51 @@ impl AppState {
                 .timeout(Duration::from_secs(30))
                 .build()?,
             allowed_origins,
+            clock: ServerClock::default(),
+            last_seen: LastSeen::default(),
         })))
+    }
+
+    /// The current time of the measured clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+}
+
+/// One login session's latest authenticated request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seen {
+    pub tenant_id: uuid::Uuid,
+    pub user_id: uuid::Uuid,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// In-memory "last authenticated request" per login session: a request costs a map
+/// insert, not a database write; the scheduler drains it every tick.
+#[derive(Clone, Default)]
+pub struct LastSeen(Arc<std::sync::Mutex<std::collections::HashMap<uuid::Uuid, Seen>>>);
+
+impl LastSeen {
+    /// Notes a request of `session`.
+    pub fn touch(&self, session: uuid::Uuid, seen: Seen) {
+        if let Ok(mut map) = self.0.lock() {
+            map.entry(session).and_modify(|s| s.at = s.at.max(seen.at)).or_insert(seen);
+        }
+    }
+
+    /// Forgets a session (its latest signal was just written).
+    pub fn forget(&self, session: uuid::Uuid) {
+        if let Ok(mut map) = self.0.lock() {
+            map.remove(&session);
+        }
+    }
+
+    /// Takes everything noted since the last drain.
+    pub fn drain(&self) -> Vec<(uuid::Uuid, Seen)> {
+        match self.0.lock() {
+            Ok(mut map) => map.drain().collect(),
+            Err(_) => Vec::new(),
+        }
     }
 }
 

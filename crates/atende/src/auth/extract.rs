@@ -11,7 +11,11 @@ use axum::{
 use axum_extra::extract::cookie::CookieJar;
 
 use super::{SESSION_COOKIE, service, store::ClientInfo};
-use crate::{error::AppError, state::AppState, tenancy::Scope};
+use crate::{
+    error::AppError,
+    state::{AppState, Seen},
+    tenancy::Scope,
+};
 
 /// A token found on a request, and whether it came from the cookie.
 pub(crate) struct Credential {
@@ -94,6 +98,13 @@ impl FromRequestParts<AppState> for Scope {
         let cred = credential(parts).ok_or(AppError::Unauthorized)?;
         csrf_check(parts, state, &cred)?;
         let scope = service::authenticate(state, &cred.token).await?;
+        // Any authenticated request is a sign of life of its login session (noted in
+        // memory; the scheduler writes it to the work session).
+        if let Some(session) = scope.session_id {
+            state
+                .last_seen
+                .touch(session, Seen { tenant_id: scope.tenant_id, user_id: scope.user_id, at: state.now() });
+        }
         tracing::Span::current().record("tenant_id", tracing::field::display(scope.tenant_id));
         parts.extensions.insert(scope.clone());
         Ok(scope)

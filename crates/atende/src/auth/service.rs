@@ -8,7 +8,7 @@ use super::{store, store::ClientInfo, token};
 use crate::{
     audit::{self, Actor, Entry},
     error::{AppError, AppResult},
-    events::{self, AccessRevoked, RevokeReason},
+    events::{self, AccessRevoked, AgentSignedIn, RevokeReason},
     state::AppState,
     tenancy::{self, Role, Scope, TenantStatus},
     users::entity as user,
@@ -58,16 +58,22 @@ pub async fn login(
         return Err(AppError::TenantSuspended);
     }
     let expires_at = Utc::now() + Duration::minutes(i64::from(state.config.token_ttl_minutes));
-    let session = store::insert_session(db, Some(tenant.id), user.id, expires_at, client).await?;
+    let txn = crate::db::begin_write(db).await?;
+    let session = store::insert_session(&txn, Some(tenant.id), user.id, expires_at, client).await?;
     let token = state.tokens.sign(&token::claims(user.id, Some(tenant.id), session.id, expires_at))?;
-    store::touch_last_login(db, tenant.id, user.id).await?;
+    store::touch_last_login(&txn, tenant.id, user.id).await?;
     audit::insert(
-        db,
+        &txn,
         Some(tenant.id),
         Actor::User(user.id),
         Entry::new("auth.login", "user", user.id).ip(client.ip.clone()),
     )
     .await?;
+    // The work session opens from this event (productivity subscribes to it).
+    let signed_in =
+        AgentSignedIn { tenant_id: tenant.id, user_id: user.id, session_id: session.id, at: state.now(), expires_at };
+    events::record(&txn, vec![signed_in.into()]).await?;
+    events::commit(txn, &state.events).await?;
     Ok(LoginOutcome { token, expires_at, user, tenant })
 }
 
@@ -116,6 +122,7 @@ pub async fn logout(state: &AppState, scope: &Scope) -> AppResult<()> {
             user_id: Some(scope.user_id),
             session_id: Some(session_id),
             reason: RevokeReason::Logout,
+            at: Some(state.now()),
         };
         events::record(&txn, vec![revoked.into()]).await?;
         events::commit(txn, &state.events).await?;
@@ -161,6 +168,7 @@ pub async fn revoke_user(state: &AppState, scope: &Scope, user_id: Uuid) -> AppR
         user_id: Some(user_id),
         session_id: None,
         reason: RevokeReason::AccessRevoked,
+        at: Some(state.now()),
     };
     events::record(&txn, vec![revoked.into()]).await?;
     events::commit(txn, &state.events).await?;

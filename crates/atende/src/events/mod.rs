@@ -25,6 +25,7 @@ use crate::{
     contacts::model::ContactView,
     inbox::model::{ConversationView, MessageStatus, MessageView, SenderType},
     payments::model::PaymentUpdate,
+    productivity::model::{IdleWarning, PresenceView, ProductivitySettings},
 };
 
 /// Where a conversation-related event should go.
@@ -128,6 +129,8 @@ pub enum RevokeReason {
     Logout,
     AccessRevoked,
     TenantSuspended,
+    /// Auto-logout after idling (tenant setting).
+    Idle,
 }
 
 /// The `force_logout` socket payload.
@@ -144,6 +147,42 @@ pub struct AccessRevoked {
     pub user_id: Option<Uuid>,
     pub session_id: Option<Uuid>,
     pub reason: RevokeReason,
+    /// When (the measured clock); absent in events stored before it existed.
+    #[serde(default)]
+    pub at: Option<DateTime<Utc>>,
+}
+
+/// A tenant user signed in: a login session (and its work session) began.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AgentSignedIn {
+    pub tenant_id: Uuid,
+    pub user_id: Uuid,
+    pub session_id: Uuid,
+    pub at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// An agent's presence changed (ACTIVE / IDLE / OFFLINE); the payload is the agent's
+/// presence after the change.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AgentStatusChanged {
+    pub tenant_id: Uuid,
+    pub presence: PresenceView,
+}
+
+/// An idle agent will be signed out automatically at `warning.logout_at`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IdleWarned {
+    pub tenant_id: Uuid,
+    pub user_id: Uuid,
+    pub warning: IdleWarning,
+}
+
+/// An admin changed the remote-work settings (clients apply them live).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProductivitySettingsUpdated {
+    pub tenant_id: Uuid,
+    pub settings: ProductivitySettings,
 }
 
 /// An agent created an Asaas charge (productivity counts these).
@@ -187,6 +226,10 @@ pub enum DomainEvent {
     ChargeCreated(ChargeCreated),
     PaymentUpdated(PaymentUpdated),
     ChannelStatusChanged(ChannelStatusChanged),
+    AgentSignedIn(AgentSignedIn),
+    AgentStatusChanged(AgentStatusChanged),
+    IdleWarned(IdleWarned),
+    ProductivitySettingsUpdated(ProductivitySettingsUpdated),
 }
 
 impl DomainEvent {
@@ -201,6 +244,10 @@ impl DomainEvent {
             DomainEvent::ChargeCreated(e) => e.tenant_id,
             DomainEvent::PaymentUpdated(e) => e.tenant_id,
             DomainEvent::ChannelStatusChanged(e) => e.tenant_id,
+            DomainEvent::AgentSignedIn(e) => e.tenant_id,
+            DomainEvent::AgentStatusChanged(e) => e.tenant_id,
+            DomainEvent::IdleWarned(e) => e.tenant_id,
+            DomainEvent::ProductivitySettingsUpdated(e) => e.tenant_id,
         }
     }
 
@@ -216,6 +263,10 @@ impl DomainEvent {
             DomainEvent::ChargeCreated(_) => "charge_created",
             DomainEvent::PaymentUpdated(_) => "payment_updated",
             DomainEvent::ChannelStatusChanged(_) => "channel_status_changed",
+            DomainEvent::AgentSignedIn(_) => "agent_signed_in",
+            DomainEvent::AgentStatusChanged(_) => "agent_status_changed",
+            DomainEvent::IdleWarned(_) => "idle_warned",
+            DomainEvent::ProductivitySettingsUpdated(_) => "productivity_settings_updated",
         }
     }
 }
@@ -238,7 +289,11 @@ into_event!(
     AccessRevoked,
     ChargeCreated,
     PaymentUpdated,
-    ChannelStatusChanged
+    ChannelStatusChanged,
+    AgentSignedIn,
+    AgentStatusChanged,
+    IdleWarned,
+    ProductivitySettingsUpdated
 );
 
 /// Writes events to the outbox, inside the caller's transaction (they exist exactly

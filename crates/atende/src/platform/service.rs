@@ -94,6 +94,7 @@ pub async fn suspend(state: &crate::state::AppState, actor: Actor, id: Uuid) -> 
         user_id: None,
         session_id: None,
         reason: events::RevokeReason::TenantSuspended,
+        at: Some(state.now()),
     };
     events::record(&txn, vec![revoked.into()]).await?;
     events::commit(txn, &state.events).await?;

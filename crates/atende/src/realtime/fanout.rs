@@ -27,6 +27,10 @@ pub struct SocketEvents {
     payment_update: crate::payments::model::PaymentUpdate,
     channel_status: crate::channels::model::ChannelStatusView,
     force_logout: ForceLogout,
+    agent_status_update: crate::productivity::model::PresenceView,
+    presence_snapshot: crate::productivity::model::PresenceBoard,
+    idle_warning: crate::productivity::model::IdleWarning,
+    productivity_settings_updated: crate::productivity::model::ProductivitySettings,
 }
 
 /// Events older than this when delivered (the server was down) are not pushed:
@@ -75,6 +79,18 @@ pub fn route(event: &DomainEvent) -> (&'static str, Vec<String>, Value) {
         DomainEvent::PaymentUpdated(e) => ("payment_update", payment_rooms(tenant, e.conversation_id), json(&e.update)),
         // Channel health is configuration: managers and admins see it, agents do not.
         DomainEvent::ChannelStatusChanged(e) => ("channel_status", vec![rooms::managers(tenant)], json(&e.channel)),
+        // The agent, admins, and the supervisors of the agent's teams (not every manager).
+        DomainEvent::AgentStatusChanged(e) => {
+            let mut rooms = vec![rooms::user(tenant, e.presence.agent_id), rooms::all_presence(tenant)];
+            rooms.extend(e.presence.team_ids.iter().map(|t| rooms::team_presence(tenant, *t)));
+            ("agent_status_update", rooms, json(&e.presence))
+        }
+        DomainEvent::IdleWarned(e) => ("idle_warning", vec![rooms::user(tenant, e.user_id)], json(&e.warning)),
+        DomainEvent::ProductivitySettingsUpdated(e) => {
+            ("productivity_settings_updated", vec![rooms::inbox(tenant)], json(&e.settings))
+        }
+        // Nothing to push: the login's own answer carries the session.
+        DomainEvent::AgentSignedIn(_) => ("", Vec::new(), Value::Null),
     }
 }
 
@@ -112,6 +128,9 @@ impl<A: Adapter> Subscriber for Fanout<A> {
         let oldest_useful = Utc::now() - STALE_AFTER;
         for stored in events.iter().filter(|e| e.created_at >= oldest_useful) {
             let (name, rooms, payload) = route(&stored.event);
+            if rooms.is_empty() {
+                continue;
+            }
             if let Err(e) = self.io.to(rooms.clone()).emit(name, &payload).await {
                 tracing::warn!(error = %e, event = name, "socket emit failed");
             }

@@ -22,7 +22,7 @@ use uuid::Uuid;
 
 use crate::{
     auth::{self, extract::origin_allowed},
-    inbox,
+    inbox, productivity,
     state::AppState,
     tenancy::{Role, Scope},
 };
@@ -45,6 +45,14 @@ pub mod rooms {
     }
     pub fn conversation(tenant: Uuid, conversation: Uuid) -> String {
         format!("tenant:{tenant}:conversation:{conversation}")
+    }
+    /// Presence of a team's agents: its supervisors' sockets.
+    pub fn team_presence(tenant: Uuid, team: Uuid) -> String {
+        format!("tenant:{tenant}:presence:team:{team}")
+    }
+    /// Presence of every agent: admins' sockets.
+    pub fn all_presence(tenant: Uuid) -> String {
+        format!("tenant:{tenant}:presence:all")
     }
     /// The sockets opened with one login session (closed together on logout).
     pub fn session(tenant: Uuid, session: Uuid) -> String {
@@ -106,7 +114,7 @@ pub async fn authenticate<A: Adapter>(
 }
 
 /// Joins the socket's rooms and wires its client events.
-pub async fn on_connect<A: Adapter>(socket: SocketRef<A>, State(_state): State<AppState>) {
+pub async fn on_connect<A: Adapter>(socket: SocketRef<A>, State(state): State<AppState>) {
     let Some(scope) = socket.extensions.get::<Scope>() else {
         let _ = socket.disconnect();
         return;
@@ -116,10 +124,25 @@ pub async fn on_connect<A: Adapter>(socket: SocketRef<A>, State(_state): State<A
     if scope.is_at_least(Role::Manager) {
         joined.push(rooms::managers(scope.tenant_id));
     }
+    // Presence: admins hear every agent, managers the agents of the teams they supervise.
+    if scope.is_at_least(Role::Admin) {
+        joined.push(rooms::all_presence(scope.tenant_id));
+    } else if scope.is_at_least(Role::Manager) {
+        joined.extend(scope.supervised_team_ids.iter().map(|t| rooms::team_presence(scope.tenant_id, *t)));
+    }
     if let Some(session) = scope.session_id {
         joined.push(rooms::session(scope.tenant_id, session));
     }
     socket.join(joined);
+    // A manager/admin socket starts with the presence of the agents it supervises.
+    if scope.is_at_least(Role::Manager) {
+        match productivity::service::snapshot(&state, &scope).await {
+            Ok(agents) => {
+                let _ = socket.emit("presence_snapshot", &productivity::model::PresenceBoard { agents });
+            }
+            Err(e) => tracing::warn!(error = %e, "presence snapshot failed"),
+        }
+    }
     let quota =
         Quota::per_second(NonZeroU32::new(10).expect("non-zero")).allow_burst(NonZeroU32::new(30).expect("non-zero"));
     socket.extensions.insert(Throttle(Arc::new(RateLimiter::direct(quota))));

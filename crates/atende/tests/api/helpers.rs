@@ -249,7 +249,8 @@ impl TestApp {
             .map_or(0, |e| e.seq)
     }
 
-    /// Events recorded after `seq`, in id order.
+    /// Events recorded after `seq`, in id order, without presence events (the login
+    /// projector records those asynchronously, so they may land anywhere).
     pub async fn events_after(&self, seq: i64) -> Vec<atende::events::DomainEvent> {
         use atende::events::outbox::event;
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -261,6 +262,14 @@ impl TestApp {
             .expect("outbox")
             .into_iter()
             .map(|e| serde_json::from_str(&e.payload).expect("typed event"))
+            .filter(|e| {
+                !matches!(
+                    e,
+                    atende::events::DomainEvent::AgentSignedIn(_)
+                        | atende::events::DomainEvent::AgentStatusChanged(_)
+                        | atende::events::DomainEvent::IdleWarned(_)
+                )
+            })
             .collect()
     }
 

@@ -24,6 +24,7 @@ mod isolation;
 mod ordering;
 mod payments;
 mod platform;
+mod presence;
 mod realtime;
 mod roles;
 mod socket;

@@ -4,6 +4,137 @@
  */
 
 export interface paths {
+    "/api/v1/activity/active": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Input came back: the idle period ends now. */
+        post: operations["went_active"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activity/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The live board: presence of every supervised agent (managers: their teams'; admins:
+         *     everyone), optionally of one team. Socket events keep it current.
+         */
+        get: operations["presence_board"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activity/heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * "Still here" (no body, or `{}`): the client sends it every ~30 s while its tab is open. Keeps the work
+         *     session from the server timeout; ends an idle the server had assumed.
+         */
+        post: operations["heartbeat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activity/idle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The client's idle timer fired: an idle period starts now. */
+        post: operations["went_idle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activity/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's presence (this device's work session), the settings the client needs
+         *     and whether the "what is measured" notice was read.
+         */
+        get: operations["activity_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activity/notice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The caller read the "what is measured" notice. */
+        post: operations["acknowledge_notice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activity/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Work sessions with totals and idle periods (newest first, at most 500): agents see
+         *     their own, managers their supervised agents', admins everyone's.
+         */
+        get: operations["list_sessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/asaas/charges": {
         parameters: {
             query?: never;
@@ -752,6 +883,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settings/productivity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The remote-work settings (anyone signed in: the client needs the timeouts). */
+        get: operations["get_productivity_settings"];
+        /**
+         * Changes the remote-work settings (admins); the body holds the keys to change.
+         *     Connected clients get `productivity_settings_updated`.
+         */
+        put: operations["update_productivity_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/teams": {
         parameters: {
             query?: never;
@@ -1005,6 +1157,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description `GET /api/v1/activity/me`. */
+        ActivityMe: {
+            /** @description Whether the agent has read the "what is measured" notice. */
+            noticeAcknowledged: boolean;
+            presence: components["schemas"]["PresenceView"];
+            settings: components["schemas"]["ProductivitySettings"];
+        };
         /** @description Who wrote it, as the integrating system knows them. */
         ApiContact: {
             email?: string | null;
@@ -1448,6 +1607,11 @@ export interface components {
             token: string;
         };
         /**
+         * @description Why a work session ended.
+         * @enum {string}
+         */
+        EndReason: "logout" | "expired" | "forced" | "server_timeout";
+        /**
          * @description Asaas environment of a tenant.
          * @enum {string}
          */
@@ -1467,6 +1631,32 @@ export interface components {
             channelId?: string | null;
             kind: components["schemas"]["IdentityKind"];
             value: string;
+        };
+        /** @description One idle period of a work session. */
+        IdlePeriodView: {
+            /** Format: date-time */
+            endedAt?: string | null;
+            /**
+             * Format: int64
+             * @description Duration; for an open period, up to now.
+             */
+            seconds: number;
+            source: components["schemas"]["IdleSource"];
+            /** Format: date-time */
+            startedAt: string;
+        };
+        /**
+         * @description Who noticed the idleness.
+         * @enum {string}
+         */
+        IdleSource: "client" | "server";
+        /**
+         * @description The `idle_warning` socket payload: auto-logout will end the session at `logoutAt`
+         *     unless the agent comes back.
+         */
+        IdleWarning: {
+            /** Format: date-time */
+            logoutAt: string;
         };
         /** @description A problem with one row of an import. */
         ImportError: {
@@ -1678,6 +1868,108 @@ export interface components {
             expiresAt: string;
             token: string;
         };
+        /** @description `{agents}`: the board, and the `presence_snapshot` socket payload. */
+        PresenceBoard: {
+            agents: components["schemas"]["PresenceView"][];
+        };
+        /** @description The current work session of a presence, with totals up to `since`. */
+        PresenceSession: {
+            /**
+             * Format: int64
+             * @description Active seconds up to the presence's `since` (add the time since then when ACTIVE).
+             */
+            activeSeconds: number;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int64
+             * @description Idle seconds up to `since` (add the time since then when IDLE).
+             */
+            idleSeconds: number;
+            /** Format: date-time */
+            loginAt: string;
+        };
+        /**
+         * @description ACTIVE / IDLE / OFFLINE.
+         * @enum {string}
+         */
+        PresenceStatus: "ACTIVE" | "IDLE" | "OFFLINE";
+        /**
+         * @description An agent's presence: what their activity says (`status`), beside what they chose
+         *     (`availability`). The `agent_status_update` socket payload.
+         */
+        PresenceView: {
+            /** Format: uuid */
+            agentId: string;
+            /** @description The agent's manual availability (profile). */
+            availability: components["schemas"]["Availability"];
+            name: string;
+            /**
+             * @description Why: login, activity, client_idle, heartbeat_timeout, logout, expired, forced,
+             *     server_timeout.
+             */
+            reason?: string | null;
+            session?: components["schemas"]["PresenceSession"] | null;
+            /**
+             * Format: date-time
+             * @description When the current status began.
+             */
+            since: string;
+            status: components["schemas"]["PresenceStatus"];
+            teamIds: string[];
+        };
+        /**
+         * @description The tenant's remote-work settings. Unknown keys are refused; missing keys keep
+         *     their current value (PUT) or default.
+         */
+        ProductivitySettings: {
+            /**
+             * @description End idle sessions automatically (the token is revoked).
+             * @default false
+             */
+            autoLogout: boolean;
+            /**
+             * Format: int32
+             * @description Minutes of IDLE before auto-logout.
+             * @default 5
+             */
+            autoLogoutGraceMinutes: number;
+            /**
+             * Format: int32
+             * @description Minutes without input before the client marks the agent idle.
+             * @default 10
+             */
+            idleTimeoutMinutes: number;
+            /**
+             * Format: int32
+             * @description Open conversations an agent may hold before presence routing skips them.
+             * @default null
+             */
+            maxOpenPerAgent: number | null;
+            /**
+             * Format: int32
+             * @description Minutes of silence after which the work session is closed at its last signal;
+             *     more than idle + server timeout.
+             * @default 30
+             */
+            offlineTimeoutMinutes: number;
+            /**
+             * @description Assign new conversations only to available agents who are ACTIVE.
+             * @default false
+             */
+            presenceRouting: boolean;
+            /**
+             * @description When an agent goes OFFLINE, their unanswered conversations return to the queue.
+             * @default false
+             */
+            requeueOnOffline: boolean;
+            /**
+             * Format: int32
+             * @description Added to the idle timeout before silence (no heartbeat) counts as idle on the server.
+             * @default 2
+             */
+            serverTimeoutMinutes: number;
+        };
         /** @description `PUT /teams/{id}/members/{userId}` body. */
         PutMember: {
             supervisor?: boolean;
@@ -1693,7 +1985,7 @@ export interface components {
          * @description Why access ended (the `force_logout` payload's `reason`).
          * @enum {string}
          */
-        RevokeReason: "logout" | "access_revoked" | "tenant_suspended";
+        RevokeReason: "logout" | "access_revoked" | "tenant_suspended" | "idle";
         /**
          * @description A role inside a tenant. The derive order is the authority order: Agent < Manager < Admin.
          * @enum {string}
@@ -1751,14 +2043,18 @@ export interface components {
          *     document (components), so the web app's socket code uses generated types.
          */
         SocketEvents: {
+            agent_status_update: components["schemas"]["PresenceView"];
             channel_status: components["schemas"]["ChannelStatusView"];
             contact_updated: components["schemas"]["ContactView"];
             conversation_created: components["schemas"]["ConversationView"];
             conversation_updated: components["schemas"]["ConversationView"];
             force_logout: components["schemas"]["ForceLogout"];
+            idle_warning: components["schemas"]["IdleWarning"];
             message_status_update: components["schemas"]["MessageStatusUpdate"];
             new_message: components["schemas"]["MessageView"];
             payment_update: components["schemas"]["PaymentUpdate"];
+            presence_snapshot: components["schemas"]["PresenceBoard"];
+            productivity_settings_updated: components["schemas"]["ProductivitySettings"];
         };
         /** @description `{team}`. */
         TeamEnvelope: {
@@ -1948,6 +2244,34 @@ export interface components {
             eventId?: string | null;
             status: string;
         };
+        /** @description `{items}`. */
+        WorkSessionList: {
+            items: components["schemas"]["WorkSessionView"][];
+        };
+        /** @description One work session with its totals and idle periods. */
+        WorkSessionView: {
+            /** Format: int64 */
+            activeSeconds: number;
+            /** Format: uuid */
+            agentId: string;
+            endReason?: components["schemas"]["EndReason"] | null;
+            /** Format: uuid */
+            id: string;
+            idlePeriods: components["schemas"]["IdlePeriodView"][];
+            /** Format: int64 */
+            idleSeconds: number;
+            /** Format: date-time */
+            loginAt: string;
+            /** Format: date-time */
+            logoutAt?: string | null;
+            /** @description ACTIVE or IDLE while open, OFFLINE once closed. */
+            status: components["schemas"]["PresenceStatus"];
+            /**
+             * Format: int64
+             * @description Totals; for an open session, up to now.
+             */
+            totalSeconds: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -1957,6 +2281,193 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    went_active: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresenceView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    presence_board: {
+        parameters: {
+            query?: {
+                teamId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresenceBoard"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    heartbeat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresenceView"];
+                };
+            };
+            /** @description login_session_required (API tokens) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    went_idle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresenceView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    activity_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityMe"];
+                };
+            };
+        };
+    };
+    acknowledge_notice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    list_sessions: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Whose sessions (default: agents see their own; managers every supervised agent;
+                 *     admins everyone).
+                 */
+                agentId?: string;
+                /** @description Sessions that overlap [from, to): RFC 3339 or YYYY-MM-DD (UTC day). */
+                from?: string;
+                /** @description RFC 3339 (exclusive) or YYYY-MM-DD (inclusive day). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkSessionList"];
+                };
+            };
+            /** @description an agent the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     list_charges: {
         parameters: {
             query?: {
@@ -3795,6 +4306,60 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SettingsEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    get_productivity_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductivitySettings"];
+                };
+            };
+        };
+    };
+    update_productivity_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductivitySettings"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductivitySettings"];
                 };
             };
             403: {

@@ -1,0 +1,700 @@
+//! Remote-work rules: signals from the client, the sweeper, login/logout (through the
+//! outbox), presence views and the settings. The state machine itself is `presence`.
+//!
+//! Cost of a heartbeat: one UPDATE (…RETURNING) of the session row by its login session,
+//! plus reading the agent's name for the answer. Anything else (a transition, a due
+//! deadline, no open session) takes the slow path: a write transaction that locks the
+//! row, applies the state machine and records the events.
+//!
+//! Any authenticated API call is a sign of life: the `Scope` extractor notes it in
+//! memory (`AppState::last_seen`) and the scheduler writes the notes every tick
+//! ([`flush_seen`]) — no write per request. It keeps a session from the server
+//! timeout, ends a server-detected idle, but does not end an idle the client declared
+//! (a background refetch is not the agent coming back).
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use garde::Validate;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{
+    entity::work_session,
+    model::{
+        ActivityMe, IdlePeriodView, IdleWarning, PresenceSession, PresenceStatus, PresenceView, ProductivitySettings,
+        WorkSessionView, availability_of,
+    },
+    presence::{EndReason, IdleSource, Session, Signal, Step, reason},
+    store,
+};
+use crate::{
+    audit::{self, Entry},
+    auth,
+    error::{AppError, AppResult},
+    events::{
+        self, AccessRevoked, AgentStatusChanged, DomainEvent, IdleWarned, ProductivitySettingsUpdated, RevokeReason,
+    },
+    settings,
+    state::AppState,
+    tenancy::{Role, Scope},
+    users::entity as user,
+};
+
+// ---------------------------------------------------------------------------------
+// Settings
+
+/// The tenant's remote-work settings; never saved → defaults, taking the idle timeout
+/// and auto-logout of the workspace settings where they were set before.
+pub async fn settings(state: &AppState, scope: &Scope) -> AppResult<ProductivitySettings> {
+    settings_in(&state.db, scope).await
+}
+
+async fn settings_in(db: &impl sea_orm::ConnectionTrait, scope: &Scope) -> AppResult<ProductivitySettings> {
+    if let Some(value) = store::settings_get(db, scope).await? {
+        return Ok(serde_json::from_value(value).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "stored productivity settings unreadable; using defaults");
+            ProductivitySettings::default()
+        }));
+    }
+    let legacy = settings::load(db, scope).await?;
+    Ok(ProductivitySettings {
+        idle_timeout_minutes: legacy.idle_timeout_minutes,
+        auto_logout: legacy.auto_logout,
+        auto_logout_grace_minutes: legacy.auto_logout_grace_minutes.min(120),
+        ..ProductivitySettings::default()
+    })
+}
+
+/// Merges a partial object into the settings, validates, saves, tells live clients.
+pub async fn update_settings(
+    state: &AppState,
+    scope: &Scope,
+    patch: serde_json::Map<String, serde_json::Value>,
+) -> AppResult<ProductivitySettings> {
+    scope.require(Role::Admin)?;
+    let current = settings(state, scope).await?;
+    let mut merged = match serde_json::to_value(&current) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
+    };
+    let keys: Vec<String> = patch.keys().cloned().collect();
+    merged.extend(patch);
+    let next: ProductivitySettings = serde_json::from_value(serde_json::Value::Object(merged)).map_err(|e| {
+        let message = e.to_string();
+        AppError::Validation { message: message.clone(), details: json!({ "settings": [message] }) }
+    })?;
+    next.validate()?;
+    if next.offline_timeout_minutes <= next.idle_timeout_minutes + next.server_timeout_minutes {
+        return Err(AppError::field(
+            "offlineTimeoutMinutes",
+            "must be longer than the idle timeout plus the server timeout",
+        ));
+    }
+    let value = serde_json::to_value(&next).map_err(|e| AppError::Internal(e.into()))?;
+    let txn = crate::db::begin_write(&state.db).await?;
+    store::settings_save(&txn, scope, value, state.now()).await?;
+    audit::record(
+        &txn,
+        scope,
+        Entry::new("productivity.settings_updated", "tenant", scope.tenant_id).details(json!({ "keys": keys })),
+    )
+    .await?;
+    let changed = ProductivitySettingsUpdated { tenant_id: scope.tenant_id, settings: next.clone() };
+    events::record(&txn, vec![changed.into()]).await?;
+    events::commit(txn, &state.events).await?;
+    Ok(next)
+}
+
+// ---------------------------------------------------------------------------------
+// Rows ↔ state machine
+
+fn session_of(row: &work_session::Model) -> Session {
+    Session {
+        login_at: row.login_at,
+        status: PresenceStatus::parse(&row.status),
+        since: row.status_since,
+        reason: row.status_reason.clone(),
+        idle_source: row.idle_source.as_deref().and_then(IdleSource::parse),
+        last_seen_at: row.last_seen_at,
+        idle_seconds: row.idle_seconds,
+        expires_at: row.expires_at,
+        ended: match (row.logout_at, row.end_reason.as_deref().and_then(EndReason::parse)) {
+            (Some(at), Some(why)) => Some((at, why)),
+            (Some(at), None) => Some((at, EndReason::Logout)),
+            _ => None,
+        },
+    }
+}
+
+fn row_with(row: &work_session::Model, s: &Session, settings: &ProductivitySettings) -> work_session::Model {
+    let mut next = row.clone();
+    next.status = s.status.as_str().to_string();
+    next.status_since = s.since;
+    next.status_reason = s.reason.clone();
+    next.idle_source = s.idle_source.map(|i| i.as_str().to_string());
+    next.last_seen_at = s.last_seen_at;
+    next.idle_seconds = s.idle_seconds;
+    next.next_check_at = s.next_check(&settings.timeouts());
+    if let Some((at, why)) = s.ended {
+        let totals = s.totals_at(at);
+        next.logout_at = Some(at);
+        next.end_reason = Some(why.as_str().to_string());
+        next.total_seconds = Some(totals.total_seconds);
+        next.active_seconds = Some(totals.active_seconds);
+        next.idle_seconds = totals.idle_seconds;
+    }
+    next
+}
+
+/// Writes what a step says, inside the transaction; returns the events to record.
+async fn persist(
+    txn: &impl sea_orm::ConnectionTrait,
+    row: &work_session::Model,
+    step: &Step,
+    settings: &ProductivitySettings,
+) -> AppResult<(work_session::Model, Vec<DomainEvent>)> {
+    let next = row_with(row, &step.session, settings);
+    if next != *row {
+        store::save_session(txn, next.clone()).await?;
+    }
+    if let Some((end, seconds)) = step.idle_closed {
+        store::close_period(txn, row, end, seconds).await?;
+    }
+    if let Some((start, source)) = step.idle_opened {
+        store::open_period(txn, row, start, source.as_str()).await?;
+    }
+    let mut out = Vec::new();
+    if let Some(t) = &step.transition {
+        store::insert_change(txn, row, Some(t.from.as_str()), t.to.as_str(), t.at, &t.reason).await?;
+    }
+    if let Some(logout_at) = step.logout_warning {
+        out.push(
+            IdleWarned { tenant_id: row.tenant_id, user_id: row.agent_id, warning: IdleWarning { logout_at } }.into(),
+        );
+    }
+    if step.revoke_login {
+        auth::store::revoke_session(txn, row.login_session_id).await?;
+        out.push(
+            AccessRevoked {
+                tenant_id: row.tenant_id,
+                user_id: Some(row.agent_id),
+                session_id: Some(row.login_session_id),
+                reason: RevokeReason::Idle,
+                at: step.ended.map(|(at, _)| at),
+            }
+            .into(),
+        );
+    }
+    Ok((next, out))
+}
+
+/// A work session to open.
+struct Opening<'a> {
+    agent_id: Uuid,
+    login_session_id: Uuid,
+    at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    why: &'a str,
+}
+
+/// Opens a work session for a login session (ACTIVE since `at`).
+async fn open(
+    txn: &impl sea_orm::ConnectionTrait,
+    scope: &Scope,
+    opening: Opening<'_>,
+    settings: &ProductivitySettings,
+) -> AppResult<work_session::Model> {
+    let Opening { agent_id, login_session_id, at, expires_at, why } = opening;
+    let s = Session::open(at, expires_at, why);
+    let row = work_session::Model {
+        id: Uuid::now_v7(),
+        tenant_id: scope.tenant_id,
+        agent_id,
+        login_session_id,
+        login_at: at,
+        logout_at: None,
+        end_reason: None,
+        status: s.status.as_str().to_string(),
+        status_since: at,
+        status_reason: Some(why.to_string()),
+        idle_source: None,
+        last_seen_at: at,
+        idle_seconds: 0,
+        total_seconds: None,
+        active_seconds: None,
+        expires_at,
+        next_check_at: s.next_check(&settings.timeouts()),
+    };
+    let row = store::insert_session(txn, row).await?;
+    store::insert_change(txn, &row, Some(PresenceStatus::Offline.as_str()), PresenceStatus::Active.as_str(), at, why)
+        .await?;
+    Ok(row)
+}
+
+// ---------------------------------------------------------------------------------
+// Signals
+
+fn login_session_of(scope: &Scope) -> AppResult<Uuid> {
+    scope.session_id.ok_or_else(|| AppError::BadRequest {
+        code: "login_session_required",
+        message: "Activity is measured for signed-in sessions, not API tokens".into(),
+        details: serde_json::Value::Null,
+    })
+}
+
+/// A client signal (heartbeat, idle, active) from the caller's login session; returns
+/// the caller's presence as this session sees it.
+pub async fn signal(state: &AppState, scope: &Scope, signal: Signal) -> AppResult<PresenceView> {
+    let login = login_session_of(scope)?;
+    let now = state.now();
+    if signal == Signal::Heartbeat
+        && let Some(row) = store::touch(&state.db, scope, login, now).await?
+    {
+        state.last_seen.forget(login);
+        let person = store::person(&state.db, scope, scope.user_id).await?.ok_or(AppError::Unauthorized)?;
+        return Ok(view_of(&person, scope.team_ids.clone(), Some(&row)));
+    }
+    let row = apply(state, scope, login, signal, now, true).await?;
+    state.last_seen.forget(login);
+    let person = store::person(&state.db, scope, scope.user_id).await?.ok_or(AppError::Unauthorized)?;
+    Ok(view_of(&person, scope.team_ids.clone(), row.as_ref()))
+}
+
+/// The slow path: one write transaction that locks the session, applies the signal
+/// (opening a session first when `may_open` and none is open), stores and broadcasts.
+async fn apply(
+    state: &AppState,
+    scope: &Scope,
+    login: Uuid,
+    signal: Signal,
+    now: DateTime<Utc>,
+    may_open: bool,
+) -> AppResult<Option<work_session::Model>> {
+    let settings = settings(state, scope).await?;
+    let txn = crate::db::begin_write(&state.db).await?;
+    let mut events_out = Vec::new();
+    let mut changed = false;
+    let mut current = store::open_for_login(&txn, scope, login).await?;
+    if let Some(row) = current.clone() {
+        let step = session_of(&row).step(signal, now, &settings.timeouts());
+        changed |= step.transition.is_some();
+        let (next, more) = persist(&txn, &row, &step, &settings).await?;
+        events_out.extend(more);
+        current = next.logout_at.is_none().then_some(next);
+    }
+    if current.is_none() && may_open && signal != Signal::Seen {
+        // A live login with no open work session: the first signal after login (the
+        // login event may still be on its way) or after the server closed it.
+        if let Some(auth_session) =
+            auth::store::find_live_session(&txn, login, scope.user_id, Some(scope.tenant_id)).await?
+        {
+            let first = !store::login_was_measured(&txn, scope, login).await?;
+            let (at, why) =
+                if first { (auth_session.created_at.min(now), reason::LOGIN) } else { (now, reason::ACTIVITY) };
+            let opening = Opening {
+                agent_id: scope.user_id,
+                login_session_id: login,
+                at,
+                expires_at: auth_session.expires_at,
+                why,
+            };
+            let row = open(&txn, scope, opening, &settings).await?;
+            changed = true;
+            // Then the signal itself (a heartbeat's time, an idle).
+            let step = session_of(&row).step(signal, now, &settings.timeouts());
+            let (next, more) = persist(&txn, &row, &step, &settings).await?;
+            events_out.extend(more);
+            current = next.logout_at.is_none().then_some(next);
+        }
+    }
+    if changed {
+        let presence = presence_in(&txn, scope, scope.user_id).await?;
+        events_out.insert(0, AgentStatusChanged { tenant_id: scope.tenant_id, presence }.into());
+    }
+    events::record(&txn, events_out).await?;
+    events::commit(txn, &state.events).await?;
+    Ok(current)
+}
+
+/// Writes the in-memory "last authenticated request" notes (every instance, every
+/// scheduler tick). Returns how many sessions were touched.
+pub async fn flush_seen(state: &AppState) -> usize {
+    let mut touched = 0;
+    for (login, seen) in state.last_seen.drain() {
+        let scope = Scope {
+            tenant_id: seen.tenant_id,
+            user_id: seen.user_id,
+            role: Role::Agent,
+            team_ids: Vec::new(),
+            supervised_team_ids: Vec::new(),
+            session_id: Some(login),
+        };
+        let result = match store::touch(&state.db, &scope, login, seen.at).await {
+            Ok(Some(_)) => Ok(()),
+            Ok(None) => apply(state, &scope, login, Signal::Seen, seen.at, false).await.map(|_| ()),
+            Err(e) => Err(e.into()),
+        };
+        match result {
+            Ok(()) => touched += 1,
+            Err(e) => tracing::warn!(error = %e, "could not record activity"),
+        }
+    }
+    touched
+}
+
+// ---------------------------------------------------------------------------------
+// Login / logout (outbox subscriber) and the sweeper
+
+/// A login happened: open its work session at the login time (once; a replayed event
+/// or a session the client already opened changes nothing).
+pub async fn signed_in(
+    state: &AppState,
+    tenant_id: Uuid,
+    user_id: Uuid,
+    login: Uuid,
+    at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> AppResult<()> {
+    let scope = Scope::system(tenant_id);
+    let settings = settings(state, &scope).await?;
+    let txn = crate::db::begin_write(&state.db).await?;
+    if store::login_was_measured(&txn, &scope, login).await? || store::person(&txn, &scope, user_id).await?.is_none() {
+        txn.rollback().await?;
+        return Ok(());
+    }
+    let now = state.now();
+    let step_now = now.max(at);
+    let opening = Opening { agent_id: user_id, login_session_id: login, at, expires_at, why: reason::LOGIN };
+    let row = open(&txn, &scope, opening, &settings).await?;
+    // A login event handled late (the server was down) may already be past deadlines.
+    let step = session_of(&row).step(Signal::Tick, step_now, &settings.timeouts());
+    let (_, mut out) = persist(&txn, &row, &step, &settings).await?;
+    let presence = presence_in(&txn, &scope, user_id).await?;
+    out.insert(0, AgentStatusChanged { tenant_id, presence }.into());
+    events::record(&txn, out).await?;
+    events::commit(txn, &state.events).await?;
+    Ok(())
+}
+
+/// Access ended: close the matching open sessions (one login session, every session of
+/// a user, or the whole tenant).
+pub async fn access_ended(
+    state: &AppState,
+    tenant_id: Uuid,
+    user_id: Option<Uuid>,
+    login: Option<Uuid>,
+    why: EndReason,
+    at: DateTime<Utc>,
+) -> AppResult<usize> {
+    let scope = Scope::system(tenant_id);
+    let settings = settings(state, &scope).await?;
+    let txn = crate::db::begin_write(&state.db).await?;
+    let agents = user_id.map(|u| vec![u]);
+    let rows = store::open_sessions(&txn, &scope, login, agents.as_deref()).await?;
+    let mut out = Vec::new();
+    let mut agents_changed = BTreeSet::new();
+    for row in &rows {
+        let Some(row) = store::lock(&txn, &scope, row.id).await? else { continue };
+        let step = session_of(&row).step(Signal::End(why), at, &settings.timeouts());
+        if step.transition.is_some() {
+            agents_changed.insert(row.agent_id);
+        }
+        let (_, more) = persist(&txn, &row, &step, &settings).await?;
+        out.extend(more);
+    }
+    for agent in &agents_changed {
+        let presence = presence_in(&txn, &scope, *agent).await?;
+        out.push(AgentStatusChanged { tenant_id, presence }.into());
+    }
+    events::record(&txn, out).await?;
+    events::commit(txn, &state.events).await?;
+    Ok(rows.len())
+}
+
+/// What one sweep did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Sweep {
+    pub checked: usize,
+    pub idle: usize,
+    pub ended: usize,
+}
+
+/// Rows looked at per sweep (the rest wait for the next tick).
+const SWEEP_BATCH: u64 = 500;
+
+/// The server fallback: sessions whose next deadline passed (one indexed query) go
+/// IDLE, OFFLINE (at their last signal), expire or are signed out. Runs on the
+/// scheduler's leader; also what a restart does first, so nothing stays open forever.
+pub async fn sweep(state: &AppState) -> AppResult<Sweep> {
+    let now = state.now();
+    let due = store::platform_due(&state.db, now, SWEEP_BATCH).await?;
+    let mut report = Sweep::default();
+    let mut settings_of: HashMap<Uuid, ProductivitySettings> = HashMap::new();
+    for candidate in due {
+        report.checked += 1;
+        let scope = Scope::system(candidate.tenant_id);
+        let settings = match settings_of.get(&candidate.tenant_id) {
+            Some(s) => s.clone(),
+            None => {
+                let s = settings(state, &scope).await?;
+                settings_of.insert(candidate.tenant_id, s.clone());
+                s
+            }
+        };
+        let txn = crate::db::begin_write(&state.db).await?;
+        let Some(mut row) = store::lock(&txn, &scope, candidate.id).await? else {
+            txn.rollback().await?;
+            continue;
+        };
+        let mut out = Vec::new();
+        let mut changed = false;
+        // Several deadlines may have passed (after downtime): apply them in order.
+        for _ in 0..3 {
+            if row.logout_at.is_some() {
+                break;
+            }
+            let step = session_of(&row).step(Signal::Tick, now, &settings.timeouts());
+            let transition = step.transition.clone();
+            let (next, more) = persist(&txn, &row, &step, &settings).await?;
+            out.extend(more);
+            row = next;
+            match transition {
+                Some(t) if t.to == PresenceStatus::Idle => report.idle += 1,
+                Some(_) => report.ended += 1,
+                None => break,
+            }
+            changed = true;
+        }
+        if changed {
+            let presence = presence_in(&txn, &scope, row.agent_id).await?;
+            out.insert(0, AgentStatusChanged { tenant_id: row.tenant_id, presence }.into());
+        }
+        events::record(&txn, out).await?;
+        events::commit(txn, &state.events).await?;
+    }
+    Ok(report)
+}
+
+// ---------------------------------------------------------------------------------
+// Views
+
+fn view_of(person: &user::Model, team_ids: Vec<Uuid>, row: Option<&work_session::Model>) -> PresenceView {
+    match row.filter(|r| r.logout_at.is_none()) {
+        Some(row) => {
+            let s = session_of(row);
+            let totals = s.totals_at(s.since);
+            PresenceView {
+                agent_id: person.id,
+                name: person.name.clone(),
+                team_ids,
+                status: s.status,
+                since: s.since,
+                reason: s.reason.clone(),
+                availability: availability_of(&person.availability),
+                session: Some(PresenceSession {
+                    id: row.id,
+                    login_at: row.login_at,
+                    active_seconds: totals.active_seconds,
+                    idle_seconds: totals.idle_seconds,
+                }),
+            }
+        }
+        None => PresenceView {
+            agent_id: person.id,
+            name: person.name.clone(),
+            team_ids,
+            status: PresenceStatus::Offline,
+            since: row.and_then(|r| r.logout_at).unwrap_or(person.created_at),
+            reason: row.and_then(|r| r.end_reason.clone()),
+            availability: availability_of(&person.availability),
+            session: None,
+        },
+    }
+}
+
+/// The best open session of an agent: ACTIVE over IDLE, then the most recent status.
+fn best<'a>(rows: impl Iterator<Item = &'a work_session::Model>) -> Option<&'a work_session::Model> {
+    rows.max_by_key(|r| (r.status == "ACTIVE", r.status_since))
+}
+
+/// Presences of these users (their open sessions, else their last closed one).
+async fn presences(
+    db: &impl sea_orm::ConnectionTrait,
+    scope: &Scope,
+    people: Vec<user::Model>,
+) -> AppResult<Vec<PresenceView>> {
+    let ids: Vec<Uuid> = people.iter().map(|p| p.id).collect();
+    let open = store::open_sessions(db, scope, None, Some(&ids)).await?;
+    let offline: Vec<Uuid> = ids.iter().copied().filter(|id| !open.iter().any(|r| r.agent_id == *id)).collect();
+    let closed = store::last_closed(db, scope, &offline).await?;
+    let mut teams: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for m in store::memberships(db, scope, None).await? {
+        if ids.contains(&m.user_id) {
+            teams.entry(m.user_id).or_default().push(m.team_id);
+        }
+    }
+    Ok(people
+        .iter()
+        .map(|p| {
+            let mut team_ids = teams.remove(&p.id).unwrap_or_default();
+            team_ids.sort();
+            let row = best(open.iter().filter(|r| r.agent_id == p.id)).or_else(|| closed.get(&p.id));
+            view_of(p, team_ids, row)
+        })
+        .collect())
+}
+
+/// One agent's presence, read inside a transaction (for the event it records).
+async fn presence_in(db: &impl sea_orm::ConnectionTrait, scope: &Scope, agent_id: Uuid) -> AppResult<PresenceView> {
+    let person = store::person(db, scope, agent_id).await?.ok_or(AppError::NotFound)?;
+    Ok(presences(db, scope, vec![person]).await?.remove(0))
+}
+
+/// The agents a caller supervises: everyone for admins, members of supervised teams
+/// for managers, themselves for agents. `None` = every user of the tenant.
+fn supervised_teams(scope: &Scope) -> Option<Vec<Uuid>> {
+    if scope.is_at_least(Role::Admin) { None } else { Some(scope.supervised_team_ids.clone()) }
+}
+
+async fn supervised_ids(state: &AppState, scope: &Scope) -> AppResult<Option<Vec<Uuid>>> {
+    if scope.is_at_least(Role::Admin) {
+        return Ok(None);
+    }
+    let mut ids = vec![scope.user_id];
+    if scope.is_at_least(Role::Manager) {
+        let teams = scope.supervised_team_ids.clone();
+        ids.extend(store::memberships(&state.db, scope, Some(&teams)).await?.into_iter().map(|m| m.user_id));
+    }
+    ids.sort();
+    ids.dedup();
+    Ok(Some(ids))
+}
+
+/// The live board: presences of the agents the caller supervises (managers and admins),
+/// optionally of one team.
+pub async fn board(state: &AppState, scope: &Scope, team_id: Option<Uuid>) -> AppResult<Vec<PresenceView>> {
+    scope.require(Role::Manager)?;
+    let teams = match (supervised_teams(scope), team_id) {
+        (Some(mine), Some(team)) if !mine.contains(&team) => return Err(AppError::NotFound),
+        (_, Some(team)) => Some(vec![team]),
+        (Some(mine), None) => Some(mine),
+        (None, None) => None,
+    };
+    let ids: Option<Vec<Uuid>> = match &teams {
+        Some(teams) => {
+            let members = store::memberships(&state.db, scope, Some(teams)).await?;
+            if let (Some(team), true) = (team_id, members.is_empty()) {
+                // An admin naming a team of another tenant (or none) gets a 404.
+                if !store::team_exists(&state.db, scope, team).await? {
+                    return Err(AppError::NotFound);
+                }
+            }
+            let mut ids: Vec<Uuid> = members.into_iter().map(|m| m.user_id).collect();
+            ids.sort();
+            ids.dedup();
+            Some(ids)
+        }
+        None => None,
+    };
+    let people = store::people(&state.db, scope, ids.as_deref()).await?;
+    presences(&state.db, scope, people).await
+}
+
+/// The snapshot a manager/admin socket gets on connect (empty for agents).
+pub async fn snapshot(state: &AppState, scope: &Scope) -> AppResult<Vec<PresenceView>> {
+    if !scope.is_at_least(Role::Manager) {
+        return Ok(Vec::new());
+    }
+    board(state, scope, None).await
+}
+
+/// The caller's presence, settings and notice state.
+pub async fn me(state: &AppState, scope: &Scope) -> AppResult<ActivityMe> {
+    let person = store::person(&state.db, scope, scope.user_id).await?.ok_or(AppError::Unauthorized)?;
+    let presence = match scope.session_id {
+        // This device's session when it has one (its timer), else the agent's presence.
+        Some(login) => match store::open_sessions(&state.db, scope, Some(login), None).await?.first() {
+            Some(row) => view_of(&person, scope.team_ids.clone(), Some(row)),
+            None => presences(&state.db, scope, vec![person]).await?.remove(0),
+        },
+        None => presences(&state.db, scope, vec![person]).await?.remove(0),
+    };
+    Ok(ActivityMe {
+        presence,
+        settings: settings(state, scope).await?,
+        notice_acknowledged: store::notice_acknowledged(&state.db, scope, scope.user_id).await?,
+    })
+}
+
+/// The caller read the "what is measured" notice.
+pub async fn acknowledge_notice(state: &AppState, scope: &Scope) -> AppResult<()> {
+    store::acknowledge_notice(&state.db, scope, scope.user_id, state.now()).await?;
+    Ok(())
+}
+
+/// Parses `from`/`to`: RFC 3339, or a UTC day (`to` days are inclusive).
+fn bound(value: Option<&str>, field: &str, end: bool) -> AppResult<Option<DateTime<Utc>>> {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
+    if let Ok(at) = DateTime::parse_from_rfc3339(value) {
+        return Ok(Some(at.with_timezone(&Utc)));
+    }
+    let day = NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .map_err(|_| AppError::field(field, "use an RFC 3339 time or a YYYY-MM-DD day"))?;
+    let day = if end { day.succ_opt().unwrap_or(day) } else { day };
+    Ok(Some(day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()))
+}
+
+/// Work sessions with their idle periods: an agent's own, a manager's supervised
+/// agents', anyone's for admins. Someone else's agent → 404.
+pub async fn sessions(
+    state: &AppState,
+    scope: &Scope,
+    agent_id: Option<Uuid>,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> AppResult<Vec<WorkSessionView>> {
+    let from = bound(from, "from", false)?;
+    let to = bound(to, "to", true)?;
+    let visible = supervised_ids(state, scope).await?;
+    let agents: Option<Vec<Uuid>> = match (agent_id, visible) {
+        (Some(agent), Some(ids)) if !ids.contains(&agent) => return Err(AppError::NotFound),
+        (Some(agent), _) => {
+            store::person(&state.db, scope, agent).await?.ok_or(AppError::NotFound)?;
+            Some(vec![agent])
+        }
+        (None, visible) => visible,
+    };
+    let rows = store::sessions_between(&state.db, scope, agents.as_deref(), from, to, 500).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut periods: HashMap<Uuid, Vec<IdlePeriodView>> = HashMap::new();
+    let now = state.now();
+    for p in store::periods_of(&state.db, scope, &ids).await? {
+        let seconds = p.seconds.unwrap_or_else(|| (now - p.started_at).num_seconds().max(0));
+        periods.entry(p.session_id).or_default().push(IdlePeriodView {
+            started_at: p.started_at,
+            ended_at: p.ended_at,
+            seconds,
+            source: IdleSource::parse(&p.source).unwrap_or(IdleSource::Client),
+        });
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let s = session_of(&row);
+            let totals = s.totals_at(now);
+            WorkSessionView {
+                id: row.id,
+                agent_id: row.agent_id,
+                login_at: row.login_at,
+                logout_at: row.logout_at,
+                end_reason: row.end_reason.as_deref().and_then(EndReason::parse),
+                status: s.status,
+                total_seconds: totals.total_seconds,
+                active_seconds: totals.active_seconds,
+                idle_seconds: totals.idle_seconds,
+                idle_periods: periods.remove(&row.id).unwrap_or_default(),
+            }
+        })
+        .collect())
+}
