@@ -41,6 +41,7 @@ export function workSession(overrides: Partial<WorkSession> = {}): WorkSession {
     loginAt: '2026-12-02T11:00:00Z',
     logoutAt: '2026-12-02T19:00:00Z',
     endReason: 'logout',
+    status: 'OFFLINE',
     totalSeconds: 8 * 3600,
     activeSeconds: 8 * 3600 - 1500,
     idleSeconds: 1500,

@@ -2,18 +2,9 @@ import type { QueryClient } from '@tanstack/react-query';
 import { onReconnect, onSocketEvent } from '@/lib/socket';
 import { applyMyPresence } from './api/activity';
 import { applySnapshot, applyStatusUpdate } from './api/board';
-import { presenceKeys, type IdleWarning, type PresenceView, type ProductivitySettings } from './api/keys';
+import { presenceKeys } from './api/keys';
 import { applyProductivitySettings } from './api/productivitySettings';
 import { usePresenceUi } from './store';
-
-// Until the generated SocketEvents carry the issue-10 events, they are listened to by
-// name with the contract's payload types.
-type Untyped = (event: string, handler: (payload: unknown) => void) => () => void;
-const on = onSocketEvent as unknown as Untyped;
-
-function isPresence(p: unknown): p is PresenceView {
-  return typeof p === 'object' && p !== null && typeof (p as PresenceView).agentId === 'string' && typeof (p as PresenceView).status === 'string';
-}
 
 /**
  * `agent_status_update` → the board and my own presence; `presence_snapshot` → the
@@ -22,25 +13,22 @@ function isPresence(p: unknown): p is PresenceView {
  */
 export function registerPresenceRealtime(qc: QueryClient, myId: () => string | undefined): () => void {
   const offs = [
-    on('agent_status_update', (payload) => {
-      if (!isPresence(payload)) return;
-      applyStatusUpdate(qc, payload);
-      if (payload.agentId === myId()) {
-        applyMyPresence(qc, payload);
-        if (payload.status === 'ACTIVE') usePresenceUi.setState({ warning: null });
-        usePresenceUi.getState().onMyStatus?.(payload);
+    onSocketEvent('agent_status_update', (view) => {
+      applyStatusUpdate(qc, view);
+      if (view.agentId === myId()) {
+        applyMyPresence(qc, view);
+        if (view.status === 'ACTIVE') usePresenceUi.setState({ warning: null });
+        usePresenceUi.getState().onMyStatus?.(view);
       }
     }),
-    on('presence_snapshot', (payload) => {
-      const agents = (payload as { agents?: unknown } | null)?.agents;
-      if (Array.isArray(agents)) applySnapshot(qc, agents.filter(isPresence));
+    onSocketEvent('presence_snapshot', ({ agents }) => {
+      applySnapshot(qc, agents);
     }),
-    on('productivity_settings_updated', (payload) => {
-      if (typeof payload === 'object' && payload !== null) applyProductivitySettings(qc, payload as ProductivitySettings);
+    onSocketEvent('productivity_settings_updated', (settings) => {
+      applyProductivitySettings(qc, settings);
     }),
-    on('idle_warning', (payload) => {
-      const logoutAt = (payload as Partial<IdleWarning> | null)?.logoutAt;
-      if (typeof logoutAt === 'string') usePresenceUi.setState({ warning: { logoutAt } });
+    onSocketEvent('idle_warning', ({ logoutAt }) => {
+      usePresenceUi.setState({ warning: { logoutAt } });
     }),
     onReconnect(() => {
       // Missed transitions of my own: ask again (the board gets a fresh snapshot on connect).

@@ -1,12 +1,12 @@
 import { queryOptions, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { call, http } from '@/lib/api';
 import { transition } from '../clock';
 import type { Signal } from '../tracker';
 import { presenceKeys, type ActivityMe, type PresenceView } from './keys';
-import { untyped } from './untyped';
 
 /** `GET /activity/me`: my presence, the productivity settings, whether I saw the notice. */
 export function getActivityMe(signal?: AbortSignal): Promise<ActivityMe> {
-  return untyped<ActivityMe>('GET', '/api/v1/activity/me', { signal });
+  return call(http.GET('/api/v1/activity/me', { signal }));
 }
 
 export const activityMeQueryOptions = () =>
@@ -24,7 +24,14 @@ export function useActivityMe() {
 
 /** `POST /activity/{heartbeat|idle|active}` → my presence. */
 export function sendSignal(signal: Signal): Promise<PresenceView> {
-  return untyped<PresenceView>('POST', `/api/v1/activity/${signal}`, { body: {} });
+  switch (signal) {
+    case 'heartbeat':
+      return call(http.POST('/api/v1/activity/heartbeat'));
+    case 'idle':
+      return call(http.POST('/api/v1/activity/idle'));
+    case 'active':
+      return call(http.POST('/api/v1/activity/active'));
+  }
 }
 
 /** The cached `/activity/me`; `local` marks a presence the client computed itself. */
@@ -56,7 +63,9 @@ export function applyLocalTransition(qc: QueryClient, status: 'ACTIVE' | 'IDLE',
 export function useAcknowledgeNotice() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => untyped<undefined>('POST', '/api/v1/activity/notice', { body: {} }),
+    mutationFn: async () => {
+      await call(http.POST('/api/v1/activity/notice'));
+    },
     onSuccess: () => {
       qc.setQueryData<ActivityMe>(presenceKeys.me(), (me) => (me === undefined ? me : { ...me, noticeAcknowledged: true }));
     },

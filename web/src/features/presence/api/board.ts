@@ -1,14 +1,14 @@
 import { queryOptions, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { newer } from '../clock';
+import { call, http } from '@/lib/api';
 import { presenceKeys, type PresenceView } from './keys';
-import { untyped } from './untyped';
 
 /** The live board: agents by id (insertion order kept). */
 export type Board = PresenceView[];
 
 /** `GET /activity/board`: the agents this manager supervises (admins: all). Only the first load. */
 export async function getBoard(signal?: AbortSignal): Promise<Board> {
-  const { agents } = await untyped<{ agents: PresenceView[] }>('GET', '/api/v1/activity/board', { signal });
+  const { agents } = await call(http.GET('/api/v1/activity/board', { signal }));
   return agents;
 }
 

@@ -1,10 +1,10 @@
 import { queryOptions, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { call, http } from '@/lib/api';
 import { presenceKeys, type ActivityMe, type ProductivitySettings } from './keys';
-import { untyped } from './untyped';
 
 /** `GET /settings/productivity` (anyone signed in). */
 export function getProductivitySettings(signal?: AbortSignal): Promise<ProductivitySettings> {
-  return untyped<ProductivitySettings>('GET', '/api/v1/settings/productivity', { signal });
+  return call(http.GET('/api/v1/settings/productivity', { signal }));
 }
 
 export const productivitySettingsQueryOptions = () =>
@@ -24,7 +24,7 @@ export function applyProductivitySettings(qc: QueryClient, settings: Productivit
 export function useUpdateProductivitySettings() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (settings: ProductivitySettings) => untyped<ProductivitySettings>('PUT', '/api/v1/settings/productivity', { body: settings }),
+    mutationFn: (settings: ProductivitySettings) => call(http.PUT('/api/v1/settings/productivity', { body: settings })),
     onSuccess: (settings) => {
       applyProductivitySettings(qc, settings);
     },

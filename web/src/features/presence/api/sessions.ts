@@ -1,6 +1,6 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+import { call, http } from '@/lib/api';
 import { presenceKeys, type WorkSession } from './keys';
-import { untyped } from './untyped';
 
 export interface SessionsRange {
   /** RFC 3339 */
@@ -13,9 +13,8 @@ export interface SessionsRange {
 
 /** `GET /activity/sessions?agentId&from&to`: work sessions with their idle periods. */
 export async function listSessions(range: SessionsRange, signal?: AbortSignal): Promise<WorkSession[]> {
-  const q = new URLSearchParams({ from: range.from, to: range.to });
-  if (range.agentId !== undefined) q.set('agentId', range.agentId);
-  const { items } = await untyped<{ items: WorkSession[] }>('GET', `/api/v1/activity/sessions?${q.toString()}`, { signal });
+  const query = { from: range.from, to: range.to, ...(range.agentId === undefined ? {} : { agentId: range.agentId }) };
+  const { items } = await call(http.GET('/api/v1/activity/sessions', { params: { query }, signal }));
   return items;
 }
 

@@ -121,9 +121,9 @@ function SessionRows({ session: s }: { session: WorkSession }) {
       <tr>
         <td className="whitespace-nowrap px-3 py-2 tabular-nums">{formatDateTime(s.loginAt, lng)}</td>
         <td className="whitespace-nowrap px-3 py-2 tabular-nums">
-          {s.logoutAt === null ? <span className="font-medium text-emerald-700">{t('presence.sessions.open')}</span> : formatDateTime(s.logoutAt, lng)}
+          {s.logoutAt == null ? <span className="font-medium text-emerald-700">{t('presence.sessions.open')}</span> : formatDateTime(s.logoutAt, lng)}
         </td>
-        <td className="hidden px-3 py-2 text-slate-600 md:table-cell">{s.endReason === null ? '—' : t(`presence.sessions.endReason.${s.endReason}`)}</td>
+        <td className="hidden px-3 py-2 text-slate-600 md:table-cell">{s.endReason == null ? '—' : t(`presence.sessions.endReason.${s.endReason}`)}</td>
         <td className="px-3 py-2 text-right font-mono tabular-nums">{formatDuration(s.totalSeconds)}</td>
         <td className="px-3 py-2 text-right font-mono tabular-nums text-emerald-800">{formatDuration(s.activeSeconds)}</td>
         <td className="px-3 py-2 text-right font-mono tabular-nums text-amber-800">{formatDuration(s.idleSeconds)}</td>
@@ -150,7 +150,7 @@ function SessionRows({ session: s }: { session: WorkSession }) {
                 <ul className="mt-1 space-y-0.5 pl-5 text-[12px] text-slate-600" data-testid="idle-periods">
                   {periods.map((p) => (
                     <li key={p.startedAt} className="tabular-nums">
-                      {p.endedAt === null
+                      {p.endedAt == null
                         ? t('presence.sessions.idleOngoing', { from: formatTime(p.startedAt, lng) })
                         : t('presence.sessions.idleFrom', { from: formatTime(p.startedAt, lng), to: formatTime(p.endedAt, lng) })}{' '}
                       · <span className="font-mono">{formatDuration(p.seconds)}</span> · {t(`presence.sessions.source.${p.source}`)}
