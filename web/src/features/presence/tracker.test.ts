@@ -31,18 +31,37 @@ describe('ActivityTracker', () => {
     expect(sent.filter((s) => s === 'heartbeat')).toHaveLength(4);
   });
 
-  it('goes idle at once when the idle timer says so, stops the heartbeats, and comes back on activity', () => {
+  it('goes idle at once when the idle timer says so, and comes back on activity', () => {
     const { tracker, sent } = setup();
     tracker.start({ idle: false, hidden: false });
     vi.advanceTimersByTime(10_000);
     tracker.setIdle(true);
     expect(sent).toEqual(['active', 'idle']);
-    vi.advanceTimersByTime(HEARTBEAT_MS * 5);
-    expect(sent).toEqual(['active', 'idle']);
     tracker.setIdle(false);
     expect(sent).toEqual(['active', 'idle', 'active']);
+  });
+
+  it('keeps the heartbeats going while idle (the browser is still open), so the session is not closed', () => {
+    const { tracker, sent, told } = setup();
+    tracker.start({ idle: false, hidden: false });
+    tracker.setIdle(true);
+    vi.advanceTimersByTime(HEARTBEAT_MS * 3);
+    expect(sent).toEqual(['active', 'idle', 'heartbeat', 'heartbeat', 'heartbeat']);
+    // Only an engaged tab tells the others it is there.
+    expect(told).toEqual([{ type: 'engaged' }]);
+  });
+
+  it('a tab that is not engaged leaves the heartbeats to an engaged one', () => {
+    const { tracker, sent } = setup();
+    tracker.start({ idle: false, hidden: true });
+    vi.advanceTimersByTime(HIDDEN_GRACE_MS);
+    expect(sent).toEqual(['idle']);
+    tracker.onMessage({ type: 'engaged' });
     vi.advanceTimersByTime(HEARTBEAT_MS);
-    expect(sent).toEqual(['active', 'idle', 'active', 'heartbeat']);
+    expect(sent).toEqual(['idle']);
+    // The other tab went quiet (closed): this one keeps the session alive.
+    vi.advanceTimersByTime(HEARTBEAT_MS * 2);
+    expect(sent).toContain('heartbeat');
   });
 
   it('ignores repeated verdicts (no duplicate transitions)', () => {
@@ -67,10 +86,6 @@ describe('ActivityTracker', () => {
     tracker.setHidden(true);
     vi.advanceTimersByTime(HIDDEN_GRACE_MS);
     expect(sent.at(-1)).toBe('idle');
-    // No heartbeats while hidden: the time stops.
-    const count = sent.length;
-    vi.advanceTimersByTime(HEARTBEAT_MS * 4);
-    expect(sent).toHaveLength(count);
     tracker.setHidden(false);
     expect(sent.at(-1)).toBe('active');
   });
@@ -120,6 +135,19 @@ describe('ActivityTracker', () => {
     tracker.setIdle(true);
     tracker.serverSaid('IDLE');
     expect(sent).toEqual(['active', 'active', 'idle']);
+  });
+
+  it('says idle again when the server thinks the user active but no tab is engaged', () => {
+    const { tracker, sent } = setup();
+    tracker.start({ idle: true, hidden: false });
+    expect(sent).toEqual(['idle']);
+    // A heartbeat ended an idle the server had assumed (signals were lost for a while).
+    tracker.serverSaid('ACTIVE');
+    expect(sent).toEqual(['idle', 'idle']);
+    // …unless another tab is in use: then ACTIVE is right.
+    tracker.onMessage({ type: 'engaged' });
+    tracker.serverSaid('ACTIVE');
+    expect(sent).toEqual(['idle', 'idle']);
   });
 
   it('sends nothing after stop', () => {

@@ -28,10 +28,17 @@ export const HIDDEN_GRACE_MS = 3_000;
  * signals to send.
  *
  * A tab is *engaged* when the user is not idle and the tab is visible. An engaged tab
- * sends `active` when it becomes engaged and a heartbeat every 30 s. A visible tab
- * whose user goes idle sends `idle` at once; a tab that is hidden sends `idle` after a
- * short grace unless another tab answers that it is engaged. While nothing is engaged
- * nothing is sent, so the time stops counting.
+ * sends `active` when it becomes engaged. A visible tab whose user goes idle sends
+ * `idle` at once; a tab that is hidden sends `idle` after a short grace unless another
+ * tab answers that it is engaged. Active time counts on the server only between
+ * `active` and `idle`.
+ *
+ * Heartbeats say "the browser is still open" (the server closes the work session
+ * after the offline timeout without them, and marks the agent idle if they stop while
+ * active): every 30 s from an engaged tab, which also tells the other tabs it is there;
+ * from a tab that is not engaged only when no other tab was engaged lately (one
+ * keep-alive per browser is enough, and the server does not end a client idle on a
+ * heartbeat).
  */
 export class ActivityTracker {
   private readonly send: (signal: Signal) => void;
@@ -43,6 +50,8 @@ export class ActivityTracker {
   private running = false;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private pendingIdle: ReturnType<typeof setTimeout> | null = null;
+  /** When another tab last said it was engaged (`Date.now()`), or never. */
+  private peerEngagedAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: TrackerOptions) {
     this.send = options.send;
@@ -61,6 +70,7 @@ export class ActivityTracker {
     this.running = true;
     this.idle = state.idle;
     this.hidden = state.hidden;
+    this.startHeartbeat();
     if (this.engaged) {
       this.becameEngaged();
     } else if (this.hidden) {
@@ -86,7 +96,6 @@ export class ActivityTracker {
     if (this.engaged) {
       this.becameEngaged();
     } else if (was) {
-      this.stopHeartbeat();
       this.sendIdle();
     }
   }
@@ -100,7 +109,6 @@ export class ActivityTracker {
     if (this.engaged) {
       this.becameEngaged();
     } else if (was) {
-      this.stopHeartbeat();
       this.scheduleHiddenIdle();
     }
   }
@@ -112,24 +120,34 @@ export class ActivityTracker {
       // Another tab was put away, but the user is here: keep the session active.
       this.broadcast({ type: 'engaged' });
     } else if (message.type === 'engaged') {
+      this.peerEngagedAt = Date.now();
       this.cancelHiddenIdle();
     }
   }
 
   /**
-   * The server's view of this agent (an answer or a socket update). If it thinks the
-   * agent idle or offline (heartbeats lost on a bad network) while the user is here,
-   * say so again.
+   * The server's view of this agent (a heartbeat's answer or a socket update). If it
+   * thinks the agent idle or offline (heartbeats lost on a bad network) while the user
+   * is here, say so again; if it thinks the agent active while nobody is here in any
+   * tab (a heartbeat ended an idle it had assumed), say idle.
    */
   serverSaid(status: PresenceStatus): void {
-    if (this.running && this.engaged && status !== 'ACTIVE') this.send('active');
+    if (!this.running) return;
+    if (this.engaged && status !== 'ACTIVE') {
+      this.send('active');
+    } else if (!this.engaged && status === 'ACTIVE' && this.pendingIdle === null && !this.peerEngagedLately()) {
+      this.send('idle');
+    }
+  }
+
+  private peerEngagedLately(): boolean {
+    return Date.now() - this.peerEngagedAt < this.heartbeatMs * 1.5;
   }
 
   private becameEngaged(): void {
     this.cancelHiddenIdle();
     this.send('active');
     this.broadcast({ type: 'engaged' });
-    this.startHeartbeat();
   }
 
   private sendIdle(): void {
@@ -140,7 +158,12 @@ export class ActivityTracker {
   private startHeartbeat(): void {
     this.stopHeartbeat();
     this.heartbeat = setInterval(() => {
-      if (this.engaged) this.send('heartbeat');
+      if (this.engaged) {
+        this.send('heartbeat');
+        this.broadcast({ type: 'engaged' });
+      } else if (!this.peerEngagedLately()) {
+        this.send('heartbeat');
+      }
     }, this.heartbeatMs);
   }
 
