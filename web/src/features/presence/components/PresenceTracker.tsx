@@ -1,18 +1,24 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
-import { useIdleTimer, workerTimers } from 'react-idle-timer';
+import { useEffect, useRef, useState } from 'react';
+import { type ITimers, useIdleTimer } from 'react-idle-timer';
 import { useSession } from '@/features/auth';
 import { isApiError } from '@/lib/api';
 import { applyLocalTransition, applyMyPresence, sendSignal, useActivityMe } from '../api/activity';
 import { presenceKeys } from '../api/keys';
 import { usePresenceUi } from '../store';
+import { createWorkerTimers } from '../timers';
 import { ActivityTracker, type TabMessage } from '../tracker';
 
 const DEFAULT_IDLE_MINUTES = 10;
 
 // Worker timers keep counting in a background tab (browsers slow down main-thread
-// timers there); the test environment has no workers.
-const timers = import.meta.env.MODE === 'test' ? undefined : workerTimers;
+// timers there); the test environment has no workers. One worker for the page's
+// lifetime, started by the first tracker (not on import).
+let shared: { timers: ITimers | undefined } | null = null;
+function workerTimers(): ITimers | undefined {
+  shared ??= { timers: import.meta.env.MODE === 'test' ? undefined : createWorkerTimers() };
+  return shared.timers;
+}
 
 function isTabMessage(data: unknown): data is TabMessage {
   const type = (data as { type?: unknown } | null)?.type;
@@ -30,6 +36,7 @@ export function PresenceTracker() {
   const ready = me.isSuccess;
   const idleMinutes = me.data?.settings.idleTimeoutMinutes ?? DEFAULT_IDLE_MINUTES;
   const tracker = useRef<ActivityTracker | null>(null);
+  const [timers] = useState(workerTimers);
 
   const idleTimer = useIdleTimer({
     timeout: Math.max(1, idleMinutes) * 60_000,
