@@ -782,7 +782,8 @@ async function main() {
       await agent.waitForTimeout(2_100);
       assert((await timer.textContent()) === paused, `the timer moved while idle: ${paused} → ${await timer.textContent()}`);
       await agent.locator('header').first().screenshot({ path: `${SHOTS}41-agent-header-idle.png` });
-      await shot('42-manager-board-idle');
+      // The board alone: the header above it is the manager's own presence.
+      await page.locator('main').screenshot({ path: `${SHOTS}42-manager-board-idle.png` });
 
       // Activity in the agent's page: back to Ativo, on the board too.
       const [active] = await Promise.all([
@@ -799,7 +800,7 @@ async function main() {
       const resumed = Number(await timer.getAttribute('data-seconds'));
       await eventually(async () => Number(await timer.getAttribute('data-seconds')) > resumed, 'the timer counting again');
       await agent.locator('header').first().screenshot({ path: `${SHOTS}43-agent-header-active.png` });
-      await shot('44-manager-board');
+      await page.locator('main').screenshot({ path: `${SHOTS}44-manager-board.png` });
 
       // A reload keeps the count (the server's numbers), it does not start from zero.
       const before = Number(await timer.getAttribute('data-seconds'));
