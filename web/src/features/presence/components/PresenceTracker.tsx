@@ -6,7 +6,7 @@ import { isApiError } from '@/lib/api';
 import { applyLocalTransition, applyMyPresence, sendSignal, useActivityMe } from '../api/activity';
 import { presenceKeys } from '../api/keys';
 import { usePresenceUi } from '../store';
-import { createWorkerTimers } from '../timers';
+import { createWorkerTimers } from '@/lib/workerTimers';
 import { ActivityTracker, type TabMessage } from '../tracker';
 
 const DEFAULT_IDLE_MINUTES = 10;

@@ -9,7 +9,7 @@ interface Timer {
 }
 
 /**
- * Timers for react-idle-timer that run in our own worker (`timerWorker.ts`). Its
+ * Timers for react-idle-timer that run in our own worker (`worker.ts`). Its
  * bundled `workerTimers` start a worker from a blob: URL, which a strict CSP blocks,
  * and then never fire. If the worker cannot start, every timer falls back to the main
  * thread, so idle detection degrades (slower in background tabs) instead of stopping.
@@ -18,7 +18,7 @@ export function createWorkerTimers(): ITimers | undefined {
   if (typeof Worker === 'undefined') return undefined;
   let worker: Worker | null;
   try {
-    worker = new Worker(new URL('./timerWorker.ts', import.meta.url), { type: 'module', name: 'atende-idle-timers' });
+    worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'atende-idle-timers' });
   } catch {
     return undefined;
   }
