@@ -269,6 +269,7 @@ pub fn subscribers(state: &AppState, realtime: Arc<dyn Subscriber>) -> Vec<Arc<d
         realtime,
         Arc::new(inbox::resend::ResendOnReconnect { state: state.clone() }),
         Arc::new(productivity::projector::Projector { state: state.clone() }),
+        Arc::new(inbox::routing::RequeueOnOffline { state: state.clone() }),
     ]
 }
 

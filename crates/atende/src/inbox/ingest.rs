@@ -110,11 +110,20 @@ pub async fn ingest_in(
     // and creation below must not interleave (it would open a second conversation).
     contacts::store::lock(txn, scope, contact.id).await?;
     let (conv, created, reopened) = open_conversation(txn, scope, contact.id, channel.id, now).await?;
+    // Presence-aware routing (off by default) picks an active, available agent.
+    let routed = if created && !inbound.is_echo {
+        super::routing::assignee_for_new(txn, scope, conv.team_id).await?
+    } else {
+        None
+    };
     let was_open = conv.status == ConversationStatus::Open.as_str() && conv.snoozed_until.is_none();
     let message = store::message_insert(txn, scope, new_message(channel, &contact, &conv, inbound, now)).await?;
     let reopened_count = conv.reopened_count;
     let updated: conversation::Model = store::conversation_update(txn, scope, conv, |c| {
         c.last_activity_at = Set(now);
+        if routed.is_some() {
+            c.assignee_id = Set(routed);
+        }
         c.last_message_preview = Set(preview(inbound.content.as_deref(), inbound.content_type));
         if !inbound.is_echo {
             c.last_incoming_at = Set(Some(now));

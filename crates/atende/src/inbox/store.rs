@@ -637,3 +637,40 @@ pub async fn reassign_contact(
         .await?;
     Ok(())
 }
+
+/// Open conversations held by each of these agents.
+pub async fn open_counts(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    agents: &[Uuid],
+) -> Result<HashMap<Uuid, i64>, sea_orm::DbErr> {
+    let rows: Vec<(Option<Uuid>, i64)> = conversation::Entity::find()
+        .select_only()
+        .column(conversation::Column::AssigneeId)
+        .column_as(conversation::Column::Id.count(), "open")
+        .filter(conversation::Column::TenantId.eq(scope.tenant_id))
+        .filter(conversation::Column::Status.eq(ConversationStatus::Open.as_str()))
+        .filter(conversation::Column::AssigneeId.is_in(agents.iter().copied()))
+        .group_by(conversation::Column::AssigneeId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().filter_map(|(agent, n)| agent.map(|a| (a, n))).collect())
+}
+
+/// Open conversations of an agent that no agent has answered yet.
+pub async fn unanswered_of(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    agent_id: Uuid,
+    limit: u64,
+) -> Result<Vec<conversation::Model>, sea_orm::DbErr> {
+    conversation::Entity::find()
+        .filter(conversation::Column::TenantId.eq(scope.tenant_id))
+        .filter(conversation::Column::AssigneeId.eq(agent_id))
+        .filter(conversation::Column::Status.eq(ConversationStatus::Open.as_str()))
+        .filter(conversation::Column::FirstReplyAt.is_null())
+        .limit(limit)
+        .all(db)
+        .await
+}

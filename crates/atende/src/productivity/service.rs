@@ -94,6 +94,9 @@ pub async fn update_settings(
     let value = serde_json::to_value(&next).map_err(|e| AppError::Internal(e.into()))?;
     let txn = crate::db::begin_write(&state.db).await?;
     store::settings_save(&txn, scope, value, state.now()).await?;
+    // Deadlines of open sessions were computed with the old timeouts: the next sweep
+    // looks at each again with the new ones.
+    store::recheck_open(&txn, scope, state.now()).await?;
     audit::record(
         &txn,
         scope,
@@ -697,4 +700,57 @@ pub async fn sessions(
             }
         })
         .collect())
+}
+
+// ---------------------------------------------------------------------------------
+// Presence-aware routing (inbox asks; productivity never reads conversations)
+
+/// How new conversations are routed when presence routing is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoutingRule {
+    /// Open conversations an agent may hold before being skipped.
+    pub max_open_per_agent: Option<u32>,
+}
+
+/// The tenant's routing rule, `None` when presence routing is off (the default).
+pub async fn routing_rule(db: &impl sea_orm::ConnectionTrait, scope: &Scope) -> AppResult<Option<RoutingRule>> {
+    let settings = settings_in(db, scope).await?;
+    Ok(settings.presence_routing.then_some(RoutingRule { max_open_per_agent: settings.max_open_per_agent }))
+}
+
+/// Whether unanswered conversations of an agent who went OFFLINE return to the queue.
+pub async fn requeue_on_offline(db: &impl sea_orm::ConnectionTrait, scope: &Scope) -> AppResult<bool> {
+    Ok(settings_in(db, scope).await?.requeue_on_offline)
+}
+
+/// Who may take a new conversation of `team_id`: the team's members (every AGENT of
+/// the tenant when the conversation has no team) who chose "available" (`online`) and
+/// whose presence is ACTIVE right now. IDLE and OFFLINE agents are skipped. By id.
+pub async fn active_agents(
+    db: &impl sea_orm::ConnectionTrait,
+    scope: &Scope,
+    team_id: Option<Uuid>,
+) -> AppResult<Vec<Uuid>> {
+    let members: Option<Vec<Uuid>> = match team_id {
+        Some(team) => {
+            Some(store::memberships(db, scope, Some(&[team])).await?.into_iter().map(|m| m.user_id).collect())
+        }
+        None => None,
+    };
+    let candidates = members.as_deref();
+    let people = store::people(db, scope, candidates).await?;
+    let available: Vec<Uuid> = people
+        .iter()
+        .filter(|p| candidates.is_some() || store::role_of(p) == Role::Agent)
+        .filter(|p| availability_of(&p.availability) == crate::users::model::Availability::Online)
+        .map(|p| p.id)
+        .collect();
+    if available.is_empty() {
+        return Ok(Vec::new());
+    }
+    let open = store::open_sessions(db, scope, None, Some(&available)).await?;
+    let mut ids: Vec<Uuid> =
+        available.into_iter().filter(|id| open.iter().any(|r| r.agent_id == *id && r.status == "ACTIVE")).collect();
+    ids.sort();
+    Ok(ids)
 }

@@ -347,6 +347,17 @@ pub async fn platform_due(
         .await
 }
 
+/// Makes every open session of the tenant due now (settings changed).
+pub async fn recheck_open(db: &impl ConnectionTrait, scope: &Scope, now: DateTime<Utc>) -> Result<u64, sea_orm::DbErr> {
+    Ok(work_session::Entity::update_many()
+        .col_expr(work_session::Column::NextCheckAt, Expr::value(now))
+        .filter(work_session::Column::TenantId.eq(scope.tenant_id))
+        .filter(work_session::Column::LogoutAt.is_null())
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 /// Active users of the tenant (all, or these ids).
 pub async fn people(
     db: &impl ConnectionTrait,

@@ -134,7 +134,15 @@ pub async fn on_connect<A: Adapter>(socket: SocketRef<A>, State(state): State<Ap
         joined.push(rooms::session(scope.tenant_id, session));
     }
     socket.join(joined);
-    // A manager/admin socket starts with the presence of the agents it supervises.
+    let quota =
+        Quota::per_second(NonZeroU32::new(10).expect("non-zero")).allow_burst(NonZeroU32::new(30).expect("non-zero"));
+    socket.extensions.insert(Throttle(Arc::new(RateLimiter::direct(quota))));
+    metrics::gauge!("socket_connections").increment(1.0);
+    socket.on_disconnect(async || metrics::gauge!("socket_connections").decrement(1.0));
+    socket.on("join_conversation", join_conversation);
+    socket.on("leave_conversation", leave_conversation);
+    // A manager/admin socket starts with the presence of the agents it supervises
+    // (after the handlers are registered: this awaits the database).
     if scope.is_at_least(Role::Manager) {
         match productivity::service::snapshot(&state, &scope).await {
             Ok(agents) => {
@@ -143,13 +151,6 @@ pub async fn on_connect<A: Adapter>(socket: SocketRef<A>, State(state): State<Ap
             Err(e) => tracing::warn!(error = %e, "presence snapshot failed"),
         }
     }
-    let quota =
-        Quota::per_second(NonZeroU32::new(10).expect("non-zero")).allow_burst(NonZeroU32::new(30).expect("non-zero"));
-    socket.extensions.insert(Throttle(Arc::new(RateLimiter::direct(quota))));
-    metrics::gauge!("socket_connections").increment(1.0);
-    socket.on_disconnect(async || metrics::gauge!("socket_connections").decrement(1.0));
-    socket.on("join_conversation", join_conversation);
-    socket.on("leave_conversation", leave_conversation);
 }
 
 #[derive(Debug, Deserialize)]

@@ -76,7 +76,22 @@ async fn setup() -> (TestApp, ApiChannel) {
     let tenant = app.create_tenant("acme").await;
     let admin = app.admin(&tenant).await;
     let channel = app.api_channel(&admin, "http://127.0.0.1:9/unused").await;
+    // The login's presence event is recorded asynchronously (productivity subscriber):
+    // wait for it, so the outbox holds only what each test then does.
+    wait_for_kind(&app, "agent_status_changed").await;
     (app, channel)
+}
+
+async fn wait_for_kind(app: &TestApp, kind: &str) {
+    use atende::events::outbox::event;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    for _ in 0..200 {
+        if event::Entity::find().filter(event::Column::Kind.eq(kind)).count(&app.db).await.unwrap() > 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("no {kind} event recorded");
 }
 
 fn start(app: &TestApp, lease: &'static str, holder: &str, subscribers: Vec<Arc<dyn Subscriber>>) -> Dispatcher {

@@ -549,7 +549,12 @@ async fn a_webhook_with_the_right_token_updates_the_status_and_only_the_tenants_
     assert_eq!(stored(&app, &d.tenant, id).await.status, "PENDING");
     assert_eq!(app.run_jobs().await, 1);
 
-    let update = mine.event("payment_update").await;
+    // The creation's PENDING update may still be on its way when the socket connects.
+    let update = mine
+        .wait_for(|v| v["name"] == "payment_update" && v["data"]["status"] == "RECEIVED", Duration::from_secs(10))
+        .await
+        .expect("payment_update RECEIVED")["data"]
+        .clone();
     assert_eq!(
         update,
         json!({"chargeId": id, "status": "RECEIVED", "contactId": d.contact_id, "conversationId": d.conversation_id})
@@ -868,8 +873,9 @@ async fn status_refresh_reads_asaas_on_demand() {
     assert_eq!(refreshed.status, StatusCode::OK, "{:?}", refreshed.body);
     assert_eq!(refreshed.body["asaasCharge"]["status"], "CONFIRMED");
     assert!(refreshed.body["asaasCharge"]["paidAt"].is_string());
-    let update = socket.event("payment_update").await;
-    assert_eq!(update["status"], "CONFIRMED");
+    // The creation's PENDING update may still be on its way when the socket connects.
+    let confirmed = |v: &serde_json::Value| v["name"] == "payment_update" && v["data"]["status"] == "CONFIRMED";
+    assert!(socket.wait_for(confirmed, std::time::Duration::from_secs(10)).await.is_some());
     let note = socket.event("new_message").await;
     assert_eq!(note["senderType"], "SYSTEM");
     socket.close().await;

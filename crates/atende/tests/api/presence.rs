@@ -434,3 +434,121 @@ async fn every_activity_endpoint_respects_roles_and_tenants() {
         );
     }
 }
+
+#[tokio::test]
+async fn presence_routing_assigns_only_available_active_agents_under_the_cap() {
+    let app = spawn_app().await;
+    let tenant = app.create_tenant("acme").await;
+    let admin = app.admin(&tenant).await;
+    let channel = app.api_channel(&admin, "http://127.0.0.1:9/unused").await;
+    let assignee = |body: &Value| body["conversation"]["assignee"]["id"].as_str().map(str::to_string);
+
+    // Off by default: nobody is assigned.
+    let first = app.receive(&channel, "m-0", "cust-0", "oi").await;
+    let conv = app.get(&format!("/api/v1/conversations/{first}"), &admin.token).await;
+    assert_eq!(assignee(&conv.body), None, "{:?}", conv.body);
+
+    let mut agents = Vec::new();
+    for name in ["ana", "bob", "carl", "dan"] {
+        let id = app.create_user(&tenant, &format!("{name}@acme.test"), Role::Agent).await;
+        let session = app.signed_in("acme", &format!("{name}@acme.test")).await;
+        agents.push((id, session));
+    }
+    let [(ana, ana_s), (bob, bob_s), (carl, carl_s), (_dan, dan_s)] = agents.try_into().unwrap();
+    // ana and bob are available and active; carl is active but busy; dan is available
+    // but signed out; bob then goes idle.
+    for (s, availability) in [(&ana_s, "online"), (&bob_s, "online"), (&carl_s, "busy"), (&dan_s, "online")] {
+        let reply =
+            app.patch(&format!("/api/v1/users/{}", s.user_id), &s.token, json!({"availability": availability})).await;
+        assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    }
+    app.post("/api/v1/activity/idle", &bob_s.token, json!({})).await;
+    app.post("/api/v1/auth/logout", &dan_s.token, json!({})).await;
+    app.sessions_until(&admin.token, &format!("?agentId={}", dan_s.user_id), |b| b["items"][0]["logoutAt"].is_string())
+        .await;
+    let on = app
+        .put("/api/v1/settings/productivity", &admin.token, json!({"presenceRouting": true, "maxOpenPerAgent": 1}))
+        .await;
+    assert_eq!(on.status, StatusCode::OK, "{:?}", on.body);
+
+    let c1 = app.receive(&channel, "m-1", "cust-1", "oi").await;
+    let c1 = app.get(&format!("/api/v1/conversations/{c1}"), &admin.token).await;
+    assert_eq!(assignee(&c1.body), Some(ana.to_string()), "only ana is available and active");
+    // ana is at the cap of 1, bob idle, carl busy, dan offline: left unassigned.
+    let c2 = app.receive(&channel, "m-2", "cust-2", "oi").await;
+    let c2 = app.get(&format!("/api/v1/conversations/{c2}"), &admin.token).await;
+    assert_eq!(assignee(&c2.body), None);
+    // bob comes back: the next one is his.
+    app.post("/api/v1/activity/active", &bob_s.token, json!({})).await;
+    let c3 = app.receive(&channel, "m-3", "cust-3", "oi").await;
+    let c3 = app.get(&format!("/api/v1/conversations/{c3}"), &admin.token).await;
+    assert_eq!(assignee(&c3.body), Some(bob.to_string()));
+    let _ = carl;
+}
+
+#[tokio::test]
+async fn an_agent_going_offline_returns_unanswered_conversations_when_asked() {
+    let app = spawn_app().await;
+    let tenant = app.create_tenant("acme").await;
+    let admin = app.admin(&tenant).await;
+    let channel = app.api_channel(&admin, "http://127.0.0.1:9/unused").await;
+    let ana = app.create_user(&tenant, "ana@acme.test", Role::Agent).await;
+    let ana_s = app.signed_in("acme", "ana@acme.test").await;
+    app.patch(&format!("/api/v1/users/{ana}"), &ana_s.token, json!({"availability": "online"})).await;
+    app.put("/api/v1/settings/productivity", &admin.token, json!({"presenceRouting": true, "requeueOnOffline": true}))
+        .await;
+    let c1 = app.receive(&channel, "m-1", "cust-1", "oi").await;
+    let c2 = app.receive(&channel, "m-2", "cust-2", "oi").await;
+    for c in [&c1, &c2] {
+        let conv = app.get(&format!("/api/v1/conversations/{c}"), &admin.token).await;
+        assert_eq!(conv.body["conversation"]["assignee"]["id"], ana.to_string());
+    }
+    // ana answers c2, then signs out: c1 (unanswered) returns to the queue, c2 stays.
+    let reply = app.post("/api/v1/messages", &ana_s.token, json!({"conversationId": c2, "content": "olá"})).await;
+    assert!(reply.status.is_success(), "{:?}", reply.body);
+    app.post("/api/v1/auth/logout", &ana_s.token, json!({})).await;
+    for _ in 0..100 {
+        let conv = app.get(&format!("/api/v1/conversations/{c1}"), &admin.token).await;
+        if conv.body["conversation"]["assignee"].is_null() {
+            break;
+        }
+        tokio::time::sleep(StdDuration::from_millis(50)).await;
+    }
+    let c1 = app.get(&format!("/api/v1/conversations/{c1}"), &admin.token).await;
+    assert!(c1.body["conversation"]["assignee"].is_null(), "{:?}", c1.body);
+    let c2 = app.get(&format!("/api/v1/conversations/{c2}"), &admin.token).await;
+    assert_eq!(c2.body["conversation"]["assignee"]["id"], ana.to_string());
+}
+
+#[tokio::test]
+async fn settings_changes_reach_connected_clients_of_the_tenant_only() {
+    let app = spawn_app().await;
+    let a = app.create_tenant("alpha").await;
+    let b = app.create_tenant("beta").await;
+    let admin_a = app.admin(&a).await;
+    let admin_b = app.admin(&b).await;
+    app.create_user(&a, "ana@alpha.test", Role::Agent).await;
+    let ana = app.signed_in("alpha", "ana@alpha.test").await;
+    let (mut socket_a, _) = SocketProbe::connect(&app.base, Some(&ana.token), None).await;
+    let (mut socket_b, _) = SocketProbe::connect(&app.base, Some(&admin_b.token), None).await;
+    let t0 = app.state.clock.freeze();
+    app.post("/api/v1/activity/idle", &ana.token, json!({})).await;
+
+    // Turning auto-logout on applies to an agent who is already idle.
+    let reply = app
+        .put("/api/v1/settings/productivity", &admin_a.token, json!({"autoLogout": true, "autoLogoutGraceMinutes": 2}))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    let pushed = socket_a.event("productivity_settings_updated").await;
+    assert_eq!(pushed["autoLogout"], true);
+    assert_eq!(pushed["autoLogoutGraceMinutes"], 2);
+    socket_b.no_event("productivity_settings_updated", StdDuration::from_millis(200)).await;
+    app.advance(Duration::minutes(2));
+    app.sweep().await;
+    assert_eq!(socket_a.event("force_logout").await["reason"], "idle");
+    let admin_a = app.admin(&a).await;
+    let s = &app.sessions_of(&admin_a.token, ana.user_id).await[0];
+    assert_eq!(ts(&s["logoutAt"]), t0 + Duration::minutes(2));
+    socket_a.close().await;
+    socket_b.close().await;
+}
