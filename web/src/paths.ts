@@ -13,6 +13,9 @@ export const paths = {
   settingsChannels: '/settings/channels',
   settingsAsaas: '/settings/asaas',
   settingsCanned: '/settings/canned-responses',
+  settingsProductivity: '/settings/productivity',
+  settingsMyActivity: '/settings/my-activity',
+  settingsWhatIsMeasured: '/settings/what-is-measured',
 } as const;
 
 /** `/login?next=…` for sending someone back where they were after signing in. */

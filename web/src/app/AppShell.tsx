@@ -5,7 +5,8 @@ import { toast } from 'sonner';
 import { ConnectionIndicator } from '@/components/ConnectionIndicator';
 import { Logo } from '@/components/Logo';
 import { Button } from '@/components/ui/Button';
-import { useLogout, useSession } from '@/features/auth';
+import { type Role, useLogout, useRole, useSession } from '@/features/auth';
+import { FirstLoginNotice, IdleWarningDialog, PresenceHeader, PresenceTracker } from '@/features/presence';
 import { cn } from '@/lib/cn';
 import { paths } from '@/paths';
 import { Realtime } from './Realtime';
@@ -14,13 +15,14 @@ interface NavItem {
   to: string;
   label: 'nav.inbox' | 'nav.contacts' | 'nav.dashboard' | 'nav.settings';
   icon: LucideIcon;
+  min: Role;
 }
 
 const NAV: NavItem[] = [
-  { to: paths.inbox, label: 'nav.inbox', icon: Inbox },
-  { to: paths.contacts, label: 'nav.contacts', icon: Contact },
-  { to: paths.dashboard, label: 'nav.dashboard', icon: LayoutDashboard },
-  { to: paths.settings, label: 'nav.settings', icon: Settings },
+  { to: paths.inbox, label: 'nav.inbox', icon: Inbox, min: 'AGENT' },
+  { to: paths.contacts, label: 'nav.contacts', icon: Contact, min: 'AGENT' },
+  { to: paths.dashboard, label: 'nav.dashboard', icon: LayoutDashboard, min: 'MANAGER' },
+  { to: paths.settings, label: 'nav.settings', icon: Settings, min: 'AGENT' },
 ];
 
 /** Signed-in frame: a narrow left rail (a bottom bar on phones), a top bar, the page. */
@@ -29,6 +31,8 @@ export function AppShell() {
   const user = useSession((s) => s.user);
   const tenant = useSession((s) => s.tenant);
   const logout = useLogout();
+  const { atLeast } = useRole();
+  const nav = NAV.filter((item) => atLeast(item.min));
 
   const onLogout = () => {
     // Success unmounts this shell (RequireAuth redirects), so only failures are handled here.
@@ -42,6 +46,9 @@ export function AppShell() {
   return (
     <div className="flex min-h-dvh bg-slate-50">
       <Realtime />
+      <PresenceTracker />
+      <FirstLoginNotice />
+      <IdleWarningDialog />
       <a
         href="#main"
         className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded-md focus:bg-white focus:px-3 focus:py-2 focus:shadow"
@@ -60,7 +67,7 @@ export function AppShell() {
           <Logo withName={false} />
         </div>
         <ul className="flex w-full sm:flex-col sm:gap-1 sm:px-1">
-          {NAV.map(({ to, label, icon: Icon }) => (
+          {nav.map(({ to, label, icon: Icon }) => (
             <li key={to} className="flex-1 sm:flex-none">
               <NavLink
                 to={to}
@@ -92,6 +99,7 @@ export function AppShell() {
             </p>
           </div>
           <div className="flex items-center gap-2">
+            <PresenceHeader />
             <ConnectionIndicator />
             <span className="hidden text-right sm:block">
               <span className="block max-w-48 truncate text-[13px] font-medium text-slate-800" data-testid="user-name">

@@ -6,6 +6,7 @@ import { ChannelsPage } from '@/features/channels';
 import { ContactDetailPage, ContactPanel, ContactsPage } from '@/features/contacts';
 import { InboxPage } from '@/features/inbox';
 import { AsaasSettingsPage } from '@/features/payments';
+import { BoardPage, MyActivityPage, ProductivitySettingsPage, WhatIsMeasuredPage } from '@/features/presence';
 import { ProfilePage } from '@/features/profile';
 import { TeamsPage } from '@/features/teams';
 import { UsersPage } from '@/features/users';
@@ -91,5 +92,25 @@ export const ProfileRoute = () => (
 export const CannedRoute = () => (
   <Lazy>
     <CannedResponsesPage />
+  </Lazy>
+);
+export const BoardRoute = () => (
+  <Lazy>
+    <BoardPage />
+  </Lazy>
+);
+export const ProductivityRoute = () => (
+  <Lazy>
+    <ProductivitySettingsPage />
+  </Lazy>
+);
+export const MyActivityRoute = () => (
+  <Lazy>
+    <MyActivityPage />
+  </Lazy>
+);
+export const WhatIsMeasuredRoute = () => (
+  <Lazy>
+    <WhatIsMeasuredPage />
   </Lazy>
 );

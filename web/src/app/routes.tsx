@@ -5,17 +5,20 @@ import { paths } from '@/paths';
 import { AppShell } from './AppShell';
 import {
   AsaasSettingsRoute,
+  BoardRoute,
   CannedRoute,
   ChannelsRoute,
   ContactDetailRoute,
   ContactsRoute,
   InboxRoute,
+  MyActivityRoute,
+  ProductivityRoute,
   ProfileRoute,
   TeamsRoute,
   UsersRoute,
+  WhatIsMeasuredRoute,
   WorkspaceRoute,
 } from './pages';
-import { ComingSoon } from './ComingSoon';
 import { NotFound } from './NotFound';
 import { SettingsIndex, SettingsLayout } from './settings/SettingsLayout';
 
@@ -47,7 +50,14 @@ export const routes: RouteObject[] = [
       { path: `${paths.inbox}/:conversationId`, element: <InboxRoute /> },
       { path: paths.contacts, element: <ContactsRoute /> },
       { path: `${paths.contacts}/:contactId`, element: <ContactDetailRoute /> },
-      { path: paths.dashboard, element: <ComingSoon section="dashboard" /> },
+      {
+        path: paths.dashboard,
+        element: (
+          <RequireRole min="MANAGER" fallback={paths.inbox}>
+            <BoardRoute />
+          </RequireRole>
+        ),
+      },
       {
         path: paths.settings,
         element: <SettingsLayout />,
@@ -60,6 +70,9 @@ export const routes: RouteObject[] = [
           { path: paths.settingsCanned, element: <CannedRoute /> },
           { path: paths.settingsAsaas, element: admins(<AsaasSettingsRoute />) },
           { path: paths.settingsProfile, element: <ProfileRoute /> },
+          { path: paths.settingsProductivity, element: managers(<ProductivityRoute />) },
+          { path: paths.settingsMyActivity, element: <MyActivityRoute /> },
+          { path: paths.settingsWhatIsMeasured, element: <WhatIsMeasuredRoute /> },
         ],
       },
       { path: '*', element: <NotFound /> },

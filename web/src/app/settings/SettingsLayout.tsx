@@ -1,4 +1,16 @@
-import { Building2, CircleUserRound, MessageSquareText, Radio, Users, UsersRound, Wallet, type LucideIcon } from 'lucide-react';
+import {
+  Activity,
+  Building2,
+  CircleUserRound,
+  Eye,
+  Gauge,
+  MessageSquareText,
+  Radio,
+  Users,
+  UsersRound,
+  Wallet,
+  type LucideIcon,
+} from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Outlet } from 'react-router';
 import { type Role, useRole } from '@/features/auth';
@@ -15,7 +27,10 @@ interface Section {
     | 'settings.sections.workspace'
     | 'settings.sections.asaas'
     | 'settings.sections.canned'
-    | 'settings.sections.profile';
+    | 'settings.sections.profile'
+    | 'settings.sections.productivity'
+    | 'settings.sections.myActivity'
+    | 'settings.sections.whatIsMeasured';
   icon: LucideIcon;
   min: Role;
 }
@@ -25,9 +40,12 @@ const SECTIONS: Section[] = [
   { to: paths.settingsTeams, label: 'settings.sections.teams', icon: UsersRound, min: 'MANAGER' },
   { to: paths.settingsChannels, label: 'settings.sections.channels', icon: Radio, min: 'MANAGER' },
   { to: paths.settingsWorkspace, label: 'settings.sections.workspace', icon: Building2, min: 'MANAGER' },
+  { to: paths.settingsProductivity, label: 'settings.sections.productivity', icon: Gauge, min: 'MANAGER' },
   { to: paths.settingsCanned, label: 'settings.sections.canned', icon: MessageSquareText, min: 'AGENT' },
   { to: paths.settingsAsaas, label: 'settings.sections.asaas', icon: Wallet, min: 'ADMIN' },
   { to: paths.settingsProfile, label: 'settings.sections.profile', icon: CircleUserRound, min: 'AGENT' },
+  { to: paths.settingsMyActivity, label: 'settings.sections.myActivity', icon: Activity, min: 'AGENT' },
+  { to: paths.settingsWhatIsMeasured, label: 'settings.sections.whatIsMeasured', icon: Eye, min: 'AGENT' },
 ];
 
 /** /settings: a section list (a scrolling tab row on phones) and the section. */

@@ -8,6 +8,7 @@ export { ROLES, type Role } from './api/types';
 export { LoginPage } from './components/LoginPage';
 export { RequireAuth } from './components/RequireAuth';
 export { RequireRole } from './components/RequireRole';
+export { registerAuthRealtime } from './realtime';
 export { useRole } from './hooks/useRole';
 export { useSession } from './hooks/useSession';
 export { canSupervise } from './roles';

@@ -5,9 +5,6 @@ import type { WorkspaceSettings } from './api/keys';
 
 /** The server's limits (settings/mod.rs), so most mistakes are caught before sending. */
 export const LIMITS = {
-  idleTimeoutMinutes: [1, 240],
-  serverTimeoutSeconds: [30, 3600],
-  autoLogoutGraceMinutes: [1, 240],
   fcrWindowDays: [1, 90],
   activityRetentionDays: [0, 3650],
 } as const;
@@ -20,10 +17,6 @@ export const schema = z.object({
     .min(1, msg('forms.required'))
     .max(64, msg('forms.maxLength', { count: 64 })),
   locale: z.enum(LANGUAGES),
-  idleTimeoutMinutes: v.int(...LIMITS.idleTimeoutMinutes),
-  serverTimeoutSeconds: v.int(...LIMITS.serverTimeoutSeconds),
-  autoLogout: z.boolean(),
-  autoLogoutGraceMinutes: v.int(...LIMITS.autoLogoutGraceMinutes),
   requireCategoryToResolve: z.boolean(),
   fcrWindowDays: v.int(...LIMITS.fcrWindowDays),
   activityRetentionDays: v.int(...LIMITS.activityRetentionDays),
@@ -31,8 +24,19 @@ export const schema = z.object({
 export type Values = z.infer<typeof schema>;
 export const FIELDS = Object.keys(schema.shape) as (keyof Values)[];
 
+/**
+ * The form's fields out of the server's settings. The idle timeout and auto-logout the
+ * server still lists here are set under Settings → Productivity now (the productivity
+ * settings take them over), so this form neither shows nor sends them.
+ */
 export function toValues(s: WorkspaceSettings): Values {
-  return { ...s, locale: s.locale === 'en' ? 'en' : 'pt-BR' };
+  return {
+    timezone: s.timezone,
+    locale: s.locale === 'en' ? 'en' : 'pt-BR',
+    requireCategoryToResolve: s.requireCategoryToResolve,
+    fcrWindowDays: s.fcrWindowDays,
+    activityRetentionDays: s.activityRetentionDays,
+  };
 }
 
 /** Only the keys whose value differs from what the server has. */

@@ -8,7 +8,7 @@ describe('protected app', () => {
     const fetch = mockFetch((url) => (url.endsWith('/auth/me') ? jsonResponse(SESSION) : apiError(404, 'not_found')));
     renderApp('/dashboard');
     expect(await screen.findByText('Ana Souza')).toBeInTheDocument();
-    expect(screen.getByRole('heading', { name: 'Painel' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'Painel da equipe' })).toBeInTheDocument();
     expect(fetch.requests[0]?.credentials).toBe('include');
   });
 

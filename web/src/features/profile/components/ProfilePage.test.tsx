@@ -121,7 +121,7 @@ describe('settings access by role', () => {
       expect(router.state.location.pathname).toBe('/settings/profile');
     });
     const nav = screen.getByRole('navigation', { name: 'Seções das configurações' });
-    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Respostas prontas', 'Meu perfil']);
+    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Respostas prontas', 'Meu perfil', 'Minha atividade', 'O que é medido']);
   });
 
   it('opens Users first for managers and admins', async () => {
@@ -131,13 +131,34 @@ describe('settings access by role', () => {
       expect(router.state.location.pathname).toBe('/settings/users');
     });
     const nav = screen.getByRole('navigation', { name: 'Seções das configurações' });
-    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Usuários', 'Equipes', 'Canais', 'Espaço de trabalho', 'Respostas prontas', 'Meu perfil']);
+    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual([
+      'Usuários',
+      'Equipes',
+      'Canais',
+      'Espaço de trabalho',
+      'Produtividade',
+      'Respostas prontas',
+      'Meu perfil',
+      'Minha atividade',
+      'O que é medido',
+    ]);
   });
 
   it('shows Asaas only to admins', async () => {
     mockApi({ 'GET /api/v1/users': () => jsonResponse({ users: [], total: 0 }) });
     renderSignedIn('/settings', 'ADMIN');
     const nav = await screen.findByRole('navigation', { name: 'Seções das configurações' });
-    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Usuários', 'Equipes', 'Canais', 'Espaço de trabalho', 'Respostas prontas', 'Asaas', 'Meu perfil']);
+    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual([
+      'Usuários',
+      'Equipes',
+      'Canais',
+      'Espaço de trabalho',
+      'Produtividade',
+      'Respostas prontas',
+      'Asaas',
+      'Meu perfil',
+      'Minha atividade',
+      'O que é medido',
+    ]);
   });
 });

@@ -33,20 +33,20 @@ describe('workspace settings form', () => {
     const api = settingsApi();
     const u = userEvent.setup();
     renderSignedIn('/settings/workspace');
-    const idle = await screen.findByLabelText('Tempo até ficar ocioso');
-    expect(idle).toHaveValue(10);
+    const fcr = await screen.findByLabelText('Janela de resolução no primeiro contato');
+    expect(fcr).toHaveValue(7);
     const save = screen.getByRole('button', { name: 'Salvar alterações' });
     expect(save).toBeDisabled();
 
-    await u.clear(idle);
-    await u.type(idle, '15');
+    await u.clear(fcr);
+    await u.type(fcr, '15');
     await u.click(screen.getByRole('switch', { name: 'Exigir categoria para resolver conversas' }));
     await u.selectOptions(screen.getByLabelText('Idioma padrão'), 'en');
     await u.click(save);
 
     expect(await screen.findByText('Configurações do espaço de trabalho salvas.')).toBeInTheDocument();
     expect(requestsTo(api, '/api/v1/settings', 'PUT')[0]?.body).toEqual({
-      idleTimeoutMinutes: 15,
+      fcrWindowDays: 15,
       requireCategoryToResolve: true,
       locale: 'en',
     });
@@ -62,11 +62,11 @@ describe('workspace settings form', () => {
     const fcr = await screen.findByLabelText('Janela de resolução no primeiro contato');
     await u.clear(fcr);
     await u.type(fcr, '30');
-    const grace = screen.getByLabelText('Tolerância antes de desconectar');
-    await u.clear(grace);
-    await u.type(grace, '8');
-    await u.clear(grace);
-    await u.type(grace, '5');
+    const retention = screen.getByLabelText('Guardar dados de atividade por');
+    await u.clear(retention);
+    await u.type(retention, '8');
+    await u.clear(retention);
+    await u.type(retention, '365');
     await u.click(screen.getByRole('button', { name: 'Salvar alterações' }));
     await screen.findByText('Configurações do espaço de trabalho salvas.');
     expect(requestsTo(api, '/api/v1/settings', 'PUT').map((r) => r.body)).toEqual([{ fcrWindowDays: 30 }]);
@@ -78,28 +78,35 @@ describe('workspace settings form', () => {
     );
     const u = userEvent.setup();
     renderSignedIn('/settings/workspace');
-    const server = await screen.findByLabelText('Tempo sem sinal do navegador');
-    await u.clear(server);
-    await u.type(server, '5');
+    const fcr = await screen.findByLabelText('Janela de resolução no primeiro contato');
+    await u.clear(fcr);
+    await u.type(fcr, '0');
     await u.click(screen.getByRole('button', { name: 'Salvar alterações' }));
-    expect(await screen.findByText('Informe um número inteiro entre 30 e 3600.')).toBeInTheDocument();
-    expect(server).toHaveAttribute('aria-invalid', 'true');
+    expect(await screen.findByText('Informe um número inteiro entre 1 e 90.')).toBeInTheDocument();
+    expect(fcr).toHaveAttribute('aria-invalid', 'true');
     expect(requestsTo(api, '/api/v1/settings', 'PUT')).toHaveLength(0);
 
-    await u.clear(server);
-    await u.type(server, '120');
+    await u.clear(fcr);
+    await u.type(fcr, '30');
     await u.click(screen.getByRole('button', { name: 'Salvar alterações' }));
     expect(
       await screen.findByText('Valor não aceito pelo servidor (not an IANA time zone such as America/Sao_Paulo).'),
     ).toBeInTheDocument();
     expect(screen.getByLabelText('Fuso horário')).toHaveAttribute('aria-invalid', 'true');
-    expect(requestsTo(api, '/api/v1/settings', 'PUT')[0]?.body).toEqual({ serverTimeoutSeconds: 120 });
+    expect(requestsTo(api, '/api/v1/settings', 'PUT')[0]?.body).toEqual({ fcrWindowDays: 30 });
+  });
+
+  it('points to Settings → Productivity for the idle timeout and auto-logout (and never sends them)', async () => {
+    settingsApi();
+    renderSignedIn('/settings/workspace');
+    expect(await screen.findByRole('link', { name: 'Configurações → Produtividade' })).toHaveAttribute('href', '/settings/productivity');
+    expect(screen.queryByLabelText('Tempo até ficar ocioso')).not.toBeInTheDocument();
   });
 
   it('is read-only for managers', async () => {
     settingsApi();
     renderSignedIn('/settings/workspace', 'MANAGER');
-    expect(await screen.findByLabelText('Tempo até ficar ocioso')).toBeDisabled();
+    expect(await screen.findByLabelText('Janela de resolução no primeiro contato')).toBeDisabled();
     expect(screen.getByText(/só administradores podem fazer alterações/)).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Salvar alterações' })).not.toBeInTheDocument();
   });

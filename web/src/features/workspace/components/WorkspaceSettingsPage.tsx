@@ -1,8 +1,9 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { Lock } from 'lucide-react';
 import { useMemo, useState } from 'react';
-import { Controller, useForm, useWatch, type UseFormRegister } from 'react-hook-form';
+import { Controller, useForm, type UseFormRegister } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { toast } from 'sonner';
 import { Alert } from '@/components/ui/Alert';
 import { Button } from '@/components/ui/Button';
@@ -18,6 +19,7 @@ import { cn } from '@/lib/cn';
 import { errorMessage } from '@/lib/errorMessage';
 import { fieldErrorText } from '@/lib/forms';
 import { LANGUAGES } from '@/lib/i18n';
+import { paths } from '@/paths';
 import { useSettings } from '../api/getSettings';
 import { useUpdateSettings } from '../api/updateSettings';
 import { changedKeys, FIELDS, LIMITS, schema, toValues, type NumberKey, type Values } from '../settingsForm';
@@ -98,8 +100,6 @@ function SettingsForm({ saved }: { saved: Values }) {
     }
   };
 
-  const autoLogout = useWatch({ control, name: 'autoLogout' });
-
   return (
     <form noValidate onSubmit={(e) => void handleSubmit(onSubmit)(e)} className="space-y-4">
       {!isAdmin && (
@@ -139,33 +139,12 @@ function SettingsForm({ saved }: { saved: Values }) {
         </Card>
 
         <Card title={t('workspace.sections.presence')}>
-          <div className="grid gap-4 sm:grid-cols-2">
-            <NumberField name="idleTimeoutMinutes" unit={t('workspace.units.minutes')} register={register} error={errors.idleTimeoutMinutes} />
-            <NumberField name="serverTimeoutSeconds" unit={t('workspace.units.seconds')} register={register} error={errors.serverTimeoutSeconds} />
-          </div>
-          <div className="mt-4 space-y-4 border-t border-slate-100 pt-4">
-            <Controller
-              control={control}
-              name="autoLogout"
-              render={({ field }) => (
-                <SwitchField
-                  label={t('workspace.fields.autoLogout')}
-                  hint={t('workspace.fields.autoLogoutHint')}
-                  checked={field.value}
-                  onCheckedChange={field.onChange}
-                  disabled={!isAdmin}
-                />
-              )}
-            />
-            <div className={autoLogout ? undefined : 'opacity-60'}>
-              <NumberField
-                name="autoLogoutGraceMinutes"
-                unit={t('workspace.units.minutes')}
-                register={register}
-                error={errors.autoLogoutGraceMinutes}
-              />
-            </div>
-          </div>
+          <p className="text-[13px] text-slate-600">
+            {t('workspace.presenceMoved')}{' '}
+            <Link to={paths.settingsProductivity} className="font-medium text-brand-700 underline underline-offset-2 hover:text-brand-800">
+              {t('workspace.presenceMovedLink')}
+            </Link>
+          </p>
         </Card>
 
         <Card title={t('workspace.sections.conversations')}>

@@ -1,9 +1,11 @@
 import { channelSetupEn, paymentsEn } from './en.extra';
+import { presenceEn } from './en.presence';
 import type { Messages } from './pt-BR';
 
 export const en: Messages = {
   payments: paymentsEn,
   channelSetup: channelSetupEn,
+  presence: presenceEn,
   app: {
     name: 'Atende',
     tagline: 'All your customer conversations in one place.',
@@ -120,6 +122,12 @@ export const en: Messages = {
     loggingOut: 'Signing out…',
     logoutFailed: 'Could not sign out. Please try again.',
     sessionError: 'Could not load your session.',
+    forcedOut: {
+      logout: 'Your session has ended.',
+      access_revoked: 'Your session was ended (inactivity or access revoked). Please sign in again.',
+      tenant_suspended: 'This workspace has been suspended.',
+      idle: 'You were signed out after being idle. Sign in again to continue.',
+    },
   },
   nav: {
     main: 'Main navigation',
@@ -148,6 +156,9 @@ export const en: Messages = {
       channels: 'Channels',
       asaas: 'Asaas',
       canned: 'Canned responses',
+      productivity: 'Productivity',
+      myActivity: 'My activity',
+      whatIsMeasured: 'What is measured',
     },
     readOnly: 'You can look, but only admins can make changes here.',
   },
@@ -311,14 +322,6 @@ export const en: Messages = {
       timezoneHint: 'Used by reports and to decide where each day starts.',
       locale: 'Default language',
       localeHint: 'Starting language for new users.',
-      idleTimeoutMinutes: 'Time before idle',
-      idleTimeoutMinutesHint: 'Minutes without activity before an agent shows as idle (1 to 240).',
-      serverTimeoutSeconds: 'Time without browser signal',
-      serverTimeoutSecondsHint: 'Seconds without a signal from the browser before the server marks the agent idle (30 to 3600).',
-      autoLogout: 'Sign idle sessions out automatically',
-      autoLogoutHint: 'Whoever stays idle past the grace period is signed out.',
-      autoLogoutGraceMinutes: 'Grace before signing out',
-      autoLogoutGraceMinutesHint: 'Extra idle minutes before the session ends (1 to 240).',
       requireCategoryToResolve: 'Require a category to resolve conversations',
       requireCategoryToResolveHint: 'A conversation can only be resolved once it has a category.',
       fcrWindowDays: 'First-contact resolution window',
@@ -326,9 +329,9 @@ export const en: Messages = {
       activityRetentionDays: 'Keep activity data for',
       activityRetentionDaysHint: 'Days of presence and activity history; 0 keeps everything (0 to 3650).',
     },
+    presenceMoved: 'The idle timeout, the time without a signal from the browser and the automatic sign-out of idle sessions are now under',
+    presenceMovedLink: 'Settings → Productivity',
     units: {
-      minutes: 'min',
-      seconds: 's',
       days: 'days',
     },
     saved: 'Workspace settings saved.',

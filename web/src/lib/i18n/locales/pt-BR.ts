@@ -1,9 +1,11 @@
 import { channelSetupPtBR, paymentsPtBR } from './pt-BR.extra';
+import { presencePtBR } from './pt-BR.presence';
 
 /** Source locale: every UI string lives here first; `en` must match its shape. */
 export const ptBR = {
   payments: paymentsPtBR,
   channelSetup: channelSetupPtBR,
+  presence: presencePtBR,
   app: {
     name: 'Atende',
     tagline: 'Todas as conversas dos seus clientes em um só lugar.',
@@ -120,6 +122,12 @@ export const ptBR = {
     loggingOut: 'Saindo…',
     logoutFailed: 'Não foi possível sair. Tente novamente.',
     sessionError: 'Não foi possível carregar sua sessão.',
+    forcedOut: {
+      logout: 'Sua sessão foi encerrada.',
+      access_revoked: 'Sua sessão foi encerrada (inatividade ou acesso revogado). Entre novamente.',
+      tenant_suspended: 'Este espaço de trabalho foi suspenso.',
+      idle: 'Sua sessão foi encerrada por inatividade. Entre novamente para continuar.',
+    },
   },
   nav: {
     main: 'Navegação principal',
@@ -148,6 +156,9 @@ export const ptBR = {
       channels: 'Canais',
       asaas: 'Asaas',
       canned: 'Respostas prontas',
+      productivity: 'Produtividade',
+      myActivity: 'Minha atividade',
+      whatIsMeasured: 'O que é medido',
     },
     readOnly: 'Você pode consultar, mas só administradores podem fazer alterações aqui.',
   },
@@ -311,14 +322,6 @@ export const ptBR = {
       timezoneHint: 'Usado nos relatórios e para definir onde cada dia começa.',
       locale: 'Idioma padrão',
       localeHint: 'Idioma inicial para novos usuários.',
-      idleTimeoutMinutes: 'Tempo até ficar ocioso',
-      idleTimeoutMinutesHint: 'Minutos sem atividade até o agente aparecer como ocioso (1 a 240).',
-      serverTimeoutSeconds: 'Tempo sem sinal do navegador',
-      serverTimeoutSecondsHint: 'Segundos sem sinal do navegador até o servidor marcar o agente como ocioso (30 a 3600).',
-      autoLogout: 'Encerrar sessões ociosas automaticamente',
-      autoLogoutHint: 'Quem continuar ocioso após a tolerância é desconectado.',
-      autoLogoutGraceMinutes: 'Tolerância antes de desconectar',
-      autoLogoutGraceMinutesHint: 'Minutos de ociosidade extra antes de encerrar a sessão (1 a 240).',
       requireCategoryToResolve: 'Exigir categoria para resolver conversas',
       requireCategoryToResolveHint: 'A conversa só pode ser resolvida depois de receber uma categoria.',
       fcrWindowDays: 'Janela de resolução no primeiro contato',
@@ -326,9 +329,9 @@ export const ptBR = {
       activityRetentionDays: 'Guardar dados de atividade por',
       activityRetentionDaysHint: 'Dias de histórico de presença e atividade; 0 guarda tudo (0 a 3650).',
     },
+    presenceMoved: 'O tempo até ficar ocioso, o tempo sem sinal do navegador e o encerramento automático de sessões ociosas agora ficam em',
+    presenceMovedLink: 'Configurações → Produtividade',
     units: {
-      minutes: 'min',
-      seconds: 's',
       days: 'dias',
     },
     saved: 'Configurações do espaço de trabalho salvas.',
