@@ -282,10 +282,10 @@ async fn an_unscanned_qr_code_expires_after_a_few_polls() {
     app.run_jobs().await;
     let (mut socket, _) = SocketProbe::connect(&app.base, Some(&admin.token), None).await;
     app.get(&format!("/api/v1/channels/{}/qr-code", channel.id), &admin.token).await;
-    assert_eq!(socket.event("channel_status").await["connectionStatus"], "qr_pending");
+    socket.event_with("channel_status", "connectionStatus", "qr_pending").await;
     let polls_before = requests_to(&providers.zapi, &zapi_path("status")).await.len();
     app.run_jobs().await;
-    let expired = socket.event("channel_status").await;
+    let expired = socket.event_with("channel_status", "detail", "qr_expired").await;
     assert_eq!(expired["connectionStatus"], "disconnected");
     assert_eq!(expired["detail"], "qr_expired");
     let polls = requests_to(&providers.zapi, &zapi_path("status")).await.len() - polls_before;

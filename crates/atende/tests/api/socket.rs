@@ -85,6 +85,19 @@ impl SocketProbe {
         line["data"].clone()
     }
 
+    /// The next `name` event whose `field` is `value`, skipping earlier ones (an event
+    /// committed before the socket connected may still be on its way on PostgreSQL).
+    pub async fn event_with(&mut self, name: &str, field: &str, value: &str) -> Value {
+        let line = self
+            .wait_for(
+                |v| v["type"] == "event" && v["name"] == name && v["data"][field] == value,
+                Duration::from_secs(10),
+            )
+            .await
+            .unwrap_or_else(|| panic!("no `{name}` event with {field} = {value} within 10 s; saw {:?}", self.seen));
+        line["data"].clone()
+    }
+
     /// Asserts no `name` event arrives within `wait`.
     pub async fn no_event(&mut self, name: &str, wait: Duration) {
         let got = self.wait_for(|v| v["type"] == "event" && v["name"] == name, wait).await;
