@@ -11,7 +11,7 @@ use std::{
 /// Domain modules: the nodes of the dependency graph.
 const DOMAINS: &[&str] = &[
     "inbox", "contacts", "channels", "payments", "webhooks", "jobs", "realtime", "auth", "users", "platform", "teams",
-    "canned", "settings",
+    "canned", "settings", "search",
 ];
 
 /// Plain types a domain may share without depending on its behaviour.

@@ -21,6 +21,7 @@ pub mod payments;
 pub mod platform;
 pub mod realtime;
 pub mod scheduler;
+pub mod search;
 pub mod security;
 pub mod settings;
 pub mod state;

@@ -10,6 +10,7 @@ mod m20261128_000002_core_loop;
 mod m20261128_000003_payments;
 mod m20261203_000004_outbox;
 mod m20261203_000005_inbound_queue;
+mod m20261203_000020_search;
 
 /// All migrations in order; applied at start and by `atende migrate`.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_payments::Migration),
             Box::new(m20261203_000004_outbox::Migration),
             Box::new(m20261203_000005_inbound_queue::Migration),
+            Box::new(m20261203_000020_search::Migration),
         ]
     }
 }

@@ -108,8 +108,7 @@ pub fn contact_text<'a>(
         fields.push(digits(phone));
     }
     for value in identities {
-        let value = if looks_like_phone(value) { digits(value) } else { normalize(value) };
-        fields.push(value);
+        fields.push(identity_text(value));
     }
     if let Some(attributes) = attributes {
         attribute_values(attributes, &mut fields);
@@ -128,6 +127,12 @@ pub fn contact_text<'a>(
         text = text.chars().take(MAX_CONTACT_TEXT_CHARS).collect();
     }
     text
+}
+
+/// How an identity value appears in a contact's search text: a phone-like value by
+/// its digits, anything else normalised.
+pub fn identity_text(value: &str) -> String {
+    if looks_like_phone(value) { digits(value) } else { normalize(value.trim()) }
 }
 
 fn attribute_values(value: &serde_json::Value, out: &mut Vec<String>) {

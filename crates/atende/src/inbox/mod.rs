@@ -9,6 +9,7 @@ pub mod model;
 pub mod receipts;
 pub mod resend;
 pub mod routes;
+pub mod search;
 pub mod service;
 pub mod store;
 pub mod views;

@@ -328,3 +328,10 @@ pub fn preview(content: Option<&str>, content_type: ContentType) -> Option<Strin
         None => None,
     }
 }
+
+/// A message found by full-text search, with its conversation.
+#[derive(Debug, Clone)]
+pub struct FoundMessage {
+    pub message: MessageView,
+    pub conversation: ConversationView,
+}

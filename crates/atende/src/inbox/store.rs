@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    sea_query::{Expr, ExprTrait, Func, Query},
+    sea_query::{Expr, ExprTrait, Query},
 };
 use uuid::Uuid;
 
@@ -132,24 +132,20 @@ pub async fn conversation_list(
         }
     }
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let pattern = format!("%{}%", q.to_lowercase());
+        // The contact (name, phone digits, email, identities, attributes) or any message
+        // of the conversation, with the one normalisation of search.
         let matching_contacts = Query::select()
             .column(contact::Column::Id)
             .from(contact::Entity)
-            .cond_where(
-                Condition::all().add(contact::Column::TenantId.eq(scope.tenant_id)).add(
-                    Condition::any()
-                        .add(Expr::expr(Func::lower(Expr::col(contact::Column::Name))).like(pattern.clone()))
-                        .add(Expr::expr(Func::lower(Expr::col(contact::Column::Email))).like(pattern.clone()))
-                        .add(contact::Column::Phone.like(pattern.clone())),
-                ),
-            )
+            .and_where(contact::Column::TenantId.eq(scope.tenant_id))
+            .cond_where(crate::contacts::store::search_condition(q))
             .to_owned();
-        query = query.filter(
-            Condition::any()
-                .add(conversation::Column::ContactId.in_subquery(matching_contacts))
-                .add(Expr::expr(Func::lower(Expr::col(conversation::Column::LastMessagePreview))).like(pattern)),
-        );
+        let mut any = Condition::any().add(conversation::Column::ContactId.in_subquery(matching_contacts));
+        let words = search_text::MessageQuery::parse(q);
+        if !words.is_empty() {
+            any = any.add(super::search::conversations_matching(db.get_database_backend(), scope, &words));
+        }
+        query = query.filter(any);
     }
     if filter.unread == Some(true) {
         // Unread for me: a contact message arrived after my last read (or I never read it).
@@ -289,7 +285,7 @@ pub async fn message_insert(
     new: NewMessage,
 ) -> Result<message::Model, sea_orm::DbErr> {
     let sent_at = matches!(new.status, MessageStatus::Sent).then_some(new.at);
-    message::ActiveModel {
+    let inserted = message::ActiveModel {
         id: Set(Uuid::now_v7()),
         tenant_id: Set(scope.tenant_id),
         conversation_id: Set(new.conversation_id),
@@ -312,7 +308,10 @@ pub async fn message_insert(
         read_at: Set(None),
     }
     .insert(db)
-    .await
+    .await?;
+    // In the message's own transaction: findable exactly when it is committed.
+    super::search::index_message(db, scope, &inserted).await?;
+    Ok(inserted)
 }
 
 pub async fn message_get(
@@ -321,6 +320,22 @@ pub async fn message_get(
     id: Uuid,
 ) -> Result<Option<message::Model>, sea_orm::DbErr> {
     message::Entity::find_by_id(id).filter(message::Column::TenantId.eq(scope.tenant_id)).one(db).await
+}
+
+/// Several messages of the caller's tenant.
+pub async fn messages_get_many(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    ids: &[Uuid],
+) -> Result<Vec<message::Model>, sea_orm::DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    message::Entity::find()
+        .filter(message::Column::TenantId.eq(scope.tenant_id))
+        .filter(message::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
 }
 
 /// The message a provider id names on a channel.
@@ -472,6 +487,7 @@ pub async fn attachments_link(
 
 /// Deletes one message (an echo that duplicated a message we sent).
 pub async fn message_delete(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> Result<(), sea_orm::DbErr> {
+    super::search::unindex_messages(db, scope, &[id]).await?;
     message::Entity::delete_many()
         .filter(message::Column::TenantId.eq(scope.tenant_id))
         .filter(message::Column::Id.eq(id))
@@ -596,6 +612,7 @@ pub async fn erase_for_contact(
         .filter(attachment::Column::Id.is_in(files.iter().map(|f| f.id)))
         .exec(db)
         .await?;
+    super::search::unindex_selected(db, scope, messages_of()).await?;
     let messages = message::Entity::delete_many()
         .filter(message::Column::TenantId.eq(scope.tenant_id))
         .filter(message::Column::Id.in_subquery(messages_of()))

@@ -26,6 +26,7 @@ mod payments;
 mod platform;
 mod realtime;
 mod roles;
+mod search;
 mod socket;
 mod teams;
 mod users;

@@ -734,6 +734,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Contacts, conversations and messages matching what was typed (accents and case
+         *     ignored, phones by digits), newest first, with the matching parts marked.
+         */
+        get: operations["search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/settings": {
         parameters: {
             query?: never;
@@ -1260,6 +1280,14 @@ export interface components {
         ContactEnvelope: {
             contact: components["schemas"]["ContactView"];
         };
+        /** @description A contact found. */
+        ContactHit: {
+            contact: components["schemas"]["ContactSummary"];
+            /** @description The phone or email that matched (or the phone, else the email), matches marked. */
+            detail: components["schemas"]["TextPart"][];
+            /** @description The name, matches marked. */
+            name: components["schemas"]["TextPart"][];
+        };
         /** @description `{contacts, total}`. */
         ContactList: {
             contacts: components["schemas"]["ContactView"][];
@@ -1301,6 +1329,12 @@ export interface components {
         /** @description `{conversation}`. */
         ConversationEnvelope: {
             conversation: components["schemas"]["ConversationView"];
+        };
+        /** @description A conversation found (by its contact or one of its messages). */
+        ConversationHit: {
+            conversation: components["schemas"]["ConversationView"];
+            /** @description The contact's name, matches marked. */
+            title: components["schemas"]["TextPart"][];
         };
         /** @description `{conversations, total}`. */
         ConversationList: {
@@ -1566,6 +1600,22 @@ export interface components {
         MessageEnvelope: {
             message: components["schemas"]["MessageView"];
         };
+        /** @description A message found: where it is and the text around the match. */
+        MessageHit: {
+            channel: components["schemas"]["ChannelSummary"];
+            contact: components["schemas"]["ContactSummary"];
+            /** Format: uuid */
+            conversationId: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description A private note (only the workspace's agents ever see these). */
+            isPrivate: boolean;
+            /** Format: uuid */
+            messageId: string;
+            senderType: components["schemas"]["SenderType"];
+            /** @description About 120 characters around the first match, matches marked. */
+            snippet: components["schemas"]["TextPart"][];
+        };
         /** @description `{messages, nextCursor}`: newest first. */
         MessagePage: {
             messages: components["schemas"]["MessageView"][];
@@ -1628,6 +1678,12 @@ export interface components {
             accepted: number;
             /** @description `accepted` when at least one channel stored it as new, else `duplicate`. */
             status: string;
+        };
+        /** @description Whether a kind has more results after this page. */
+        MoreResults: {
+            contacts: boolean;
+            conversations: boolean;
+            messages: boolean;
         };
         /** @description `{note}`. */
         NoteEnvelope: {
@@ -1699,6 +1755,13 @@ export interface components {
          * @enum {string}
          */
         Role: "AGENT" | "MANAGER" | "ADMIN";
+        /** @description `{contacts, conversations, messages, more}`: kinds not asked for are empty. */
+        SearchResults: {
+            contacts: components["schemas"]["ContactHit"][];
+            conversations: components["schemas"]["ConversationHit"][];
+            messages: components["schemas"]["MessageHit"][];
+            more: components["schemas"]["MoreResults"];
+        };
         /** @description `POST /asaas/charges/{id}/send` (body optional). */
         SendCharge: {
             /**
@@ -1847,6 +1910,11 @@ export interface components {
             name: string;
             slug: string;
             status: string;
+        };
+        /** @description A piece of a text; `hit` pieces matched the query. */
+        TextPart: {
+            hit: boolean;
+            text: string;
         };
         /** @description `{apiTokens}`. */
         TokenList: {
@@ -3750,6 +3818,43 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    search: {
+        parameters: {
+            query: {
+                /**
+                 * @description What the user typed (1-200 characters): accents and case are ignored, a phone
+                 *     matches by its digits, the last word of a message search is a prefix.
+                 */
+                q: string;
+                kind?: "all" | "contacts" | "conversations" | "messages";
+                /** @description Results per kind: 5 by default for `all`, 20 for one kind; at most 50. */
+                limit?: number;
+                /** @description Skips this many results of the kind (paging one kind at a time). */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResults"];
+                };
+            };
+            /** @description q missing or too long */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
