@@ -6,6 +6,7 @@ import { ConnectionIndicator } from '@/components/ConnectionIndicator';
 import { Logo } from '@/components/Logo';
 import { Button } from '@/components/ui/Button';
 import { useLogout, useSession } from '@/features/auth';
+import { SearchPalette } from '@/features/search';
 import { cn } from '@/lib/cn';
 import { paths } from '@/paths';
 import { Realtime } from './Realtime';
@@ -91,6 +92,7 @@ export function AppShell() {
               {tenant?.name}
             </p>
           </div>
+          <SearchPalette />
           <div className="flex items-center gap-2">
             <ConnectionIndicator />
             <span className="hidden text-right sm:block">
