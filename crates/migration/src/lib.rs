@@ -12,6 +12,10 @@ mod m20261203_000004_outbox;
 mod m20261203_000005_inbound_queue;
 mod m20261203_000020_search;
 
+/// Rebuilds the search text of contacts and indexes messages not yet indexed (run by
+/// the search migration; idempotent).
+pub use m20261203_000020_search::backfill as search_backfill;
+
 /// All migrations in order; applied at start and by `atende migrate`.
 pub struct Migrator;
 

@@ -105,9 +105,7 @@ impl MigrationTrait for Migration {
         for sql in engine_specific.iter().chain(COMMON) {
             db.execute_unprepared(sql).await?;
         }
-        backfill_contacts(db, backend).await?;
-        backfill_messages(db, backend).await?;
-        Ok(())
+        backfill(db).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -128,6 +126,14 @@ impl MigrationTrait for Migration {
     }
 }
 
+/// Builds the search text of every contact and indexes every message not indexed yet
+/// (what this migration does after creating the schema; also usable on its own).
+pub async fn backfill<C: ConnectionTrait>(db: &C) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    backfill_contacts(db, backend).await?;
+    backfill_messages(db, backend).await
+}
+
 fn placeholders(backend: DatabaseBackend, from: usize, count: usize) -> String {
     (from..from + count)
         .map(|i| if backend == DatabaseBackend::Postgres { format!("${i}") } else { "?".to_string() })
@@ -136,7 +142,7 @@ fn placeholders(backend: DatabaseBackend, from: usize, count: usize) -> String {
 }
 
 /// Every contact's search text, in id order, a batch at a time.
-async fn backfill_contacts(db: &SchemaManagerConnection<'_>, backend: DatabaseBackend) -> Result<(), DbErr> {
+async fn backfill_contacts<C: ConnectionTrait>(db: &C, backend: DatabaseBackend) -> Result<(), DbErr> {
     let mut after: Option<Uuid> = None;
     loop {
         let (sql, values) = match after {
@@ -194,7 +200,7 @@ fn p(backend: DatabaseBackend, i: usize) -> String {
 
 /// Every message with text into the full-text index, oldest first (so index ids
 /// follow message order), a batch at a time.
-async fn backfill_messages(db: &SchemaManagerConnection<'_>, backend: DatabaseBackend) -> Result<(), DbErr> {
+async fn backfill_messages<C: ConnectionTrait>(db: &C, backend: DatabaseBackend) -> Result<(), DbErr> {
     let mut after: Option<Uuid> = None;
     loop {
         let (sql, values) = match after {

@@ -11,7 +11,10 @@ use uuid::Uuid;
 use super::{
     csv_io::{self, RawRow},
     entity::contact,
-    model::{ContactView, CreateContact, IdentityKind, ImportError, ImportReport, LeadStatus, NoteView, UpdateContact},
+    model::{
+        CombinedConversation, ContactView, CreateContact, IdentityKind, ImportError, ImportReport, LeadStatus,
+        MergedContact, NoteView, UpdateContact,
+    },
     phone::E164,
     store::{self, ContactFilter, NewContact},
 };
@@ -422,9 +425,11 @@ pub async fn delete(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<()> 
 }
 
 /// Folds `other_id` into `id`: identities, notes, conversations and messages move;
-/// empty fields are filled from the other; the earliest first-seen wins.
+/// empty fields are filled from the other; the earliest first-seen wins. Two
+/// unresolved conversations on one channel become one (the older keeps both
+/// histories), which the result reports.
 #[tracing::instrument(skip_all, fields(tenant_id = %scope.tenant_id), err(level = "debug"))]
-pub async fn merge(state: &AppState, scope: &Scope, id: Uuid, other_id: Uuid) -> AppResult<ContactView> {
+pub async fn merge(state: &AppState, scope: &Scope, id: Uuid, other_id: Uuid) -> AppResult<MergedContact> {
     scope.require(Role::Agent)?;
     if id == other_id {
         return Err(AppError::field("otherContactId", "must be a different contact"));
@@ -465,16 +470,24 @@ pub async fn merge(state: &AppState, scope: &Scope, id: Uuid, other_id: Uuid) ->
     active.first_seen_at = Set(kept.first_seen_at.min(other.first_seen_at));
     active.last_activity_at = Set(kept.last_activity_at.max(other.last_activity_at));
     let merged = store::update(&txn, scope, active).await?;
+    let combined = crate::inbox::store::combine_unresolved(&txn, scope, merged.id).await?;
+    let combined: Vec<CombinedConversation> =
+        combined.into_iter().map(|c| CombinedConversation { kept_id: c.kept, removed_id: c.removed }).collect();
     audit::record(
         &txn,
         scope,
-        Entry::new("contact.merged", "contact", merged.id).details(json!({ "mergedContactId": other.id })),
+        Entry::new("contact.merged", "contact", merged.id).details(json!({
+            "mergedContactId": other.id,
+            "combinedConversations": combined.iter().map(|c| json!({"keptId": c.kept_id, "removedId": c.removed_id})).collect::<Vec<_>>(),
+        })),
     )
     .await?;
     let view = view(&txn, scope, &merged).await?;
     publish(&txn, scope, &view).await?;
+    let kept: Vec<Uuid> = combined.iter().map(|c| c.kept_id).collect();
+    crate::inbox::service::record_combined(&txn, scope, &kept).await?;
     events::commit(txn, &state.events).await?;
-    Ok(view)
+    Ok(MergedContact { contact: view, combined_conversations: combined })
 }
 
 /// Notes of a contact, newest first, with their authors' names.

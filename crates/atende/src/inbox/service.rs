@@ -86,6 +86,21 @@ pub async fn search_messages(
     Ok((found, more))
 }
 
+/// Tells everyone that these conversations changed (a merge folded another one in),
+/// in the caller's transaction.
+pub async fn record_combined(txn: &impl sea_orm::ConnectionTrait, scope: &Scope, kept: &[Uuid]) -> AppResult<()> {
+    let mut out = Vec::new();
+    for &id in kept {
+        let Some(c) = store::conversation_get(txn, scope, id).await? else { continue };
+        let view = views::conversation(txn, scope, c.clone(), None).await?;
+        out.push(views::conversation_updated(scope, &c, &view, None, ConversationChange::Other));
+    }
+    if !out.is_empty() {
+        events::record(txn, out).await?;
+    }
+    Ok(())
+}
+
 /// Changes status, assignee, team or snooze, and tells everyone.
 pub async fn update(
     state: &AppState,

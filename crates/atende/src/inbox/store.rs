@@ -654,3 +654,88 @@ pub async fn reassign_contact(
         .await?;
     Ok(())
 }
+
+/// Two conversations of one person on one channel folded into one (after a merge).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Combined {
+    /// The older conversation, which keeps the whole history.
+    pub kept: Uuid,
+    /// The newer one, now gone.
+    pub removed: Uuid,
+}
+
+/// After a contact merge, leaves the person at most one unresolved conversation per
+/// channel: a newer unresolved conversation on a channel is folded into the oldest.
+/// Its messages move (the history stays in order: message ids are time-ordered), so do
+/// charges linked to it; activity fields take the latest, assignee and team are kept
+/// from the older one when set; read markers of the newer one go with it. Resolved
+/// conversations are history and stay as they are.
+pub async fn combine_unresolved(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    contact_id: Uuid,
+) -> Result<Vec<Combined>, sea_orm::DbErr> {
+    let unresolved = conversation::Entity::find()
+        .filter(conversation::Column::TenantId.eq(scope.tenant_id))
+        .filter(conversation::Column::ContactId.eq(contact_id))
+        .filter(conversation::Column::Status.ne(ConversationStatus::Resolved.as_str()))
+        .order_by_asc(conversation::Column::CreatedAt)
+        .order_by_asc(conversation::Column::Id)
+        .all(db)
+        .await?;
+    let mut oldest: HashMap<Uuid, conversation::Model> = HashMap::new();
+    let mut combined = Vec::new();
+    for newer in unresolved {
+        let Some(kept) = oldest.get(&newer.channel_id).cloned() else {
+            oldest.insert(newer.channel_id, newer);
+            continue;
+        };
+        message::Entity::update_many()
+            .col_expr(message::Column::ConversationId, Expr::value(kept.id))
+            .filter(message::Column::TenantId.eq(scope.tenant_id))
+            .filter(message::Column::ConversationId.eq(newer.id))
+            .exec(db)
+            .await?;
+        super::search::move_conversation(db, scope, newer.id, kept.id).await?;
+        crate::payments::entity::charge::Entity::update_many()
+            .col_expr(crate::payments::entity::charge::Column::ConversationId, Expr::value(kept.id))
+            .filter(crate::payments::entity::charge::Column::TenantId.eq(scope.tenant_id))
+            .filter(crate::payments::entity::charge::Column::ConversationId.eq(newer.id))
+            .exec(db)
+            .await?;
+        read_marker::Entity::delete_many()
+            .filter(read_marker::Column::TenantId.eq(scope.tenant_id))
+            .filter(read_marker::Column::ConversationId.eq(newer.id))
+            .exec(db)
+            .await?;
+        conversation::Entity::delete_many()
+            .filter(conversation::Column::TenantId.eq(scope.tenant_id))
+            .filter(conversation::Column::Id.eq(newer.id))
+            .exec(db)
+            .await?;
+        let open =
+            kept.status == ConversationStatus::Open.as_str() || newer.status == ConversationStatus::Open.as_str();
+        let latest = newer.last_activity_at > kept.last_activity_at;
+        let updated = conversation_update(db, scope, kept.clone(), |c| {
+            if open {
+                c.status = Set(ConversationStatus::Open.as_str().into());
+            }
+            if latest {
+                c.last_activity_at = Set(newer.last_activity_at);
+                c.last_message_preview = Set(newer.last_message_preview.clone());
+            }
+            c.last_incoming_at = Set(std::cmp::Ord::max(kept.last_incoming_at, newer.last_incoming_at));
+            c.first_reply_at = Set(match (kept.first_reply_at, newer.first_reply_at) {
+                (Some(a), Some(b)) => Some(std::cmp::Ord::min(a, b)),
+                (a, b) => a.or(b),
+            });
+            c.assignee_id = Set(kept.assignee_id.or(newer.assignee_id));
+            c.team_id = Set(kept.team_id.or(newer.team_id));
+            c.snoozed_until = Set(if open { None } else { kept.snoozed_until });
+        })
+        .await?;
+        combined.push(Combined { kept: kept.id, removed: newer.id });
+        oldest.insert(updated.channel_id, updated);
+    }
+    Ok(combined)
+}

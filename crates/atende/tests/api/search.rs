@@ -361,13 +361,16 @@ async fn the_migration_builds_the_indexes_for_what_is_already_stored() {
     .unwrap();
     assert!(search(&app, &admin.token, "promocao", "messages").await.body["messages"].as_array().unwrap().is_empty());
 
-    // Undo this migration (drops the column and the index; and any later one) and
-    // apply them again.
-    use migration::MigratorTrait;
-    let names: Vec<String> = migration::Migrator::migrations().iter().map(|m| m.name().to_string()).collect();
-    let ours = names.iter().position(|n| n == "m20261203_000020_search").expect("the search migration");
-    migration::Migrator::down(&app.db, Some((names.len() - ours) as u32)).await.unwrap();
-    migration::Migrator::up(&app.db, None).await.unwrap();
+    // Contacts as they were before the column existed, then what the migration runs.
+    contact::Entity::update_many()
+        .col_expr(contact::Column::SearchText, sea_orm::sea_query::Expr::value(""))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    assert!(contacts_found(&app, &admin.token, "joao").await.is_empty());
+    migration::search_backfill(&app.db).await.unwrap();
+    // Twice is harmless (already indexed messages are skipped).
+    migration::search_backfill(&app.db).await.unwrap();
 
     assert_eq!(contacts_found(&app, &admin.token, "joao").await, ["João Pereira"]);
     assert_eq!(contacts_found(&app, &admin.token, "31 93333").await, ["ÉRICA SOUZA"]);
@@ -379,4 +382,54 @@ async fn the_migration_builds_the_indexes_for_what_is_already_stored() {
 async fn conversations_found_id(app: &TestApp, token: &str, query: &str) -> Uuid {
     let reply = app.get(&format!("/api/v1/conversations?q={}", encode(query)), token).await;
     reply.body["conversations"][0]["id"].as_str().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn merging_two_people_combines_their_open_conversations_on_a_channel_and_says_so() {
+    let app = spawn_app().await;
+    let tenant = app.create_tenant("acme").await;
+    let admin = app.admin(&tenant).await;
+    let channel = app.api_channel(&admin, "http://127.0.0.1:9/unused").await;
+    // The same person reached us twice on one channel (two identifiers, two phones).
+    message_from(&app, &channel, "a1", "ana-1", "Ana Lúcia", "+5511966660001", "primeira mensagem").await;
+    message_from(&app, &channel, "b1", "ana-2", "Ana L.", "+5511966660002", "segunda mensagem").await;
+    message_from(&app, &channel, "a2", "ana-1", "Ana Lúcia", "+5511966660001", "terceira mensagem").await;
+    message_from(&app, &channel, "b2", "ana-2", "Ana L.", "+5511966660002", "quarta mensagem").await;
+    let older = conversations_found_id(&app, &admin.token, "ana lucia").await;
+    let newer = conversations_found_id(&app, &admin.token, "ana l.").await;
+    assert_ne!(older, newer);
+    let kept = app.get("/api/v1/contacts?search=lucia", &admin.token).await.body["contacts"][0]["id"].clone();
+    let other = app.get("/api/v1/contacts?search=ana%20l.", &admin.token).await.body["contacts"][0]["id"].clone();
+
+    let merged = app
+        .post(
+            &format!("/api/v1/contacts/{}/merge", kept.as_str().unwrap()),
+            &admin.token,
+            json!({"otherContactId": other}),
+        )
+        .await;
+    assert_eq!(merged.status, StatusCode::OK, "{:?}", merged.body);
+    assert_eq!(
+        merged.body["combinedConversations"],
+        json!([{"keptId": older.to_string(), "removedId": newer.to_string()}])
+    );
+
+    // One open conversation on the channel, with both histories in order.
+    let list = app.get(&format!("/api/v1/contacts/{}/conversations", kept.as_str().unwrap()), &admin.token).await;
+    let ids: Vec<&str> =
+        list.body["conversations"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [older.to_string()]);
+    assert_eq!(list.body["conversations"][0]["lastMessagePreview"], "quarta mensagem");
+    let page = app.get(&format!("/api/v1/messages?conversationId={older}"), &admin.token).await;
+    let texts: Vec<&str> =
+        page.body["messages"].as_array().unwrap().iter().map(|m| m["content"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["quarta mensagem", "terceira mensagem", "segunda mensagem", "primeira mensagem"]);
+    assert_eq!(app.get(&format!("/api/v1/conversations/{newer}"), &admin.token).await.status, StatusCode::NOT_FOUND);
+    // Search jumps into the conversation that holds the message now.
+    let found = search(&app, &admin.token, "segunda", "messages").await;
+    assert_eq!(found.body["messages"][0]["conversationId"], older.to_string());
+    // And the next message from either identity lands there too.
+    message_from(&app, &channel, "b3", "ana-2", "Ana L.", "+5511966660002", "quinta mensagem").await;
+    let found = search(&app, &admin.token, "quinta", "messages").await;
+    assert_eq!(found.body["messages"][0]["conversationId"], older.to_string());
 }

@@ -1265,6 +1265,19 @@ export interface components {
              */
             value: string;
         };
+        /** @description Two conversations of the merged person on one channel that became one. */
+        CombinedConversation: {
+            /**
+             * Format: uuid
+             * @description The older conversation: it now holds both histories, in order.
+             */
+            keptId: string;
+            /**
+             * Format: uuid
+             * @description The newer one, folded in and gone.
+             */
+            removedId: string;
+        };
         /** @description `GET /channels/{id}/connection`. */
         ConnectionView: {
             /** @description The WhatsApp session is up. */
@@ -1595,6 +1608,14 @@ export interface components {
         MergeContacts: {
             /** Format: uuid */
             otherContactId: string;
+        };
+        /**
+         * @description `{contact, combinedConversations}`: the contact kept, and the conversations the merge
+         *     combined so the person has at most one unresolved conversation per channel.
+         */
+        MergedContact: {
+            combinedConversations: components["schemas"]["CombinedConversation"][];
+            contact: components["schemas"]["ContactView"];
         };
         /** @description `{message}`. */
         MessageEnvelope: {
@@ -3265,7 +3286,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ContactEnvelope"];
+                    "application/json": components["schemas"]["MergedContact"];
                 };
             };
             404: {

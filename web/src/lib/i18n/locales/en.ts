@@ -759,6 +759,8 @@ export const en: Messages = {
       consequence: 'The conversations, notes and identifiers of “{{other}}” move to “{{keep}}”, and “{{other}}” no longer exists.',
       confirm: 'Merge',
       done: 'Contacts merged into {{name}}.',
+      combined_one: 'Their conversation on the same channel was combined into the older one, history kept.',
+      combined_other: '{{count}} conversations on the same channel were combined into the older ones, history kept.',
     },
   },
   notFound: {

@@ -759,6 +759,8 @@ export const ptBR = {
       consequence: 'As conversas, notas e identificadores de “{{other}}” passam para “{{keep}}”, e “{{other}}” deixa de existir.',
       confirm: 'Mesclar',
       done: 'Contatos mesclados em {{name}}.',
+      combined_one: 'A conversa dele no mesmo canal foi unida à mais antiga, com o histórico completo.',
+      combined_other: '{{count}} conversas no mesmo canal foram unidas às mais antigas, com o histórico completo.',
     },
   },
   notFound: {
