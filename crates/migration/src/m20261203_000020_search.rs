@@ -50,6 +50,8 @@ const POSTGRES: &[&str] = &[
         tsv TSVECTOR NOT NULL
     )",
     "CREATE INDEX IF NOT EXISTS ix_message_search_tsv ON message_search USING GIN (tsv)",
+    // The newest rows of a tenant, for the first step of a search (inbox/search.rs).
+    "CREATE INDEX IF NOT EXISTS ix_message_search_recent ON message_search (tenant_id, id)",
     "DO $$ BEGIN
         CREATE EXTENSION IF NOT EXISTS pg_trgm;
     EXCEPTION WHEN OTHERS THEN
