@@ -226,7 +226,8 @@ pub struct ListConversations {
     pub contact_id: Option<Uuid>,
     /// Only conversations with messages the caller has not read.
     pub unread: Option<bool>,
-    /// Matches the contact's name, phone or email and the last message.
+    /// Words the contact (name, email, phone digits, identities, attribute values) or any
+    /// message of the conversation has; accents and case ignored, a phone by its digits.
     pub q: Option<String>,
     pub limit: Option<u64>,
     pub offset: Option<u64>,

@@ -3411,7 +3411,10 @@ export interface operations {
                 contactId?: string;
                 /** @description Only conversations with messages the caller has not read. */
                 unread?: boolean;
-                /** @description Matches the contact's name, phone or email and the last message. */
+                /**
+                 * @description Words the contact (name, email, phone digits, identities, attribute values) or any
+                 *     message of the conversation has; accents and case ignored, a phone by its digits.
+                 */
                 q?: string;
                 limit?: number;
                 offset?: number;
