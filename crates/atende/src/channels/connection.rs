@@ -97,7 +97,7 @@ async fn save_watch(state: &AppState, channel: &entity::Model, watch: Watch) -> 
 pub async fn start_watch(state: &AppState, channel: &entity::Model, polls: i64) -> AppResult<entity::Model> {
     let watch = Watch { generation: watch_of(channel).generation + 1, polls_left: polls };
     let updated = save_watch(state, channel, watch).await?;
-    jobs::store::enqueue(
+    jobs::enqueue(
         &state.db,
         Some(channel.tenant_id),
         &JobPayload::WatchZapiConnection { channel_id: channel.id, generation: watch.generation },
@@ -295,7 +295,7 @@ pub async fn watch(state: &AppState, channel_id: Uuid, generation: i64) -> Resul
     let channel = save_watch(state, &channel, Watch { generation, polls_left }).await?;
     if polls_left > 0 {
         let wait = chrono::Duration::seconds(i64::try_from(state.config.zapi_qr_poll_secs).unwrap_or(15));
-        jobs::store::enqueue_at(
+        jobs::enqueue_at(
             &state.db,
             Some(channel.tenant_id),
             &JobPayload::WatchZapiConnection { channel_id, generation },

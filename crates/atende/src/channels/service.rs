@@ -128,7 +128,7 @@ pub async fn create(state: &AppState, scope: &Scope, input: CreateChannel) -> Ap
 
 /// Queues pointing the Z-API instance's webhooks at this channel (no pasting needed).
 async fn register_zapi_webhooks(state: &AppState, channel: &entity::Model) -> AppResult<()> {
-    crate::jobs::store::enqueue(
+    crate::jobs::enqueue(
         &state.db,
         Some(channel.tenant_id),
         &crate::jobs::JobPayload::RegisterZapiWebhooks { channel_id: channel.id },

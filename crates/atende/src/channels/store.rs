@@ -108,14 +108,7 @@ pub async fn platform_find_routing(
     db: &impl ConnectionTrait,
     id: Uuid,
 ) -> Result<Option<entity::Model>, sea_orm::DbErr> {
-    if let Some(hit) = ROUTING.get(&id) {
-        return Ok(Some(hit));
-    }
-    let found = platform_find(db, id).await?;
-    if let Some(channel) = &found {
-        ROUTING.put(id, channel.clone());
-    }
-    Ok(found)
+    ROUTING.get_or_load(id, platform_find(db, id)).await
 }
 
 /// Channels of some types with this external account id, across tenants: routes a

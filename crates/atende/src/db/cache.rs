@@ -32,6 +32,21 @@ impl<K: Eq + Hash, V: Clone> RowCache<K, V> {
         entries.insert(key, (Instant::now(), value));
     }
 
+    /// The cached value, else what `load` finds (cached when found; misses are not).
+    pub async fn get_or_load<E, F>(&self, key: K, load: F) -> Result<Option<V>, E>
+    where
+        F: std::future::Future<Output = Result<Option<V>, E>>,
+    {
+        if let Some(hit) = self.get(&key) {
+            return Ok(Some(hit));
+        }
+        let found = load.await?;
+        if let Some(value) = &found {
+            self.put(key, value.clone());
+        }
+        Ok(found)
+    }
+
     /// Drops a key (its row was written).
     pub fn forget(&self, key: &K) {
         self.entries.lock().unwrap_or_else(|e| e.into_inner()).remove(key);

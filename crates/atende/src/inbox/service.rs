@@ -280,7 +280,7 @@ async fn store_parts(
         store::attachments_link(txn, scope, &ids, message.id).await?;
         if !input.is_private {
             let job = JobPayload::DeliverMessage { message_id: message.id };
-            jobs::store::enqueue(txn, Some(scope.tenant_id), &job, None).await?;
+            jobs::enqueue(txn, Some(scope.tenant_id), &job, None).await?;
         }
         messages.push(message);
     }
@@ -297,7 +297,7 @@ pub async fn retry(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<Messa
     if !store::message_requeue_failed(&txn, scope, id).await? {
         return Err(AppError::conflict("not_failed", "Only failed messages can be retried"));
     }
-    jobs::store::enqueue(&txn, Some(scope.tenant_id), &JobPayload::DeliverMessage { message_id: id }, None).await?;
+    jobs::enqueue(&txn, Some(scope.tenant_id), &JobPayload::DeliverMessage { message_id: id }, None).await?;
     let message = store::message_get(&txn, scope, id).await?.ok_or(AppError::NotFound)?;
     let c = store::conversation_get(&txn, scope, message.conversation_id).await?.ok_or(AppError::NotFound)?;
     let view = views::message(&txn, scope, message).await?;

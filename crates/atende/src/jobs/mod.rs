@@ -8,6 +8,9 @@
 pub mod entity;
 pub mod routes;
 pub mod store;
+
+/// Queueing work is the queue's public API.
+pub use store::{enqueue, enqueue_at};
 pub mod worker;
 
 use std::time::Duration;

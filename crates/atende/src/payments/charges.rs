@@ -224,7 +224,7 @@ async fn store_created(
     )
     .await?;
     if fetch_pix_later {
-        jobs::store::enqueue(
+        jobs::enqueue(
             &txn,
             Some(scope.tenant_id),
             &JobPayload::FetchPixCode { charge_id: saved.id },

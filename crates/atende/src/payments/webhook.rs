@@ -76,7 +76,7 @@ pub async fn receive(
         metrics::counter!("webhook_events_total", "provider" => "asaas", "outcome" => "duplicate").increment(1);
         return Ok(axum::Json(WebhookAck { status: "duplicate", event_id: None }));
     };
-    jobs::store::enqueue(
+    jobs::enqueue(
         &txn,
         Some(settings.tenant_id),
         &JobPayload::ProcessAsaasEvent { event_id: stored.id },
