@@ -680,6 +680,53 @@ async function main() {
     await expectVisible(page.getByTestId('contact-row').filter({ hasText: `Fulano E2E ${RUN}` }), 'the imported contact');
   });
 
+  await test('global search (Ctrl+K) finds people and messages without accents and jumps to the message', async () => {
+    // The people of issue 14, as WhatsApp-style profile names arrive.
+    const people = [
+      { identifier: `e2e-${RUN}-jp`, name: 'João Pereira', phone: `+55119${DIGITS.slice(0, 4)}0001`, content: 'Oi! Quero pagar o boleto de ação da minha assinatura.' },
+      { identifier: `e2e-${RUN}-mc`, name: 'Maria Conceição', phone: `+55219${DIGITS.slice(0, 4)}0002`, content: 'Qual o prazo de entrega para Conceição do Jacuípe?' },
+      { identifier: `e2e-${RUN}-es`, name: 'ÉRICA SOUZA', phone: `+55319${DIGITS.slice(0, 4)}0003`, content: 'Preciso de uma AÇÃO urgente no meu pedido.' },
+    ];
+    for (const person of people) {
+      await postInbound(channel, { externalId: externalId(), ...person });
+    }
+    await page.goto(`${BASE_URL}/inbox?tab=all`);
+    await expectVisible(row('ÉRICA SOUZA'), 'the seeded conversations');
+    const palette = page.getByTestId('search-palette');
+    const input = page.getByTestId('search-input');
+    const options = palette.getByTestId('search-option');
+    for (const [typed, expected] of [
+      ['joao', 'João Pereira'],
+      ['CONCEICAO', 'Maria Conceição'],
+      ['erica', 'ÉRICA SOUZA'],
+    ]) {
+      await page.keyboard.press('Control+k');
+      await expectVisible(palette, 'the search palette');
+      await input.fill(typed);
+      await expectVisible(options.filter({ hasText: expected }), `${expected} for "${typed}"`);
+      await page.keyboard.press('Escape');
+      await palette.waitFor({ state: 'hidden' });
+    }
+    await page.keyboard.press('Control+k');
+    // One query, three kinds: the contact, her conversation and a message naming the town.
+    await input.fill('conceicao');
+    await expectVisible(palette.locator('[data-kind="messages"]').filter({ hasText: 'Jacuípe' }), 'the message');
+    await expectVisible(palette.locator('[data-kind="contacts"]').filter({ hasText: 'Maria Conceição' }), 'the contact');
+    await shot('40-search-palette');
+    await input.fill('acao');
+    await expectVisible(options.filter({ hasText: 'Preciso de uma' }), 'the message with AÇÃO');
+    await expectVisible(palette.getByTestId('search-hit').filter({ hasText: 'AÇÃO' }), 'the marked match');
+    // Keyboard: down to the message and open it.
+    const kinds = await options.evaluateAll((els) => els.map((el) => `${el.getAttribute('data-kind')}|${el.textContent}`));
+    const at = kinds.findIndex((k) => k.startsWith('messages|') && k.includes('Preciso de uma'));
+    assert(at >= 0, `no message option among ${kinds.join(', ')}`);
+    for (let i = 0; i < at; i += 1) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.pathname.startsWith('/inbox/') && u.searchParams.has('message'));
+    const target = new URL(page.url()).searchParams.get('message');
+    await expectVisible(page.locator(`[data-message-id="${target}"]`), 'the message jumped to');
+  });
+
   await test('the inbox fits a phone screen: list, then conversation', async () => {
     await page.setViewportSize({ width: 390, height: 760 });
     await page.goto(`${BASE_URL}/inbox?tab=all`);

@@ -84,7 +84,7 @@ pub async fn run_jobs_until_idle(state: &AppState) -> usize {
     modifiers(&SecurityAddon),
     components(schemas(realtime::fanout::SocketEvents)),
     tags((name = "auth"), (name = "users"), (name = "teams"), (name = "settings"), (name = "channels"), (name = "inbox"),
-         (name = "contacts"), (name = "canned-responses"), (name = "jobs"), (name = "webhooks"), (name = "platform"),
+         (name = "contacts"), (name = "canned-responses"), (name = "search"), (name = "jobs"), (name = "webhooks"), (name = "platform"),
          (name = "activity", description = "Remote work: work sessions, idle periods and presence (ACTIVE / IDLE / OFFLINE). Only activity inside Atende is measured."),
          (name = "payments", description = "Asaas charges. Money is returned as a string with exactly two decimals (\"1234.50\") and accepted as such a string or a JSON number with at most two decimals."))
 )]
@@ -129,6 +129,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(inbox::routes::router())
         .merge(crate::contacts::routes::router())
         .merge(crate::canned::routes::router())
+        .merge(crate::search::routes::router())
         .merge(jobs::routes::router())
         .merge(payments::routes::router())
         .merge(productivity::routes::router());

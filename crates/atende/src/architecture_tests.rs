@@ -24,6 +24,7 @@ const DOMAINS: &[&str] = &[
     "canned",
     "settings",
     "productivity",
+    "search",
 ];
 
 /// Plain types a domain may share without depending on its behaviour.

@@ -23,6 +23,7 @@ pub mod platform;
 pub mod productivity;
 pub mod realtime;
 pub mod scheduler;
+pub mod search;
 pub mod security;
 pub mod settings;
 pub mod state;

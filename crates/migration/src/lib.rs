@@ -11,6 +11,11 @@ mod m20261128_000003_payments;
 mod m20261203_000004_outbox;
 mod m20261203_000005_inbound_queue;
 mod m20261203_000010_work_sessions;
+mod m20261203_000020_search;
+
+/// Rebuilds the search text of contacts and indexes messages not yet indexed (run by
+/// the search migration; idempotent).
+pub use m20261203_000020_search::backfill as search_backfill;
 
 /// All migrations in order; applied at start and by `atende migrate`.
 pub struct Migrator;
@@ -25,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000004_outbox::Migration),
             Box::new(m20261203_000005_inbound_queue::Migration),
             Box::new(m20261203_000010_work_sessions::Migration),
+            Box::new(m20261203_000020_search::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ import { Logo } from '@/components/Logo';
 import { Button } from '@/components/ui/Button';
 import { type Role, useLogout, useRole, useSession } from '@/features/auth';
 import { FirstLoginNotice, IdleWarningDialog, PresenceHeader, PresenceTracker } from '@/features/presence';
+import { SearchPalette } from '@/features/search';
 import { cn } from '@/lib/cn';
 import { paths } from '@/paths';
 import { Realtime } from './Realtime';
@@ -98,6 +99,7 @@ export function AppShell() {
               {tenant?.name}
             </p>
           </div>
+          <SearchPalette />
           <div className="flex items-center gap-2">
             <PresenceHeader />
             <ConnectionIndicator />

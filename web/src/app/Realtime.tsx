@@ -41,6 +41,9 @@ export function Realtime() {
           },
         });
       },
+      onOpenConversationMerged: (mergedInto) => {
+        void latest.current.navigate(`${paths.inbox}/${mergedInto}`, { replace: true });
+      },
     });
     const offContacts = registerContactsRealtime(qc);
     const offPayments = registerPaymentsRealtime(qc);

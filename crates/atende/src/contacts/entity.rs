@@ -15,6 +15,9 @@ pub mod contact {
         pub lead_status: String,
         pub source_channel_id: Option<Uuid>,
         pub custom_attributes: Option<Json>,
+        /// Normalised name, email, phone digits, identities and attribute values
+        /// (`search_text::contact_text`): what contact search matches.
+        pub search_text: String,
         pub first_seen_at: DateTimeUtc,
         pub last_activity_at: DateTimeUtc,
         pub created_at: DateTimeUtc,

@@ -195,6 +195,25 @@ pub struct ContactEnvelope {
     pub contact: ContactView,
 }
 
+/// Two conversations of the merged person on one channel that became one.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CombinedConversation {
+    /// The older conversation: it now holds both histories, in order.
+    pub kept_id: Uuid,
+    /// The newer one, folded in and gone.
+    pub removed_id: Uuid,
+}
+
+/// `{contact, combinedConversations}`: the contact kept, and the conversations the merge
+/// combined so the person has at most one unresolved conversation per channel.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MergedContact {
+    pub contact: ContactView,
+    pub combined_conversations: Vec<CombinedConversation>,
+}
+
 /// `POST /api/v1/contacts`. Empty email/phone strings count as absent.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use sea_orm::DatabaseTransaction;
 use uuid::Uuid;
 
+use super::model::CombinedConversation;
 use crate::{error::AppResult, state::AppState, tenancy::Scope};
 
 /// What an erasure removed elsewhere.
@@ -23,8 +24,16 @@ pub struct ErasedRecords {
 /// The records other domains hold about contacts.
 #[async_trait]
 pub trait ContactRecords: Send + Sync {
-    /// Moves every record of `from` onto `to` (a merge).
-    async fn reassign(&self, txn: &DatabaseTransaction, scope: &Scope, from: Uuid, to: Uuid) -> AppResult<()>;
+    /// Moves every record of `from` onto `to` (a merge). Two unresolved conversations
+    /// of the person on one channel become one (the older keeps both histories); the
+    /// result says which.
+    async fn reassign(
+        &self,
+        txn: &DatabaseTransaction,
+        scope: &Scope,
+        from: Uuid,
+        to: Uuid,
+    ) -> AppResult<Vec<CombinedConversation>>;
     /// Deletes every record of a contact (an erasure).
     async fn erase(&self, txn: &DatabaseTransaction, scope: &Scope, contact_id: Uuid) -> AppResult<ErasedRecords>;
     /// Deletes stored files after the erasure committed (a leftover file is harmless,

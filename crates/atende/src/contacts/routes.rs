@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::{
     model::{
         ContactEnvelope, ContactList, CreateContact, CreateNote, ExportContacts, ImportReport, ListContacts,
-        MergeContacts, NoteEnvelope, NoteList, UpdateContact,
+        MergeContacts, MergedContact, NoteEnvelope, NoteList, UpdateContact,
     },
     records::Records,
     service,
@@ -115,17 +115,16 @@ pub async fn delete_contact(
 /// Merges another contact (the same person on another channel) into this one.
 #[utoipa::path(post, path = "/contacts/{id}/merge", tag = "contacts", params(("id" = Uuid, Path)),
     request_body = MergeContacts,
-    responses((status = 200, body = ContactEnvelope), (status = 404), (status = 422)))]
+    responses((status = 200, body = MergedContact), (status = 404), (status = 422)))]
 pub async fn merge_contacts(
     State(state): State<AppState>,
     Extension(records): Extension<Records>,
     scope: Scope,
     Path(id): Path<Uuid>,
     Json(body): Json<MergeContacts>,
-) -> AppResult<axum::Json<ContactEnvelope>> {
+) -> AppResult<axum::Json<MergedContact>> {
     scope.require(Role::Agent)?;
-    let merged = service::merge(&state, &records, &scope, id, body.other_contact_id).await?;
-    Ok(axum::Json(ContactEnvelope { contact: merged }))
+    Ok(axum::Json(service::merge(&state, &records, &scope, id, body.other_contact_id).await?))
 }
 
 /// Contacts as CSV (managers and admins); `search` and `leadStatus` filter as in the list.

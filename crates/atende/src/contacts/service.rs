@@ -11,7 +11,10 @@ use uuid::Uuid;
 use super::{
     csv_io::{self, RawRow},
     entity::contact,
-    model::{ContactView, CreateContact, IdentityKind, ImportError, ImportReport, LeadStatus, NoteView, UpdateContact},
+    model::{
+        ContactView, CreateContact, IdentityKind, ImportError, ImportReport, LeadStatus, MergedContact, NoteView,
+        UpdateContact,
+    },
     phone::E164,
     records::Records,
     store::{self, ContactFilter, NewContact},
@@ -422,7 +425,9 @@ pub async fn delete(state: &AppState, records: &Records, scope: &Scope, id: Uuid
 }
 
 /// Folds `other_id` into `id`: identities, notes, conversations and messages move;
-/// empty fields are filled from the other; the earliest first-seen wins.
+/// empty fields are filled from the other; the earliest first-seen wins. Two
+/// unresolved conversations on one channel become one (the older keeps both
+/// histories), which the result reports.
 #[tracing::instrument(skip_all, fields(tenant_id = %scope.tenant_id), err(level = "debug"))]
 pub async fn merge(
     state: &AppState,
@@ -430,7 +435,7 @@ pub async fn merge(
     scope: &Scope,
     id: Uuid,
     other_id: Uuid,
-) -> AppResult<ContactView> {
+) -> AppResult<MergedContact> {
     scope.require(Role::Agent)?;
     if id == other_id {
         return Err(AppError::field("otherContactId", "must be a different contact"));
@@ -439,7 +444,7 @@ pub async fn merge(
     let kept = store::get(&txn, scope, id).await?.ok_or(AppError::NotFound)?;
     let other = store::get(&txn, scope, other_id).await?.ok_or(AppError::NotFound)?;
     store::reassign(&txn, scope, other.id, kept.id).await?;
-    records.reassign(&txn, scope, other.id, kept.id).await?;
+    let combined = records.reassign(&txn, scope, other.id, kept.id).await?;
     store::delete_row(&txn, scope, other.id).await?;
 
     let mut active = kept.clone().into_active_model();
@@ -475,13 +480,16 @@ pub async fn merge(
     audit::record(
         &txn,
         scope,
-        Entry::new("contact.merged", "contact", merged.id).details(json!({ "mergedContactId": other.id })),
+        Entry::new("contact.merged", "contact", merged.id).details(json!({
+            "mergedContactId": other.id,
+            "combinedConversations": combined.iter().map(|c| json!({"keptId": c.kept_id, "removedId": c.removed_id})).collect::<Vec<_>>(),
+        })),
     )
     .await?;
     let view = view(&txn, scope, &merged).await?;
     publish(&txn, scope, &view).await?;
     events::commit(txn, &state.events).await?;
-    Ok(view)
+    Ok(MergedContact { contact: view, combined_conversations: combined })
 }
 
 /// Notes of a contact, newest first, with their authors' names.

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
-    sea_query::{Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement},
+    sea_query::{BinOper, Expr, ExprTrait, LikeExpr},
 };
 use uuid::Uuid;
 
@@ -101,9 +101,17 @@ pub async fn insert(
     new: NewContact,
 ) -> Result<contact::Model, sea_orm::DbErr> {
     let now = Utc::now();
+    let search_text = search_text::contact_text(
+        &new.name,
+        new.email.as_deref(),
+        new.phone.as_deref(),
+        [],
+        new.custom_attributes.as_ref(),
+    );
     contact::ActiveModel {
         id: Set(Uuid::now_v7()),
         tenant_id: Set(scope.tenant_id),
+        search_text: Set(search_text),
         name: Set(new.name),
         email: Set(new.email),
         phone: Set(new.phone),
@@ -130,7 +138,7 @@ pub async fn insert_identity(
         Some(channel_id) => new.kind.scope_for(channel_id),
         None => String::new(),
     };
-    identity::ActiveModel {
+    let inserted = identity::ActiveModel {
         id: Set(Uuid::now_v7()),
         tenant_id: Set(scope.tenant_id),
         contact_id: Set(contact_id),
@@ -141,7 +149,69 @@ pub async fn insert_identity(
         created_at: Set(Utc::now()),
     }
     .insert(db)
-    .await
+    .await?;
+    add_to_search_text(db, scope, contact_id, &search_text::identity_text(&new.value)).await?;
+    Ok(inserted)
+}
+
+/// Appends a line to a contact's search text unless it is already there (one
+/// statement: lead capture runs on the inbound hot path).
+async fn add_to_search_text(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    contact_id: Uuid,
+    line: &str,
+) -> Result<(), sea_orm::DbErr> {
+    if line.is_empty() {
+        return Ok(());
+    }
+    // `||` concatenates on both engines; a line never spans two fields.
+    let appended = Expr::col(contact::Column::SearchText).binary(BinOper::Custom("||"), Expr::val(format!("\n{line}")));
+    contact::Entity::update_many()
+        .col_expr(contact::Column::SearchText, appended)
+        .filter(contact::Column::TenantId.eq(scope.tenant_id))
+        .filter(contact::Column::Id.eq(contact_id))
+        .filter(contact::Column::SearchText.not_like(like_pattern(line)))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Recomputes a contact's search text from its fields and identities (after a change
+/// to either).
+pub async fn refresh_search_text(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> Result<(), sea_orm::DbErr> {
+    let Some(contact) = get(db, scope, id).await? else { return Ok(()) };
+    let identities = identities_of(db, scope, &[id]).await?;
+    let text = search_text_of(&contact, &identities);
+    if text != contact.search_text {
+        set_search_text(db, scope, id, text).await?;
+    }
+    Ok(())
+}
+
+fn search_text_of(contact: &contact::Model, identities: &[identity::Model]) -> String {
+    search_text::contact_text(
+        &contact.name,
+        contact.email.as_deref(),
+        contact.phone.as_deref(),
+        identities.iter().map(|i| i.value.as_str()),
+        contact.custom_attributes.as_ref(),
+    )
+}
+
+async fn set_search_text(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    id: Uuid,
+    text: String,
+) -> Result<(), sea_orm::DbErr> {
+    contact::Entity::update_many()
+        .col_expr(contact::Column::SearchText, Expr::value(text))
+        .filter(contact::Column::TenantId.eq(scope.tenant_id))
+        .filter(contact::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// One contact of the caller's tenant.
@@ -237,45 +307,18 @@ fn like_pattern(text: &str) -> LikeExpr {
     LikeExpr::new(escaped).escape('\\')
 }
 
-/// Contact ids of the caller's tenant having an identity whose value matches.
-fn identity_match(scope: &Scope, value_matches: Expr) -> SelectStatement {
-    Query::select()
-        .column(identity::Column::ContactId)
-        .from(identity::Entity)
-        .and_where(identity::Column::TenantId.eq(scope.tenant_id))
-        .and_where(value_matches)
-        .to_owned()
-}
-
-/// The WHERE clause of a search: lower() on both sides because Postgres LIKE is
-/// case-sensitive and SQLite's is not; the same SQL then behaves alike on both.
-fn search_condition(scope: &Scope, search: &str) -> Condition {
-    let text = like_pattern(&search.to_lowercase());
-    let lower = |col: contact::Column| Expr::expr(Func::lower(Expr::col(col)));
-    let mut any = Condition::any()
-        .add(lower(contact::Column::Name).like(text.clone()))
-        .add(lower(contact::Column::Email).like(text.clone()))
-        .add(contact::Column::Phone.like(text.clone()))
-        .add(contact::Column::Id.in_subquery(identity_match(
-            scope,
-            Expr::expr(Func::lower(Expr::col(identity::Column::Value))).like(text),
-        )));
-    // People type phones with separators ("11 9999-0000") that the stored E.164 form lacks.
-    let digits: String = search.chars().filter(char::is_ascii_digit).collect();
-    let phone_like = search.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')' | '.'));
-    if digits.len() >= 3 && phone_like && digits != search {
-        let digits = like_pattern(&digits);
-        any = any.add(contact::Column::Phone.like(digits.clone())).add(
-            contact::Column::Id.in_subquery(identity_match(scope, Expr::col(identity::Column::Value).like(digits))),
-        );
-    }
-    any
+/// The WHERE clause of a search: every term (`search_text::contact_terms`: the query's
+/// normalised words, or the digits of a phone) is in the contact's search text.
+pub fn search_condition(search: &str) -> Condition {
+    search_text::contact_terms(search)
+        .iter()
+        .fold(Condition::all(), |all, term| all.add(contact::Column::SearchText.like(like_pattern(term))))
 }
 
 fn filtered(scope: &Scope, filter: ContactFilter<'_>) -> sea_orm::Select<contact::Entity> {
     let mut query = contact::Entity::find().filter(contact::Column::TenantId.eq(scope.tenant_id));
     if let Some(search) = filter.search.map(str::trim).filter(|s| !s.is_empty()) {
-        query = query.filter(search_condition(scope, search));
+        query = query.filter(search_condition(search));
     }
     if let Some(status) = filter.lead_status {
         query = query.filter(contact::Column::LeadStatus.eq(status.as_str()));
@@ -371,7 +414,14 @@ pub async fn update(
     // The row came from `get(scope, …)`; pinning tenant_id keeps it in the scope anyway.
     active.tenant_id = Set(scope.tenant_id);
     active.updated_at = Set(Utc::now());
-    active.update(db).await
+    let mut updated = active.update(db).await?;
+    let identities = identities_of(db, scope, &[updated.id]).await?;
+    let text = search_text_of(&updated, &identities);
+    if text != updated.search_text {
+        set_search_text(db, scope, updated.id, text.clone()).await?;
+        updated.search_text = text;
+    }
+    Ok(updated)
 }
 
 /// Attaches a tenant-wide identity (phone, email) unless the contact already has it.
@@ -413,7 +463,7 @@ pub async fn remove_identity(
         .filter(identity::Column::Value.eq(value))
         .exec(db)
         .await?;
-    Ok(())
+    refresh_search_text(db, scope, contact_id).await
 }
 
 /// Deletes a contact with its identities and notes (its conversations and messages
@@ -453,7 +503,7 @@ pub async fn reassign(db: &impl ConnectionTrait, scope: &Scope, from: Uuid, to: 
         .filter(note::Column::ContactId.eq(from))
         .exec(db)
         .await?;
-    Ok(())
+    refresh_search_text(db, scope, to).await
 }
 
 /// Deletes one contact row (after `reassign` emptied it).

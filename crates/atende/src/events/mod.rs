@@ -115,6 +115,25 @@ pub struct ConversationUpdated {
     pub change: ConversationChange,
 }
 
+/// A conversation folded into another one (a contact merge combined the person's two
+/// open conversations on a channel): clients drop it and show `merged_into` instead.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ConversationRemoved {
+    pub tenant_id: Uuid,
+    /// Where the removed conversation was heard (its rooms before it went away).
+    pub routing: ConversationRouting,
+    pub removed: ConversationRemoval,
+}
+
+/// `conversation_removed`'s payload.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationRemoval {
+    pub id: Uuid,
+    /// The conversation that now holds its messages.
+    pub merged_into: Uuid,
+}
+
 /// A contact was created, edited or merged.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ContactUpdated {
@@ -221,6 +240,7 @@ pub enum DomainEvent {
     MessageStatusUpdated(MessageStatusUpdated),
     ConversationCreated(ConversationCreated),
     ConversationUpdated(ConversationUpdated),
+    ConversationRemoved(ConversationRemoved),
     ContactUpdated(ContactUpdated),
     AccessRevoked(AccessRevoked),
     ChargeCreated(ChargeCreated),
@@ -239,6 +259,7 @@ impl DomainEvent {
             DomainEvent::MessageStatusUpdated(e) => e.tenant_id,
             DomainEvent::ConversationCreated(e) => e.tenant_id,
             DomainEvent::ConversationUpdated(e) => e.tenant_id,
+            DomainEvent::ConversationRemoved(e) => e.tenant_id,
             DomainEvent::ContactUpdated(e) => e.tenant_id,
             DomainEvent::AccessRevoked(e) => e.tenant_id,
             DomainEvent::ChargeCreated(e) => e.tenant_id,
@@ -258,6 +279,7 @@ impl DomainEvent {
             DomainEvent::MessageStatusUpdated(_) => "message_status_updated",
             DomainEvent::ConversationCreated(_) => "conversation_created",
             DomainEvent::ConversationUpdated(_) => "conversation_updated",
+            DomainEvent::ConversationRemoved(_) => "conversation_removed",
             DomainEvent::ContactUpdated(_) => "contact_updated",
             DomainEvent::AccessRevoked(_) => "access_revoked",
             DomainEvent::ChargeCreated(_) => "charge_created",
@@ -285,6 +307,7 @@ into_event!(
     MessageStatusUpdated,
     ConversationCreated,
     ConversationUpdated,
+    ConversationRemoved,
     ContactUpdated,
     AccessRevoked,
     ChargeCreated,

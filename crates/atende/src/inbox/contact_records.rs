@@ -6,9 +6,12 @@ use async_trait::async_trait;
 use sea_orm::DatabaseTransaction;
 use uuid::Uuid;
 
-use super::{attachments, store};
+use super::{attachments, service, store};
 use crate::{
-    contacts::records::{ContactRecords, ErasedRecords},
+    contacts::{
+        model::CombinedConversation,
+        records::{ContactRecords, ErasedRecords},
+    },
     error::AppResult,
     state::AppState,
     tenancy::Scope,
@@ -19,8 +22,17 @@ pub struct InboxRecords;
 
 #[async_trait]
 impl ContactRecords for InboxRecords {
-    async fn reassign(&self, txn: &DatabaseTransaction, scope: &Scope, from: Uuid, to: Uuid) -> AppResult<()> {
-        Ok(store::reassign_contact(txn, scope, from, to).await?)
+    async fn reassign(
+        &self,
+        txn: &DatabaseTransaction,
+        scope: &Scope,
+        from: Uuid,
+        to: Uuid,
+    ) -> AppResult<Vec<CombinedConversation>> {
+        store::reassign_contact(txn, scope, from, to).await?;
+        let combined = store::combine_unresolved(txn, scope, to).await?;
+        service::record_combined(txn, scope, &combined).await?;
+        Ok(combined.into_iter().map(|c| CombinedConversation { kept_id: c.kept, removed_id: c.removed.id }).collect())
     }
 
     async fn erase(&self, txn: &DatabaseTransaction, scope: &Scope, contact_id: Uuid) -> AppResult<ErasedRecords> {

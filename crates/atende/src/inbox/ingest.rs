@@ -87,7 +87,7 @@ pub async fn ingest_in(
         batch.events.extend(captured.event);
         batch.apply(txn, scope, channel, &captured.contact, inbound).await?;
     }
-    store::messages_insert(txn, &batch.messages).await?;
+    store::messages_insert(txn, scope, &batch.messages).await?;
     for contact_id in &batch.touched {
         if let Some(conversation) = batch.conversations.get(contact_id) {
             store::conversation_save_inbound(txn, scope, conversation).await?;

@@ -11,6 +11,7 @@ pub mod receipts;
 pub mod resend;
 pub mod routes;
 pub mod routing;
+pub mod search;
 pub mod service;
 pub mod store;
 pub mod views;

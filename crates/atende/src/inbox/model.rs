@@ -229,7 +229,8 @@ pub struct ListConversations {
     pub contact_id: Option<Uuid>,
     /// Only conversations with messages the caller has not read.
     pub unread: Option<bool>,
-    /// Matches the contact's name, phone or email and the last message.
+    /// Words the contact (name, email, phone digits, identities, attribute values) or any
+    /// message of the conversation has; accents and case ignored, a phone by its digits.
     pub q: Option<String>,
     pub limit: Option<u64>,
     pub offset: Option<u64>,
@@ -350,4 +351,11 @@ pub struct Inbound {
     pub timestamp: Option<DateTime<Utc>>,
     /// Sent from the business side (e.g. typed on the phone): stored as an agent message.
     pub is_echo: bool,
+}
+
+/// A message found by full-text search, with its conversation.
+#[derive(Debug, Clone)]
+pub struct FoundMessage {
+    pub message: MessageView,
+    pub conversation: ConversationView,
 }

@@ -1,5 +1,7 @@
 //! Inbox rules for agents: listing, assigning, resolving, reading, replying, retrying.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseTransaction, Set};
 use uuid::Uuid;
@@ -8,7 +10,7 @@ use super::{
     attachments,
     entity::{conversation, message},
     model::{
-        AttachmentRef, ContentType, ConversationStatus, ConversationView, ListConversations, MessagePage,
+        AttachmentRef, ContentType, ConversationStatus, ConversationView, FoundMessage, ListConversations, MessagePage,
         MessageStatus, MessageView, SendMessage, SenderType, UpdateConversation, preview,
     },
     store::{self, NewMessage},
@@ -16,7 +18,7 @@ use super::{
 };
 use crate::{
     error::{AppError, AppResult},
-    events::{self, ConversationChange},
+    events::{self, ConversationChange, ConversationRemoval, ConversationRemoved},
     jobs::{self, JobPayload},
     state::AppState,
     tenancy::Scope,
@@ -47,6 +49,68 @@ pub async fn list(
     let (limit, offset) = crate::http::paging(filter.limit, filter.offset);
     let (rows, total) = store::conversation_list(&state.db, scope, filter, limit, offset).await?;
     Ok((views::conversations(&state.db, scope, rows, Some(scope.user_id)).await?, total))
+}
+
+/// Messages whose text has every word of `query` (the last one as a prefix while it is
+/// being typed), newest first, private notes included; and whether more follow.
+pub async fn search_messages(
+    state: &AppState,
+    scope: &Scope,
+    query: &str,
+    limit: u64,
+    offset: u64,
+) -> AppResult<(Vec<FoundMessage>, bool)> {
+    let query = search_text::MessageQuery::parse(query);
+    let mut hits = super::search::search(&state.db, scope, &query, limit + 1, offset).await?;
+    let more = hits.len() as u64 > limit;
+    hits.truncate(limit as usize);
+    let message_ids: Vec<Uuid> = hits.iter().map(|h| h.message_id).collect();
+    let mut conversation_ids: Vec<Uuid> = hits.iter().map(|h| h.conversation_id).collect();
+    conversation_ids.sort();
+    conversation_ids.dedup();
+    let rows = store::messages_get_many(&state.db, scope, &message_ids).await?;
+    let conversations = store::conversations_get_many(&state.db, scope, &conversation_ids).await?;
+    let conversations: HashMap<Uuid, ConversationView> =
+        views::conversations(&state.db, scope, conversations, None).await?.into_iter().map(|c| (c.id, c)).collect();
+    let mut messages: HashMap<Uuid, MessageView> =
+        views::messages(&state.db, scope, rows).await?.into_iter().map(|m| (m.id, m)).collect();
+    // In the index's order (newest first); a row deleted meanwhile is skipped.
+    let found = hits
+        .iter()
+        .filter_map(|h| {
+            let message = messages.remove(&h.message_id)?;
+            let conversation = conversations.get(&message.conversation_id)?.clone();
+            Some(FoundMessage { message, conversation })
+        })
+        .collect();
+    Ok((found, more))
+}
+
+/// Tells everyone that a merge folded conversations into others: the kept ones
+/// changed, the removed ones are gone. In the caller's transaction.
+pub async fn record_combined(
+    txn: &impl sea_orm::ConnectionTrait,
+    scope: &Scope,
+    combined: &[store::Combined],
+) -> AppResult<()> {
+    let mut out = Vec::new();
+    for pair in combined {
+        out.push(
+            ConversationRemoved {
+                tenant_id: scope.tenant_id,
+                routing: views::routing(&pair.removed),
+                removed: ConversationRemoval { id: pair.removed.id, merged_into: pair.kept },
+            }
+            .into(),
+        );
+        let Some(c) = store::conversation_get(txn, scope, pair.kept).await? else { continue };
+        let view = views::conversation(txn, scope, c.clone(), None).await?;
+        out.push(views::conversation_updated(scope, &c, &view, None, ConversationChange::Other));
+    }
+    if !out.is_empty() {
+        events::record(txn, out).await?;
+    }
+    Ok(())
 }
 
 /// Changes status, assignee, team or snooze, and tells everyone.

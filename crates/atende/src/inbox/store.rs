@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    sea_query::{Expr, ExprTrait, Func, Query},
+    sea_query::{Expr, ExprTrait, Query},
 };
 use uuid::Uuid;
 
@@ -177,24 +177,20 @@ pub async fn conversation_list(
         }
     }
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let pattern = format!("%{}%", q.to_lowercase());
+        // The contact (name, phone digits, email, identities, attributes) or any message
+        // of the conversation, with the one normalisation of search.
         let matching_contacts = Query::select()
             .column(contact::Column::Id)
             .from(contact::Entity)
-            .cond_where(
-                Condition::all().add(contact::Column::TenantId.eq(scope.tenant_id)).add(
-                    Condition::any()
-                        .add(Expr::expr(Func::lower(Expr::col(contact::Column::Name))).like(pattern.clone()))
-                        .add(Expr::expr(Func::lower(Expr::col(contact::Column::Email))).like(pattern.clone()))
-                        .add(contact::Column::Phone.like(pattern.clone())),
-                ),
-            )
+            .and_where(contact::Column::TenantId.eq(scope.tenant_id))
+            .cond_where(crate::contacts::store::search_condition(q))
             .to_owned();
-        query = query.filter(
-            Condition::any()
-                .add(conversation::Column::ContactId.in_subquery(matching_contacts))
-                .add(Expr::expr(Func::lower(Expr::col(conversation::Column::LastMessagePreview))).like(pattern)),
-        );
+        let mut any = Condition::any().add(conversation::Column::ContactId.in_subquery(matching_contacts));
+        let words = search_text::MessageQuery::parse(q);
+        if !words.is_empty() {
+            any = any.add(super::search::conversations_matching(db.get_database_backend(), scope, &words));
+        }
+        query = query.filter(any);
     }
     if filter.unread == Some(true) {
         // Unread for me: a contact message arrived after my last read (or I never read it).
@@ -333,7 +329,10 @@ pub async fn message_insert(
     scope: &Scope,
     new: NewMessage,
 ) -> Result<message::Model, sea_orm::DbErr> {
-    message_row(scope, new).into_active_model().reset_all().insert(db).await
+    let inserted = message_row(scope, new).into_active_model().reset_all().insert(db).await?;
+    // In the message's own transaction: findable exactly when it is committed.
+    super::search::index_message(db, scope, &inserted).await?;
+    Ok(inserted)
 }
 
 /// The row a new message will be (its id is time-ordered: ids taken in order sort in order).
@@ -363,14 +362,19 @@ pub fn message_row(scope: &Scope, new: NewMessage) -> message::Model {
     }
 }
 
-/// Inserts message rows built by `message_row` in one statement.
-pub async fn messages_insert(db: &impl ConnectionTrait, rows: &[message::Model]) -> Result<(), sea_orm::DbErr> {
+/// Inserts message rows built by `message_row` in one statement, and indexes them for
+/// search in the same transaction.
+pub async fn messages_insert(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    rows: &[message::Model],
+) -> Result<(), sea_orm::DbErr> {
     if rows.is_empty() {
         return Ok(());
     }
     let active: Vec<message::ActiveModel> = rows.iter().cloned().map(|m| m.into_active_model().reset_all()).collect();
     message::Entity::insert_many(active).exec_without_returning(db).await?;
-    Ok(())
+    super::search::index_messages(db, scope, rows).await
 }
 
 /// Which of these provider ids a channel already stored.
@@ -401,6 +405,22 @@ pub async fn message_get(
     id: Uuid,
 ) -> Result<Option<message::Model>, sea_orm::DbErr> {
     message::Entity::find_by_id(id).filter(message::Column::TenantId.eq(scope.tenant_id)).one(db).await
+}
+
+/// Several messages of the caller's tenant.
+pub async fn messages_get_many(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    ids: &[Uuid],
+) -> Result<Vec<message::Model>, sea_orm::DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    message::Entity::find()
+        .filter(message::Column::TenantId.eq(scope.tenant_id))
+        .filter(message::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
 }
 
 /// The message a provider id names on a channel.
@@ -552,6 +572,7 @@ pub async fn attachments_link(
 
 /// Deletes one message (an echo that duplicated a message we sent).
 pub async fn message_delete(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> Result<(), sea_orm::DbErr> {
+    super::search::unindex_messages(db, scope, &[id]).await?;
     message::Entity::delete_many()
         .filter(message::Column::TenantId.eq(scope.tenant_id))
         .filter(message::Column::Id.eq(id))
@@ -676,6 +697,7 @@ pub async fn erase_for_contact(
         .filter(attachment::Column::Id.is_in(files.iter().map(|f| f.id)))
         .exec(db)
         .await?;
+    super::search::unindex_selected(db, scope, messages_of()).await?;
     let messages = message::Entity::delete_many()
         .filter(message::Column::TenantId.eq(scope.tenant_id))
         .filter(message::Column::Id.in_subquery(messages_of()))
@@ -753,4 +775,89 @@ pub async fn unanswered_of(
         .limit(limit)
         .all(db)
         .await
+}
+
+/// Two conversations of one person on one channel folded into one (after a merge).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Combined {
+    /// The older conversation, which keeps the whole history.
+    pub kept: Uuid,
+    /// The newer one's row as it was before it was deleted.
+    pub removed: conversation::Model,
+}
+
+/// After a contact merge, leaves the person at most one unresolved conversation per
+/// channel: a newer unresolved conversation on a channel is folded into the oldest.
+/// Its messages move (the history stays in order: message ids are time-ordered), so do
+/// charges linked to it; activity fields take the latest, assignee and team are kept
+/// from the older one when set; read markers of the newer one go with it. Resolved
+/// conversations are history and stay as they are.
+pub async fn combine_unresolved(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    contact_id: Uuid,
+) -> Result<Vec<Combined>, sea_orm::DbErr> {
+    let unresolved = conversation::Entity::find()
+        .filter(conversation::Column::TenantId.eq(scope.tenant_id))
+        .filter(conversation::Column::ContactId.eq(contact_id))
+        .filter(conversation::Column::Status.ne(ConversationStatus::Resolved.as_str()))
+        .order_by_asc(conversation::Column::CreatedAt)
+        .order_by_asc(conversation::Column::Id)
+        .all(db)
+        .await?;
+    let mut oldest: HashMap<Uuid, conversation::Model> = HashMap::new();
+    let mut combined = Vec::new();
+    for newer in unresolved {
+        let Some(kept) = oldest.get(&newer.channel_id).cloned() else {
+            oldest.insert(newer.channel_id, newer);
+            continue;
+        };
+        message::Entity::update_many()
+            .col_expr(message::Column::ConversationId, Expr::value(kept.id))
+            .filter(message::Column::TenantId.eq(scope.tenant_id))
+            .filter(message::Column::ConversationId.eq(newer.id))
+            .exec(db)
+            .await?;
+        super::search::move_conversation(db, scope, newer.id, kept.id).await?;
+        crate::payments::entity::charge::Entity::update_many()
+            .col_expr(crate::payments::entity::charge::Column::ConversationId, Expr::value(kept.id))
+            .filter(crate::payments::entity::charge::Column::TenantId.eq(scope.tenant_id))
+            .filter(crate::payments::entity::charge::Column::ConversationId.eq(newer.id))
+            .exec(db)
+            .await?;
+        read_marker::Entity::delete_many()
+            .filter(read_marker::Column::TenantId.eq(scope.tenant_id))
+            .filter(read_marker::Column::ConversationId.eq(newer.id))
+            .exec(db)
+            .await?;
+        conversation::Entity::delete_many()
+            .filter(conversation::Column::TenantId.eq(scope.tenant_id))
+            .filter(conversation::Column::Id.eq(newer.id))
+            .exec(db)
+            .await?;
+        let open =
+            kept.status == ConversationStatus::Open.as_str() || newer.status == ConversationStatus::Open.as_str();
+        let latest = newer.last_activity_at > kept.last_activity_at;
+        let updated = conversation_update(db, scope, kept.clone(), |c| {
+            if open {
+                c.status = Set(ConversationStatus::Open.as_str().into());
+            }
+            if latest {
+                c.last_activity_at = Set(newer.last_activity_at);
+                c.last_message_preview = Set(newer.last_message_preview.clone());
+            }
+            c.last_incoming_at = Set(std::cmp::Ord::max(kept.last_incoming_at, newer.last_incoming_at));
+            c.first_reply_at = Set(match (kept.first_reply_at, newer.first_reply_at) {
+                (Some(a), Some(b)) => Some(std::cmp::Ord::min(a, b)),
+                (a, b) => a.or(b),
+            });
+            c.assignee_id = Set(kept.assignee_id.or(newer.assignee_id));
+            c.team_id = Set(kept.team_id.or(newer.team_id));
+            c.snoozed_until = Set(if open { None } else { kept.snoozed_until });
+        })
+        .await?;
+        combined.push(Combined { kept: kept.id, removed: newer });
+        oldest.insert(updated.channel_id, updated);
+    }
+    Ok(combined)
 }

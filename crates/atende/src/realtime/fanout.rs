@@ -23,6 +23,7 @@ pub struct SocketEvents {
     message_status_update: crate::events::MessageStatusUpdate,
     conversation_created: crate::inbox::model::ConversationView,
     conversation_updated: crate::inbox::model::ConversationView,
+    conversation_removed: crate::events::ConversationRemoval,
     contact_updated: crate::contacts::model::ContactView,
     payment_update: crate::payments::model::PaymentUpdate,
     channel_status: crate::channels::model::ChannelStatusView,
@@ -65,6 +66,9 @@ pub fn route(event: &DomainEvent) -> (&'static str, Vec<String>, Value) {
                 rooms.push(rooms::user(tenant, previous));
             }
             ("conversation_updated", rooms, json(&e.conversation))
+        }
+        DomainEvent::ConversationRemoved(e) => {
+            ("conversation_removed", conversation_rooms(&e.routing), json(&e.removed))
         }
         DomainEvent::ContactUpdated(e) => ("contact_updated", vec![rooms::inbox(tenant)], json(&e.contact)),
         DomainEvent::AccessRevoked(e) => {

@@ -27,6 +27,7 @@ mod platform;
 mod presence;
 mod realtime;
 mod roles;
+mod search;
 mod socket;
 mod teams;
 mod users;

@@ -3,6 +3,7 @@ import { useSession } from '@/features/auth';
 import { emitWithAck, onReconnect, onSocketEvent } from '@/lib/socket';
 import {
   applyConversationCreated,
+  applyConversationRemoved,
   applyConversationUpdated,
   applyNewMessage,
   applyStatusUpdate,
@@ -23,6 +24,8 @@ const isMessage = (v: unknown): v is Message =>
   isObject(v) && typeof v.id === 'string' && typeof v.conversationId === 'string' && typeof v.senderType === 'string';
 const isStatusUpdate = (v: unknown): v is MessageStatusUpdate =>
   isObject(v) && typeof v.id === 'string' && typeof v.conversationId === 'string' && typeof v.status === 'string';
+const isRemoval = (v: unknown): v is { id: string; mergedInto: string } =>
+  isObject(v) && typeof v.id === 'string' && typeof v.mergedInto === 'string';
 const isConversation = (v: unknown): v is Conversation =>
   isObject(v) && typeof v.id === 'string' && isObject(v.contact) && isObject(v.channel) && typeof v.status === 'string';
 
@@ -36,6 +39,8 @@ function viewer(): ViewerContext {
 export interface InboxRealtimeOptions {
   /** A customer wrote (not a private note): the app decides whether to notify. */
   onContactMessage?: (message: Message, conversation: Conversation | undefined, preview: string) => void;
+  /** The open conversation was folded into another one (contact merge): show that one. */
+  onOpenConversationMerged?: (mergedInto: string) => void;
 }
 
 /**
@@ -64,6 +69,12 @@ export function registerInboxRealtime(qc: QueryClient, options: InboxRealtimeOpt
     }),
     onSocketEvent('conversation_updated', (payload) => {
       if (isConversation(payload)) applyConversationUpdated(qc, payload, viewer());
+    }),
+    onSocketEvent('conversation_removed', (payload) => {
+      if (!isRemoval(payload)) return;
+      const wasOpen = useInboxUi.getState().openConversationId === payload.id;
+      applyConversationRemoved(qc, payload);
+      if (wasOpen) options.onOpenConversationMerged?.(payload.mergedInto);
     }),
     onReconnect(() => {
       void qc.invalidateQueries({ queryKey: inboxKeys.all });

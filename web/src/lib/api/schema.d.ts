@@ -865,6 +865,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Contacts, conversations and messages matching what was typed (accents and case
+         *     ignored, phones by digits), newest first, with the matching parts marked.
+         */
+        get: operations["search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/settings": {
         parameters: {
             query?: never;
@@ -1404,6 +1424,19 @@ export interface components {
              */
             value: string;
         };
+        /** @description Two conversations of the merged person on one channel that became one. */
+        CombinedConversation: {
+            /**
+             * Format: uuid
+             * @description The older conversation: it now holds both histories, in order.
+             */
+            keptId: string;
+            /**
+             * Format: uuid
+             * @description The newer one, folded in and gone.
+             */
+            removedId: string;
+        };
         /** @description `GET /channels/{id}/connection`. */
         ConnectionView: {
             /** @description The WhatsApp session is up. */
@@ -1418,6 +1451,14 @@ export interface components {
         /** @description `{contact}`. */
         ContactEnvelope: {
             contact: components["schemas"]["ContactView"];
+        };
+        /** @description A contact found. */
+        ContactHit: {
+            contact: components["schemas"]["ContactSummary"];
+            /** @description The phone or email that matched (or the phone, else the email), matches marked. */
+            detail: components["schemas"]["TextPart"][];
+            /** @description The name, matches marked. */
+            name: components["schemas"]["TextPart"][];
         };
         /** @description `{contacts, total}`. */
         ContactList: {
@@ -1461,11 +1502,27 @@ export interface components {
         ConversationEnvelope: {
             conversation: components["schemas"]["ConversationView"];
         };
+        /** @description A conversation found (by its contact or one of its messages). */
+        ConversationHit: {
+            conversation: components["schemas"]["ConversationView"];
+            /** @description The contact's name, matches marked. */
+            title: components["schemas"]["TextPart"][];
+        };
         /** @description `{conversations, total}`. */
         ConversationList: {
             conversations: components["schemas"]["ConversationView"][];
             /** Format: int64 */
             total: number;
+        };
+        /** @description `conversation_removed`'s payload. */
+        ConversationRemoval: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The conversation that now holds its messages.
+             */
+            mergedInto: string;
         };
         /**
          * @description Conversation status.
@@ -1752,9 +1809,33 @@ export interface components {
             /** Format: uuid */
             otherContactId: string;
         };
+        /**
+         * @description `{contact, combinedConversations}`: the contact kept, and the conversations the merge
+         *     combined so the person has at most one unresolved conversation per channel.
+         */
+        MergedContact: {
+            combinedConversations: components["schemas"]["CombinedConversation"][];
+            contact: components["schemas"]["ContactView"];
+        };
         /** @description `{message}`. */
         MessageEnvelope: {
             message: components["schemas"]["MessageView"];
+        };
+        /** @description A message found: where it is and the text around the match. */
+        MessageHit: {
+            channel: components["schemas"]["ChannelSummary"];
+            contact: components["schemas"]["ContactSummary"];
+            /** Format: uuid */
+            conversationId: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description A private note (only the workspace's agents ever see these). */
+            isPrivate: boolean;
+            /** Format: uuid */
+            messageId: string;
+            senderType: components["schemas"]["SenderType"];
+            /** @description About 120 characters around the first match, matches marked. */
+            snippet: components["schemas"]["TextPart"][];
         };
         /** @description `{messages, nextCursor}`: newest first. */
         MessagePage: {
@@ -1818,6 +1899,12 @@ export interface components {
             accepted: number;
             /** @description `accepted` when at least one channel stored it as new, else `duplicate`. */
             status: string;
+        };
+        /** @description Whether a kind has more results after this page. */
+        MoreResults: {
+            contacts: boolean;
+            conversations: boolean;
+            messages: boolean;
         };
         /** @description `{note}`. */
         NoteEnvelope: {
@@ -1991,6 +2078,13 @@ export interface components {
          * @enum {string}
          */
         Role: "AGENT" | "MANAGER" | "ADMIN";
+        /** @description `{contacts, conversations, messages, more}`: kinds not asked for are empty. */
+        SearchResults: {
+            contacts: components["schemas"]["ContactHit"][];
+            conversations: components["schemas"]["ConversationHit"][];
+            messages: components["schemas"]["MessageHit"][];
+            more: components["schemas"]["MoreResults"];
+        };
         /** @description `POST /asaas/charges/{id}/send` (body optional). */
         SendCharge: {
             /**
@@ -2047,6 +2141,7 @@ export interface components {
             channel_status: components["schemas"]["ChannelStatusView"];
             contact_updated: components["schemas"]["ContactView"];
             conversation_created: components["schemas"]["ConversationView"];
+            conversation_removed: components["schemas"]["ConversationRemoval"];
             conversation_updated: components["schemas"]["ConversationView"];
             force_logout: components["schemas"]["ForceLogout"];
             idle_warning: components["schemas"]["IdleWarning"];
@@ -2143,6 +2238,11 @@ export interface components {
             name: string;
             slug: string;
             status: string;
+        };
+        /** @description A piece of a text; `hit` pieces matched the query. */
+        TextPart: {
+            hit: boolean;
+            text: string;
         };
         /** @description `{apiTokens}`. */
         TokenList: {
@@ -3708,7 +3808,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ContactEnvelope"];
+                    "application/json": components["schemas"]["MergedContact"];
                 };
             };
             404: {
@@ -3833,7 +3933,10 @@ export interface operations {
                 contactId?: string;
                 /** @description Only conversations with messages the caller has not read. */
                 unread?: boolean;
-                /** @description Matches the contact's name, phone or email and the last message. */
+                /**
+                 * @description Words the contact (name, email, phone digits, identities, attribute values) or any
+                 *     message of the conversation has; accents and case ignored, a phone by its digits.
+                 */
                 q?: string;
                 limit?: number;
                 offset?: number;
@@ -4261,6 +4364,43 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    search: {
+        parameters: {
+            query: {
+                /**
+                 * @description What the user typed (1-200 characters): accents and case are ignored, a phone
+                 *     matches by its digits, the last word of a message search is a prefix.
+                 */
+                q: string;
+                kind?: "all" | "contacts" | "conversations" | "messages";
+                /** @description Results per kind: 5 by default for `all`, 20 for one kind; at most 50. */
+                limit?: number;
+                /** @description Skips this many results of the kind (paging one kind at a time). */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResults"];
+                };
+            };
+            /** @description q missing or too long */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

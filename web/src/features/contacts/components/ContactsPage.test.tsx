@@ -46,7 +46,8 @@ describe('contacts', () => {
   it('merges two selected duplicates into the one chosen to keep', async () => {
     const fetch = mockApi({
       'GET /api/v1/contacts': () => jsonResponse({ contacts: [MARIA, MARIA2], total: 2 }),
-      'POST /api/v1/contacts/k2/merge': () => jsonResponse({ contact: { ...MARIA2, phone: MARIA.phone } }),
+      'POST /api/v1/contacts/k2/merge': () =>
+        jsonResponse({ contact: { ...MARIA2, phone: MARIA.phone }, combinedConversations: [{ keptId: 'c1', removedId: 'c2' }] }),
     });
     const user = userEvent.setup();
     renderSignedIn('/contacts');
@@ -59,6 +60,8 @@ describe('contacts', () => {
     await waitFor(() => {
       expect(requestsTo(fetch, '/api/v1/contacts/k2/merge', 'POST')[0]?.body).toEqual({ otherContactId: 'k1' });
     });
+    // The merge says that two conversations on one channel became one.
+    expect(await screen.findByText(/foi unida à mais antiga/)).toBeInTheDocument();
   });
 
   it('edits the name inline and shows the server error for a taken phone', async () => {

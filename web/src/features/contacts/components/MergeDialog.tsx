@@ -31,8 +31,12 @@ export function MergeDialog({
     merge.mutate(
       { keepId: keep.id, otherId: other.id },
       {
-        onSuccess: (kept) => {
+        onSuccess: ({ contact: kept, combinedConversations }) => {
           toast.success(t('contacts.merge.done', { name: kept.name }));
+          // Say when two conversations on one channel became one (the older keeps both histories).
+          if (combinedConversations.length > 0) {
+            toast.info(t('contacts.merge.combined', { count: combinedConversations.length }));
+          }
           onMerged(kept);
           onOpenChange(false);
         },

@@ -4,6 +4,7 @@ import { conversation, message, ME, reply } from '@/test/inboxFixtures';
 import {
   addMessage,
   applyContactToConversations,
+  applyConversationRemoved,
   applyConversationUpdated,
   applyNewMessage,
   applyStatusUpdate,
@@ -49,6 +50,14 @@ const history = (qc: QueryClient, id = 'c') =>
   qc.getQueryData<MessagePages>(inboxKeys.messages(id))?.pages.flatMap((p) => p.messages) ?? [];
 
 describe('socket events patch the inbox cache', () => {
+  it('conversation_removed drops the folded conversation from every list and refetches the kept history', () => {
+    const qc = setup();
+    applyConversationRemoved(qc, { id: 'b', mergedInto: 'c' });
+    expect(ids(qc)).toEqual(['a', 'c']);
+    expect(qc.getQueryData<ConversationPages>(inboxKeys.list(ALL))?.pages[0]?.total).toBe(2);
+    expect(qc.getQueryState(inboxKeys.messages('c'))?.isInvalidated).toBe(true);
+  });
+
   it('new_message appends to the history and moves the conversation to the top with one more unread', () => {
     const qc = setup();
     const m = message({ id: 'm3', conversationId: 'c', content: 'Chegou?', createdAt: '2026-11-28T12:05:00Z' });

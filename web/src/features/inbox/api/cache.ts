@@ -352,6 +352,17 @@ export function applyConversationUpdated(qc: QueryClient, conversation: Conversa
   void qc.invalidateQueries({ queryKey: inboxKeys.byContact(conversation.contact.id), exact: true });
 }
 
+/** `conversation_removed`: a contact merge folded this conversation into `mergedInto`. */
+export function applyConversationRemoved(qc: QueryClient, removed: { id: string; mergedInto: string }) {
+  for (const [key, data] of listEntries(qc)) {
+    const list = flatten(data);
+    if (list.some((c) => c.id === removed.id)) qc.setQueryData(key, rebuild(data, list.filter((c) => c.id !== removed.id), -1));
+  }
+  qc.removeQueries({ queryKey: inboxKeys.detail(removed.id), exact: true });
+  // The kept conversation now holds both histories.
+  void qc.invalidateQueries({ queryKey: inboxKeys.messages(removed.mergedInto) });
+}
+
 /** `contact_updated`: the contact's name, phone and email change on every conversation. */
 export function applyContactToConversations(
   qc: QueryClient,

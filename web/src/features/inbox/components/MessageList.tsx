@@ -1,6 +1,7 @@
 import { MessagesSquare } from 'lucide-react';
 import { Fragment, useCallback, useEffect, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
 import { toast } from 'sonner';
 import { useShallow } from 'zustand/react/shallow';
 import { Alert } from '@/components/ui/Alert';
@@ -19,6 +20,14 @@ import { MessageBubble, type DisplayMessage } from './MessageBubble';
 
 const NEAR_BOTTOM_PX = 120;
 const LOAD_OLDER_PX = 160;
+/** Older pages loaded at most while looking for the message a search result jumps to. */
+const JUMP_MAX_PAGES = 40;
+
+/** The `?message=` of a jump from search, when it looks like a message id. */
+function jumpTarget(search: URLSearchParams): string | null {
+  const id = search.get('message');
+  return id !== null && /^[0-9a-f-]{36}$/i.test(id) ? id : null;
+}
 
 function toDisplay(item: OutboxItem, me: { id: string; name: string } | null): DisplayMessage {
   return {
@@ -133,6 +142,39 @@ export function MessageList({ conversationId }: { conversationId: string }) {
     };
   }, []);
 
+  // A jump from search (`?message=`): load older pages until the message is there,
+  // then bring it to the middle of the view and mark it for a moment.
+  const [searchParams] = useSearchParams();
+  const target = jumpTarget(searchParams);
+  const jumped = useRef<string | null>(null);
+  const pagesLoaded = useRef(0);
+  const targetShown = target !== null && display.some((m) => m.id === target);
+  useEffect(() => {
+    if (target === null || jumped.current === target || messages.isPending) return;
+    if (!targetShown) {
+      if (hasNextPage && !isFetchingNextPage && pagesLoaded.current < JUMP_MAX_PAGES) {
+        pagesLoaded.current += 1;
+        void fetchNextPage();
+      } else if (!hasNextPage || pagesLoaded.current >= JUMP_MAX_PAGES) {
+        jumped.current = target;
+        toast.info(t('search.jumpNotFound'));
+      }
+      return;
+    }
+    jumped.current = target;
+    const row = scrollRef.current?.querySelector(`[data-row-id="${target}"]`);
+    if (!(row instanceof HTMLElement)) return;
+    nearBottom.current = false;
+    if ('scrollIntoView' in row) row.scrollIntoView({ block: 'center' });
+    row.dataset.jumped = 'true';
+    const id = setTimeout(() => {
+      delete row.dataset.jumped;
+    }, 2500);
+    return () => {
+      clearTimeout(id);
+    };
+  }, [target, targetShown, hasNextPage, isFetchingNextPage, fetchNextPage, messages.isPending, t]);
+
   const onRetry = useCallback(
     (m: DisplayMessage) => {
       if (m.local !== undefined) {
@@ -206,7 +248,12 @@ export function MessageList({ conversationId }: { conversationId: string }) {
                   </span>
                 </div>
               )}
-              <MessageBubble message={m} onRetry={onRetry} retrying={retry.isPending && retry.variables.id === m.id} />
+              <div
+                data-row-id={m.id}
+                className="rounded-xl transition-colors duration-700 data-[jumped=true]:bg-amber-100/80 data-[jumped=true]:ring-2 data-[jumped=true]:ring-amber-300"
+              >
+                <MessageBubble message={m} onRetry={onRetry} retrying={retry.isPending && retry.variables.id === m.id} />
+              </div>
             </Fragment>
           );
         })}

@@ -138,6 +138,34 @@ export const en: Messages = {
     openMenu: 'Open menu',
     closeMenu: 'Close menu',
   },
+  search: {
+    title: 'Search',
+    trigger: 'Search…',
+    placeholder: 'Contacts, conversations and messages (accents optional)',
+    hint: 'Type at least 2 letters. “joao” finds “João”; phones with or without formatting.',
+    results: 'Search results',
+    empty: 'Nothing found for “{{q}}”.',
+    sections: {
+      contacts: 'Contacts',
+      conversations: 'Conversations',
+      messages: 'Messages',
+    },
+    more: {
+      contacts: 'See all contacts',
+      conversations: 'See all conversations',
+      messages: 'See all messages',
+    },
+    loadMore: 'Load more',
+    backToAll: 'Back to all results',
+    privateNote: 'Private note',
+    agent: 'Agent',
+    keys: {
+      move: 'move',
+      open: 'open',
+      close: 'close',
+    },
+    jumpNotFound: 'The message is no longer in this conversation.',
+  },
   shell: {
     skipToContent: 'Skip to content',
     workspace: 'Workspace',
@@ -734,6 +762,8 @@ export const en: Messages = {
       consequence: 'The conversations, notes and identifiers of “{{other}}” move to “{{keep}}”, and “{{other}}” no longer exists.',
       confirm: 'Merge',
       done: 'Contacts merged into {{name}}.',
+      combined_one: 'Their conversation on the same channel was combined into the older one, history kept.',
+      combined_other: '{{count}} conversations on the same channel were combined into the older ones, history kept.',
     },
   },
   notFound: {

@@ -138,6 +138,34 @@ export const ptBR = {
     openMenu: 'Abrir menu',
     closeMenu: 'Fechar menu',
   },
+  search: {
+    title: 'Buscar',
+    trigger: 'Buscar…',
+    placeholder: 'Contatos, conversas e mensagens (sem se preocupar com acentos)',
+    hint: 'Digite ao menos 2 letras. “joao” encontra “João”; telefones, com ou sem formatação.',
+    results: 'Resultados da busca',
+    empty: 'Nada encontrado para “{{q}}”.',
+    sections: {
+      contacts: 'Contatos',
+      conversations: 'Conversas',
+      messages: 'Mensagens',
+    },
+    more: {
+      contacts: 'Ver todos os contatos',
+      conversations: 'Ver todas as conversas',
+      messages: 'Ver todas as mensagens',
+    },
+    loadMore: 'Carregar mais',
+    backToAll: 'Voltar para todos os resultados',
+    privateNote: 'Nota privada',
+    agent: 'Atendente',
+    keys: {
+      move: 'navegar',
+      open: 'abrir',
+      close: 'fechar',
+    },
+    jumpNotFound: 'A mensagem não está mais nesta conversa.',
+  },
   shell: {
     skipToContent: 'Pular para o conteúdo',
     workspace: 'Espaço de trabalho',
@@ -734,6 +762,8 @@ export const ptBR = {
       consequence: 'As conversas, notas e identificadores de “{{other}}” passam para “{{keep}}”, e “{{other}}” deixa de existir.',
       confirm: 'Mesclar',
       done: 'Contatos mesclados em {{name}}.',
+      combined_one: 'A conversa dele no mesmo canal foi unida à mais antiga, com o histórico completo.',
+      combined_other: '{{count}} conversas no mesmo canal foram unidas às mais antigas, com o histórico completo.',
     },
   },
   notFound: {
