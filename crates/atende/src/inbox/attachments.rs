@@ -200,7 +200,7 @@ fn media_signature(state: &AppState, id: Uuid, expires: i64) -> String {
 /// A signed, expiring URL of an uploaded file that a provider can fetch without a
 /// session (Twilio `MediaUrl`, Meta attachment `url`, Z-API `image`/`document`).
 pub fn public_url(state: &AppState, id: Uuid) -> String {
-    let expires = Utc::now().timestamp() + PUBLIC_LINK_SECS;
+    let expires = state.now().timestamp() + PUBLIC_LINK_SECS;
     format!("{}/media/{id}/{expires}/{}", state.config.public_url(), media_signature(state, id, expires))
 }
 
@@ -212,7 +212,7 @@ pub async fn public_download(
     use subtle::ConstantTimeEq;
     let expected = media_signature(&state, id, expires);
     let valid: bool = expected.as_bytes().ct_eq(signature.as_bytes()).into();
-    if !valid || expires < Utc::now().timestamp() {
+    if !valid || expires < state.now().timestamp() {
         return Err(AppError::NotFound);
     }
     let row = super::store::platform_attachment_get(&state.db, id).await?.ok_or(AppError::NotFound)?;

@@ -112,8 +112,13 @@ async fn send(
             return Ok(Err(SendError::Permanent { code: "invalid_configuration".into(), reason: e.to_string() }));
         }
     };
-    let view = views::message(db, scope, message.clone()).await?;
+    let mut view = views::message(db, scope, message.clone()).await?;
     let media = public_media(state, &view.attachments);
+    // What leaves the server links to files the receiver can fetch without a login
+    // (an API-channel integrator gets the message's JSON as is).
+    for (attachment, public) in view.attachments.iter_mut().zip(&media) {
+        attachment.url = public.url.clone();
+    }
     let message_json = serde_json::to_value(&view).unwrap_or_default();
     let conversation_view = views::conversation(db, scope, conversation.clone(), None).await?;
     let conversation_json = serde_json::to_value(conversation_view).unwrap_or_default();

@@ -334,3 +334,61 @@ async fn only_one_instance_runs_a_scheduler_tick_on_postgres() {
     other_instance.rollback().await.unwrap();
     assert!(atende::scheduler::tick(&app.state).await.unwrap());
 }
+
+/// Issue 15 §1: an API-channel integrator receives files as absolute, signed,
+/// expiring links it can download without an Atende login.
+#[tokio::test]
+async fn api_channel_callbacks_carry_absolute_signed_expiring_file_links() {
+    use wiremock::{
+        Mock, MockServer, ResponseTemplate,
+        matchers::{method, path},
+    };
+    let app = spawn_app().await;
+    let callback = MockServer::start().await;
+    Mock::given(method("POST")).and(path("/hook")).respond_with(ResponseTemplate::new(200)).mount(&callback).await;
+    let tenant = app.create_tenant("acme").await;
+    let admin = app.admin(&tenant).await;
+    let channel = app.api_channel(&admin, &format!("{}/hook", callback.uri())).await;
+    let conversation = app.receive(&channel, "e1", "cust-1", "manda o boleto").await;
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(b"%PDF-1.4 boleto".to_vec())
+            .file_name("boleto.pdf")
+            .mime_str("application/pdf")
+            .unwrap(),
+    );
+    let uploaded = read(
+        app.client.post(app.url("/api/v1/attachments")).bearer_auth(&admin.token).multipart(form).send().await.unwrap(),
+    )
+    .await;
+    let attachment_id = uploaded.body["attachment"]["id"].as_str().unwrap().to_string();
+    let sent = app
+        .post(
+            "/api/v1/messages",
+            &admin.token,
+            json!({"conversationId": conversation, "attachmentIds": [attachment_id]}),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{:?}", sent.body);
+    app.run_jobs().await;
+
+    let requests = callback.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1);
+    let payload: serde_json::Value = serde_json::from_slice(&requests[0].body).unwrap();
+    let link = payload["message"]["attachments"][0]["url"].as_str().unwrap().to_string();
+    let parsed = reqwest::Url::parse(&link).expect("an absolute URL");
+    assert!(parsed.path().starts_with("/media/"), "{link}");
+    // The link names this server's public URL; fetch its path here, with no login.
+    let here = app.url(parsed.path());
+    let file = app.client.get(&here).send().await.unwrap();
+    assert_eq!(file.status(), StatusCode::OK);
+    assert_eq!(file.bytes().await.unwrap().as_ref(), b"%PDF-1.4 boleto");
+    // Any change to the link, or its expiry, makes it worthless.
+    let mut tampered = here.clone();
+    let last = tampered.pop().unwrap();
+    tampered.push(if last == '0' { '1' } else { '0' });
+    assert_eq!(app.client.get(&tampered).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    app.state.clock.freeze();
+    app.state.clock.advance(chrono::Duration::days(8));
+    assert_eq!(app.client.get(&here).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+}
