@@ -167,7 +167,17 @@ async fn provider_error(state: &AppState, channel: &entity::Model, e: SendError)
             }
             AppError::conflict("provider_auth_failed", format!("Z-API refused the credentials: {reason}"))
         }
-        other => AppError::Unavailable(format!("Z-API: {}", other.reason())),
+        // Z-API failing is not Atende being down: say which provider and what to check.
+        other => AppError::Upstream {
+            status: axum::http::StatusCode::BAD_GATEWAY,
+            code: "provider_unavailable",
+            message: format!(
+                "Z-API did not answer as expected ({}); check the channel's instance id and token",
+                other.reason()
+            ),
+            details: serde_json::json!({ "provider": "Z-API" }),
+            retry_after_secs: None,
+        },
     }
 }
 

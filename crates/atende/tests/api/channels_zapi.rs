@@ -486,3 +486,25 @@ async fn creating_a_zapi_channel_points_the_instance_webhooks_at_its_secret_url(
     assert_eq!(body["value"], webhook_url);
     assert_eq!(body["notifySentByMe"], true);
 }
+
+/// Issue 15 §2: Z-API failing is reported as Z-API failing (502 `provider_unavailable`,
+/// naming the provider and what to check), not as Atende being unavailable.
+#[tokio::test]
+async fn a_zapi_outage_is_reported_as_the_providers_not_as_the_servers() {
+    let providers = Providers::start().await;
+    Mock::given(method("GET"))
+        .and(path(zapi_path("qr-code/image")))
+        .respond_with(ResponseTemplate::new(500).set_body_string("internal error"))
+        .mount(&providers.zapi)
+        .await;
+    mount_status(&providers.zapi, false, None, 1).await;
+    let app = spawn_with_providers(&providers).await;
+    let tenant = app.create_tenant("acme").await;
+    let admin = app.admin(&tenant).await;
+    let channel = app.zapi_channel(&admin).await;
+    let qr = app.get(&format!("/api/v1/channels/{}/qr-code", channel.id), &admin.token).await;
+    assert_eq!(qr.status, StatusCode::BAD_GATEWAY, "{:?}", qr.body);
+    assert_eq!(qr.body["error"]["code"], "provider_unavailable");
+    assert_eq!(qr.body["error"]["details"]["provider"], "Z-API");
+    assert!(qr.body["error"]["message"].as_str().unwrap().contains("instance id and token"));
+}

@@ -197,6 +197,6 @@ export const channelSetupEn: typeof channelSetupPtBR = {
     not_qr_channel: 'Only WhatsApp (Z-API) channels connect by QR code.',
     invalid_configuration: "The channel's configuration is incomplete: check the credentials.",
     provider_auth_failed: 'The provider refused the credentials. Edit the channel and enter them again.',
-    provider_unavailable: 'The provider did not answer. Try again shortly.',
+    provider_unavailable: "Z-API did not answer as expected. Check the channel's instance id and token, then try again.",
   },
 };

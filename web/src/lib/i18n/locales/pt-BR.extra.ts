@@ -195,6 +195,6 @@ export const channelSetupPtBR = {
     not_qr_channel: 'Somente canais WhatsApp (Z-API) conectam por QR Code.',
     invalid_configuration: 'A configuração do canal está incompleta: confira as credenciais.',
     provider_auth_failed: 'O provedor recusou as credenciais. Edite o canal e informe-as novamente.',
-    provider_unavailable: 'O provedor não respondeu. Tente novamente em instantes.',
+    provider_unavailable: 'A Z-API não respondeu como esperado. Confira o ID da instância e o token do canal e tente de novo.',
   },
 };
