@@ -42,11 +42,13 @@ impl ServerClock {
         }
     }
 
-    /// Stops the clock at its current instant (whole seconds, so durations measured
-    /// against it are exact); returns that instant. Tests only.
+    /// Stops the clock at the next whole second (so durations measured against it are
+    /// exact; rounding up, because a clock that steps back would put "now" before
+    /// things that already happened); returns that instant. Tests only.
     pub fn freeze(&self) -> DateTime<Utc> {
         let now = self.now();
-        let at = DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
+        let up = i64::from(now.timestamp_subsec_nanos() > 0);
+        let at = DateTime::from_timestamp(now.timestamp() + up, 0).unwrap_or(now);
         self.frozen_ms.store(at.timestamp_millis(), Ordering::SeqCst);
         at
     }

@@ -547,14 +547,11 @@ async fn settings_changes_reach_connected_clients_of_the_tenant_only() {
     socket_b.close().await;
 }
 
-// A known defect, kept runnable (`cargo test -- --ignored`): when auto-logout is turned
-// on for an agent who is already idle, the sweep after the grace does not log them out
-// unless some time passes between the settings change and the clock moving (the earlier
-// version of this test passed only thanks to a 200 ms wait, and failed in the full
-// suite). Auto-logout of an agent who goes idle with the setting on is covered by
-// `auto_logout_warns_then_emits_force_logout_and_the_token_stops_working`.
+// Auto-logout of an agent who goes idle with the setting on is covered by
+// `auto_logout_warns_then_emits_force_logout_and_the_token_stops_working`. (This test
+// once failed whenever sign-in and `freeze` fell in the same second: `freeze` rounded
+// down, putting "now" before the login, and the idle period started at the login.)
 #[tokio::test]
-#[ignore = "known defect: auto-logout turned on for an already idle agent (see comment)"]
 async fn turning_auto_logout_on_applies_to_an_agent_already_idle() {
     let app = spawn_app().await;
     let a = app.create_tenant("alpha").await;
