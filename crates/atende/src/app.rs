@@ -46,9 +46,9 @@ impl JobRunner for Jobs {
             // pipeline now takes every received row itself.
             JobPayload::ProcessWebhook { .. } => Ok(()),
             JobPayload::DeliverMessage { message_id } => {
-                let last_attempt = job.attempts >= job.max_attempts;
                 let tenant_id = job.tenant_id.ok_or_else(|| JobError::Fatal("delivery job without tenant".into()))?;
-                inbox::delivery::deliver(state, tenant_id, message_id, last_attempt).await
+                let attempt = inbox::delivery::Attempt { number: job.attempts, of: job.max_attempts };
+                inbox::delivery::deliver(state, tenant_id, message_id, attempt).await
             }
             JobPayload::ProcessAsaasEvent { event_id } => payments::webhook::process_event(state, event_id).await,
             JobPayload::FetchPixCode { charge_id } => {

@@ -17,13 +17,48 @@ use crate::{
         model::ChannelType,
     },
     contacts,
-    jobs::JobError,
+    jobs::{JobError, JobPayload},
     state::AppState,
     tenancy::Scope,
 };
 
+/// Attempts at delivering one message before it is FAILED (the agent can retry it):
+/// the delivery job's own limit.
+pub fn max_attempts() -> i32 {
+    JobPayload::DeliverMessage { message_id: Uuid::nil() }.max_attempts()
+}
+
+/// Which attempt this is (1-based) of how many.
+#[derive(Debug, Clone, Copy)]
+pub struct Attempt {
+    pub number: i32,
+    pub of: i32,
+}
+
+impl Attempt {
+    fn is_last(&self) -> bool {
+        self.number >= self.of
+    }
+}
+
+/// A stable code for a send failure, which the UI translates (the provider's own words
+/// stay in `failure_reason`).
+fn failure_code(e: &SendError) -> &'static str {
+    match e {
+        SendError::Retryable { .. } => "provider_unavailable",
+        SendError::Auth { .. } => "provider_auth_failed",
+        SendError::Permanent { code, .. } => match code.as_str() {
+            "no_callback_url" => "no_callback_url",
+            "channel_disabled" => "channel_disabled",
+            "invalid_configuration" => "invalid_configuration",
+            "unsupported_channel" => "unsupported_channel",
+            _ => "provider_rejected",
+        },
+    }
+}
+
 /// Delivers one message. Idempotent: anything but a PENDING agent message is left alone.
-pub async fn deliver(state: &AppState, tenant_id: Uuid, message_id: Uuid, last_attempt: bool) -> Result<(), JobError> {
+pub async fn deliver(state: &AppState, tenant_id: Uuid, message_id: Uuid, attempt: Attempt) -> Result<(), JobError> {
     let scope = Scope::system(tenant_id);
     let db = &state.db;
     let Some(message) = store::message_get(db, &scope, message_id).await? else { return Ok(()) };
@@ -53,6 +88,8 @@ pub async fn deliver(state: &AppState, tenant_id: Uuid, message_id: Uuid, last_a
                 m.status = Set(MessageStatus::Sent.as_str().into());
                 m.sent_at = Set(Some(now));
                 m.failure_reason = Set(None);
+                m.failure_code = Set(None);
+                m.delivery_attempts = Set(attempt.number);
                 if sent.external_id.is_some() {
                     m.external_id = Set(sent.external_id.clone());
                 }
@@ -61,8 +98,17 @@ pub async fn deliver(state: &AppState, tenant_id: Uuid, message_id: Uuid, last_a
             metrics::counter!("outbound_messages_total", "outcome" => "sent").increment(1);
             Ok(())
         }
-        Err(e) if e.is_retryable() && !last_attempt => {
-            Err(JobError::Retry { reason: e.to_string(), after: e.retry_after() })
+        Err(e) if e.is_retryable() && !attempt.is_last() => {
+            // Still PENDING: the agent sees "trying again (n of 6)" and why.
+            let reason = e.to_string();
+            let code = failure_code(&e);
+            record(state, &scope, &conversation, message, |m| {
+                m.delivery_attempts = Set(attempt.number);
+                m.failure_reason = Set(Some(reason.chars().take(500).collect()));
+                m.failure_code = Set(Some(code.into()));
+            })
+            .await?;
+            Err(JobError::Retry { reason, after: e.retry_after() })
         }
         Err(e) => {
             let reason = e.to_string();
@@ -73,9 +119,12 @@ pub async fn deliver(state: &AppState, tenant_id: Uuid, message_id: Uuid, last_a
                     .await
                     .map_err(JobError::from)?;
             }
+            let code = failure_code(&e);
             record(state, &scope, &conversation, message, |m| {
                 m.status = Set(MessageStatus::Failed.as_str().into());
                 m.failure_reason = Set(Some(reason.chars().take(500).collect()));
+                m.failure_code = Set(Some(code.into()));
+                m.delivery_attempts = Set(attempt.number);
             })
             .await?;
             metrics::counter!("outbound_messages_total", "outcome" => "failed").increment(1);

@@ -55,6 +55,11 @@ pub mod message {
         /// PENDING | SENT | DELIVERED | READ | FAILED
         pub status: String,
         pub failure_reason: Option<String>,
+        /// Delivery attempts made so far (agent messages).
+        pub delivery_attempts: i32,
+        /// Why delivery failed, as a stable code the UI translates (`failure_reason`
+        /// keeps the provider's words).
+        pub failure_code: Option<String>,
         pub is_private: bool,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,

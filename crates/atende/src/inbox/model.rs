@@ -176,7 +176,18 @@ pub struct MessageView {
     pub metadata: Option<serde_json::Value>,
     pub external_id: Option<String>,
     pub status: MessageStatus,
+    /// The provider's (or channel's) own words on the last failure, technical; shown
+    /// behind "details". While retrying it says why the last attempt failed.
     pub failure_reason: Option<String>,
+    /// Why delivery failed, as a stable code the UI translates: `provider_unavailable`,
+    /// `provider_auth_failed`, `provider_rejected`, `no_callback_url`, `channel_disabled`,
+    /// `invalid_configuration`, `unsupported_channel`, `provider_failed` (a status
+    /// callback said so).
+    pub failure_code: Option<String>,
+    /// Delivery attempts made so far; with `maxDeliveryAttempts`, a PENDING message
+    /// with attempts > 0 is being retried ("trying again, 2 of 6").
+    pub delivery_attempts: i32,
+    pub max_delivery_attempts: i32,
     pub is_private: bool,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,

@@ -76,6 +76,7 @@ async fn advance(
             }
             DeliveryStatus::Failed => {
                 m.failure_reason = Set(Some(failure.unwrap_or_else(|| "The provider could not deliver it".into())));
+                m.failure_code = Set(Some("provider_failed".into()));
             }
         }
     })

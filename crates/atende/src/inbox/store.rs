@@ -353,6 +353,8 @@ pub fn message_row(scope: &Scope, new: NewMessage) -> message::Model {
         external_id: new.external_id,
         status: new.status.as_str().into(),
         failure_reason: None,
+        delivery_attempts: 0,
+        failure_code: None,
         is_private: new.is_private,
         created_at: new.at,
         updated_at: new.at,
@@ -491,6 +493,8 @@ pub async fn message_requeue_failed(
     let result = message::Entity::update_many()
         .col_expr(message::Column::Status, Expr::value(MessageStatus::Pending.as_str()))
         .col_expr(message::Column::FailureReason, Expr::value(Option::<String>::None))
+        .col_expr(message::Column::FailureCode, Expr::value(Option::<String>::None))
+        .col_expr(message::Column::DeliveryAttempts, Expr::value(0))
         .col_expr(message::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(message::Column::TenantId.eq(scope.tenant_id))
         .filter(message::Column::Id.eq(id))

@@ -121,6 +121,8 @@ async fn conversation_with_messages(
             external_id: Set(Some(Uuid::now_v7().to_string())),
             status: Set("DELIVERED".into()),
             failure_reason: Set(None),
+            delivery_attempts: Set(0),
+            failure_code: Set(None),
             is_private: Set(false),
             created_at: Set(now),
             updated_at: Set(now),

@@ -192,8 +192,24 @@ async fn a_callback_that_always_fails_ends_failed_with_the_reason_and_can_be_ret
         .post("/api/v1/messages", &admin.token, json!({"conversationId": conversation, "content": "resposta"}))
         .await;
     let id = sent.body["message"]["id"].as_str().unwrap().to_string();
+    assert_eq!(sent.body["message"]["deliveryAttempts"], 0);
+    assert_eq!(sent.body["message"]["maxDeliveryAttempts"], 6);
     app.run_jobs().await;
     assert_eq!(callback.received_requests().await.unwrap().len(), 6, "max attempts");
+    // While retrying, every attempt is announced still PENDING, with its number and why.
+    let retrying = socket
+        .wait_for(
+            |v| {
+                v["name"] == "message_status_update"
+                    && v["data"]["status"] == "PENDING"
+                    && v["data"]["deliveryAttempts"] == 2
+            },
+            Duration::from_secs(10),
+        )
+        .await
+        .expect("the second attempt reaches the socket");
+    assert_eq!(retrying["data"]["failureCode"], "provider_unavailable");
+    assert_eq!(retrying["data"]["maxDeliveryAttempts"], 6);
     let failed = socket
         .wait_for(|v| v["name"] == "message_status_update" && v["data"]["status"] == "FAILED", Duration::from_secs(10))
         .await;
@@ -201,6 +217,8 @@ async fn a_callback_that_always_fails_ends_failed_with_the_reason_and_can_be_ret
     let history = app.get(&format!("/api/v1/messages?conversationId={conversation}"), &admin.token).await;
     let message = &history.body["messages"][0];
     assert_eq!(message["status"], "FAILED");
+    assert_eq!(message["failureCode"], "provider_unavailable");
+    assert_eq!(message["deliveryAttempts"], 6);
     assert!(message["failureReason"].as_str().unwrap().contains("503"), "{message:?}");
     assert!(message["failureReason"].as_str().unwrap().contains("down for maintenance"));
     let dead = app.get("/api/v1/jobs?state=dead", &admin.token).await;
@@ -213,6 +231,8 @@ async fn a_callback_that_always_fails_ends_failed_with_the_reason_and_can_be_ret
     let retried = app.post(&format!("/api/v1/messages/{id}/retry"), &admin.token, json!({})).await;
     assert_eq!(retried.status, StatusCode::OK, "{:?}", retried.body);
     assert_eq!(retried.body["message"]["status"], "PENDING");
+    assert_eq!(retried.body["message"]["deliveryAttempts"], 0, "a manual retry starts counting again");
+    assert!(retried.body["message"]["failureCode"].is_null());
     let twice = app.post(&format!("/api/v1/messages/{id}/retry"), &admin.token, json!({})).await;
     assert_eq!(twice.code(), "not_failed");
     app.run_jobs().await;

@@ -349,6 +349,8 @@ async fn the_migration_builds_the_indexes_for_what_is_already_stored() {
         external_id: Set(Some("old-1".into())),
         status: Set("DELIVERED".into()),
         failure_reason: Set(None),
+        delivery_attempts: Set(0),
+        failure_code: Set(None),
         is_private: Set(false),
         created_at: Set(now),
         updated_at: Set(now),

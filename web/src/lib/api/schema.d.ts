@@ -1854,10 +1854,15 @@ export interface components {
             conversationId: string;
             /** Format: date-time */
             deliveredAt?: string | null;
+            /** Format: int32 */
+            deliveryAttempts: number;
             externalId?: string | null;
+            failureCode?: string | null;
             failureReason?: string | null;
             /** Format: uuid */
             id: string;
+            /** Format: int32 */
+            maxDeliveryAttempts: number;
             /** Format: date-time */
             readAt?: string | null;
             /** Format: date-time */
@@ -1879,11 +1884,30 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             deliveredAt?: string | null;
+            /**
+             * Format: int32
+             * @description Delivery attempts made so far; with `maxDeliveryAttempts`, a PENDING message
+             *     with attempts > 0 is being retried ("trying again, 2 of 6").
+             */
+            deliveryAttempts: number;
             externalId?: string | null;
+            /**
+             * @description Why delivery failed, as a stable code the UI translates: `provider_unavailable`,
+             *     `provider_auth_failed`, `provider_rejected`, `no_callback_url`, `channel_disabled`,
+             *     `invalid_configuration`, `unsupported_channel`, `provider_failed` (a status
+             *     callback said so).
+             */
+            failureCode?: string | null;
+            /**
+             * @description The provider's (or channel's) own words on the last failure, technical; shown
+             *     behind "details". While retrying it says why the last attempt failed.
+             */
             failureReason?: string | null;
             /** Format: uuid */
             id: string;
             isPrivate: boolean;
+            /** Format: int32 */
+            maxDeliveryAttempts: number;
             metadata?: Record<string, never> | null;
             /** Format: date-time */
             readAt?: string | null;

@@ -28,6 +28,8 @@ export interface ViewerContext {
 
 /** `message_status_update` payload (generated from the server's contract). */
 export type MessageStatusUpdate = SocketEvents['message_status_update'];
+/** A status change the app applies itself (optimistic), with only what it knows. */
+export type StatusPatch = Partial<MessageStatusUpdate> & Pick<MessageStatusUpdate, 'id' | 'conversationId' | 'status'>;
 
 const RANK: Record<MessageStatus, number> = { PENDING: 0, SENT: 1, DELIVERED: 2, READ: 3, FAILED: 1 };
 
@@ -41,9 +43,9 @@ export function messagePreview(message: Pick<Message, 'content' | 'contentType'>
 // ---------------------------------------------------------------- messages
 
 /** Status updates that arrived before their message (applied when it shows up). */
-const earlyStatus = new Map<string, MessageStatusUpdate>();
+const earlyStatus = new Map<string, StatusPatch>();
 
-function remember(update: MessageStatusUpdate) {
+function remember(update: StatusPatch) {
   earlyStatus.set(update.id, update);
   if (earlyStatus.size > 200) {
     const first = earlyStatus.keys().next().value;
@@ -78,10 +80,16 @@ function mergeStatus(
 ): Message {
   if (!canMove(message.status, update.status)) return message;
   if (!opts.retry && message.status === 'FAILED' && update.status === 'PENDING') return message;
+  const attempts = update.deliveryAttempts ?? (update.status === 'PENDING' && message.status === 'FAILED' ? 0 : message.deliveryAttempts);
+  // A reason stays while the message failed, or while it is being retried after one.
+  const keepsReason = update.status === 'FAILED' || (update.status === 'PENDING' && attempts > 0);
   return {
     ...message,
     status: update.status,
-    failureReason: update.status === 'FAILED' ? (update.failureReason ?? message.failureReason ?? null) : null,
+    deliveryAttempts: attempts,
+    maxDeliveryAttempts: update.maxDeliveryAttempts ?? message.maxDeliveryAttempts,
+    failureReason: keepsReason ? (update.failureReason ?? message.failureReason ?? null) : null,
+    failureCode: keepsReason ? (update.failureCode ?? message.failureCode ?? null) : null,
     externalId: update.externalId ?? message.externalId ?? null,
     sentAt: update.sentAt ?? message.sentAt ?? null,
     deliveredAt: update.deliveredAt ?? message.deliveredAt ?? null,
@@ -152,7 +160,7 @@ export function findMessage(qc: QueryClient, conversationId: string, id: string)
 }
 
 /** `message_status_update`: the tick of one message changes. */
-export function applyStatusUpdate(qc: QueryClient, update: MessageStatusUpdate) {
+export function applyStatusUpdate(qc: QueryClient, update: StatusPatch) {
   const data = qc.getQueryData<MessagePages>(inboxKeys.messages(update.conversationId));
   const at = data === undefined ? null : locate(data, update.id);
   if (data === undefined || at === null) {

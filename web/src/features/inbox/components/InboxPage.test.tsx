@@ -206,18 +206,50 @@ describe('optimistic send', () => {
     expect(requestsTo(fetch, '/api/v1/messages', 'POST')).toHaveLength(2);
   });
 
-  it('retries a message the server failed to deliver', async () => {
+  it('retries a message the server failed to deliver, with the reason translated and the detail behind a toggle', async () => {
     const fetch = api({
-      messages: [reply({ id: 'r2', conversationId: 'c1', content: 'Boleto', status: 'FAILED', failureReason: 'callback answered 400' })],
+      messages: [
+        reply({
+          id: 'r2',
+          conversationId: 'c1',
+          content: 'Boleto',
+          status: 'FAILED',
+          failureCode: 'provider_rejected',
+          failureReason: 'callback answered 400',
+          deliveryAttempts: 1,
+        }),
+      ],
     });
     const user = userEvent.setup();
     renderSignedIn('/inbox/c1?tab=all');
-    expect(await screen.findByText('Não enviada: callback answered 400')).toBeInTheDocument();
+    expect(await screen.findByText('Não enviada: o provedor recusou a mensagem')).toBeInTheDocument();
+    expect(screen.queryByText('callback answered 400')).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'detalhes' }));
+    expect(screen.getByText('callback answered 400')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Tentar novamente' }));
     await waitFor(() => {
       expect(bubbles('Boleto')[0]).toHaveAttribute('data-status', 'PENDING');
     });
     expect(requestsTo(fetch, '/api/v1/messages/r2/retry', 'POST')).toHaveLength(1);
+  });
+
+  it('shows a message being retried as "tentando de novo (n de 6)"', async () => {
+    api({
+      messages: [
+        reply({
+          id: 'r3',
+          conversationId: 'c1',
+          content: 'Segue o link',
+          status: 'PENDING',
+          failureCode: 'provider_unavailable',
+          failureReason: 'temporary provider failure: callback answered 503',
+          deliveryAttempts: 1,
+        }),
+      ],
+    });
+    renderSignedIn('/inbox/c1?tab=all');
+    expect(await screen.findByText('Tentando de novo (2 de 6)…')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Tentar novamente' })).not.toBeInTheDocument();
   });
 });
 

@@ -1,10 +1,11 @@
 import { Check, CheckCheck, CircleAlert, Clock, FileText, Lock, MapPin, RotateCw } from 'lucide-react';
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button } from '@/components/ui/Button';
 import { cn } from '@/lib/cn';
 import { errorCodeMessage } from '@/lib/errorMessage';
 import { formatBytes, formatDateTime, formatTime } from '@/lib/format';
+import type { TFunction } from 'i18next';
 import type { AttachmentRef, Message, MessageStatus } from '../api/keys';
 
 /** A message as the list shows it: the server's, or one of ours still on its way. */
@@ -37,7 +38,10 @@ export const MessageBubble = memo(function MessageBubble({ message: m, onRetry, 
   const note = m.isPrivate;
   const kind = fromContact ? 'contact' : note ? 'note' : 'agent';
   const failed = m.status === 'FAILED';
-  const reason = m.local?.errorCode !== undefined ? errorCodeMessage(m.local.errorCode, t) : m.failureReason;
+  const retryingAttempt = m.status === 'PENDING' && m.deliveryAttempts > 0 && kind === 'agent';
+  const reason = m.local?.errorCode !== undefined ? errorCodeMessage(m.local.errorCode, t) : failureText(m, t);
+  // The provider's own words are technical (and usually English): behind "details".
+  const technical = m.local === undefined ? (m.failureReason ?? null) : null;
 
   return (
     <div
@@ -89,12 +93,22 @@ export const MessageBubble = memo(function MessageBubble({ message: m, onRetry, 
           {kind === 'agent' && <StatusTick status={m.status} />}
         </p>
       </div>
+      {retryingAttempt && (
+        <div className="mt-1 flex max-w-[85%] flex-wrap items-center justify-end gap-2 text-xs text-amber-800" role="status" data-testid="message-retrying">
+          <span className="flex items-center gap-1">
+            <RotateCw aria-hidden="true" className="size-3.5" />
+            {t('inbox.message.retrying', { attempt: m.deliveryAttempts + 1, max: m.maxDeliveryAttempts })}
+          </span>
+          {technical && <Details text={technical} />}
+        </div>
+      )}
       {failed && kind === 'agent' && (
         <div className="mt-1 flex max-w-[85%] flex-wrap items-center justify-end gap-2 text-xs text-red-700" role="alert">
           <span className="flex items-center gap-1">
             <CircleAlert aria-hidden="true" className="size-3.5" />
             {reason ? t('inbox.message.failedWithReason', { reason }) : t('inbox.message.failed')}
           </span>
+          {technical && <Details text={technical} />}
           <Button
             size="sm"
             variant="secondary"
@@ -112,6 +126,46 @@ export const MessageBubble = memo(function MessageBubble({ message: m, onRetry, 
     </div>
   );
 });
+
+const FAILURE_CODES = [
+  'provider_unavailable',
+  'provider_auth_failed',
+  'provider_rejected',
+  'provider_failed',
+  'no_callback_url',
+  'channel_disabled',
+  'invalid_configuration',
+  'unsupported_channel',
+] as const;
+type FailureCode = (typeof FAILURE_CODES)[number];
+
+/** The translated reason of a server-side failure (by its code), if the app knows it. */
+function failureText(m: Message, t: TFunction): string | null {
+  const code = m.failureCode;
+  if (code != null && (FAILURE_CODES as readonly string[]).includes(code)) return t(`inbox.message.failure.${code as FailureCode}`);
+  return null;
+}
+
+/** A "details" toggle revealing the provider's technical words. */
+function Details({ text }: { text: string }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <button
+        type="button"
+        className="underline underline-offset-2 hover:no-underline"
+        aria-expanded={open}
+        onClick={() => {
+          setOpen((v) => !v);
+        }}
+      >
+        {open ? t('inbox.message.hideDetails') : t('inbox.message.details')}
+      </button>
+      {open && <code className="basis-full break-words text-right font-mono text-[11px] text-slate-600">{text}</code>}
+    </>
+  );
+}
 
 /** Pending (clock), sent (✓), delivered (✓✓), read (blue ✓✓), failed (!). */
 export function StatusTick({ status }: { status: MessageStatus }) {
