@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { toast } from 'sonner';
+import { Button } from '@/components/ui/Button';
 import { Select } from '@/components/ui/Select';
 import { useRole, useSession } from '@/features/auth';
 import { useTeams } from '@/features/teams';
@@ -41,6 +42,19 @@ export function AssignControls({ conversation: c }: { conversation: Conversation
 
   return (
     <>
+      {me && c.assignee?.id !== me.id && (
+        <Button
+          size="sm"
+          variant="secondary"
+          className="h-8 shrink-0"
+          disabled={update.isPending}
+          onClick={() => {
+            patch({ agentId: me.id }, t('inbox.assign.assigned', { name: me.name }));
+          }}
+        >
+          {t('inbox.assign.takeIt')}
+        </Button>
+      )}
       <label className="flex min-w-0 shrink-0 items-center gap-1.5 text-xs text-slate-600">
         <span className="sr-only sm:not-sr-only sm:shrink-0">{t('inbox.assign.agent')}</span>
         <Select

@@ -39,6 +39,10 @@ export function Composer({ conversation }: { conversation: Conversation }) {
   const [caret, setCaret] = useState(0);
   const [dismissedAt, setDismissedAt] = useState<number | null>(null);
   const [active, setActive] = useState(0);
+  // Replying in a conversation someone else holds asks once (per conversation on screen).
+  const [askingToReply, setAskingToReply] = useState(false);
+  const [replyConfirmed, setReplyConfirmed] = useState(false);
+  const holder = conversation.assignee && conversation.assignee.id !== agent?.id ? conversation.assignee : null;
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const fileRef = useRef<HTMLInputElement>(null);
   const listId = useId();
@@ -62,8 +66,13 @@ export function Composer({ conversation }: { conversation: Conversation }) {
   const ready = uploads.filter((u): u is Upload & { attachment: Attachment } => u.attachment !== undefined);
   const canSend = !uploading && (text.trim() !== '' || ready.length > 0);
 
-  const submit = () => {
+  const submit = (confirmed = replyConfirmed) => {
     if (!canSend) return;
+    if (holder !== null && !isPrivate && !confirmed) {
+      setAskingToReply(true);
+      return;
+    }
+    setAskingToReply(false);
     void send({ conversationId: conversation.id, content: text, isPrivate, attachments: ready.map((u) => u.attachment) });
     setText('');
     setCaret(0);
@@ -192,6 +201,31 @@ export function Composer({ conversation }: { conversation: Conversation }) {
         {isPrivate && <span className="ml-1 truncate text-xs text-amber-800">{t('inbox.composer.privateHint')}</span>}
       </div>
 
+      {askingToReply && holder !== null && (
+        <div role="alertdialog" aria-label={t('inbox.composer.heldTitle')} className="mb-2 flex flex-wrap items-center gap-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-[13px] text-amber-950">
+          <span className="min-w-0 flex-1">{t('inbox.composer.heldBy', { name: holder.name })}</span>
+          <Button
+            size="sm"
+            variant="secondary"
+            onClick={() => {
+              setAskingToReply(false);
+              inputRef.current?.focus();
+            }}
+          >
+            {t('common.cancel')}
+          </Button>
+          <Button
+            size="sm"
+            variant="primary"
+            onClick={() => {
+              setReplyConfirmed(true);
+              submit(true);
+            }}
+          >
+            {t('inbox.composer.replyAnyway')}
+          </Button>
+        </div>
+      )}
       <div className="relative">
         {pickerOpen && (
           <div className="absolute bottom-full left-0 right-0 z-20 mb-2 overflow-hidden rounded-lg border border-slate-200 bg-white shadow-lg">
@@ -303,7 +337,9 @@ export function Composer({ conversation }: { conversation: Conversation }) {
           />
           <Button
             className="mb-0.5"
-            onClick={submit}
+            onClick={() => {
+              submit();
+            }}
             disabled={!canSend}
             aria-label={isPrivate ? t('inbox.composer.addNote') : t('inbox.composer.send')}
             title={isPrivate ? t('inbox.composer.addNote') : t('inbox.composer.send')}

@@ -2,7 +2,7 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { lastSocket } from '@/test/fakeSocket';
-import { CHANNEL, conversation, message, reply } from '@/test/inboxFixtures';
+import { CHANNEL, conversation, message, ME, reply } from '@/test/inboxFixtures';
 import { apiError, jsonResponse, mockApi, noContent, renderSignedIn, requestsTo, type SeenRequest } from '@/test/utils';
 import type { Conversation, Message } from '../api/keys';
 
@@ -375,5 +375,53 @@ describe('conversation list', () => {
       expect(requestsTo(fetch, '/api/v1/conversations/bulk', 'POST')[0]?.body).toEqual({ ids: ['c1', 'c2'], status: 'RESOLVED' });
     });
     expect(await screen.findByText('2 conversas resolvidas.')).toBeInTheDocument();
+  });
+});
+
+describe('assignment from the conversation', () => {
+  const held = { ...C1, assignee: { id: 'u-carla', name: 'Carla' } };
+  const heldApi = (send: (req: SeenRequest) => Response) =>
+    mockApi({
+      'GET /api/v1/conversations': () => jsonResponse({ conversations: [held], total: 1 }),
+      'GET /api/v1/conversations/c1': () => jsonResponse({ conversation: held }),
+      'GET /api/v1/messages': () => jsonResponse({ messages: [], nextCursor: null }),
+      'POST /api/v1/conversations/c1/read': () => noContent(),
+      'GET /api/v1/channels': () => jsonResponse({ channels: [] }),
+      'GET /api/v1/users': () => jsonResponse({ users: [], total: 0 }),
+      'GET /api/v1/teams': () => jsonResponse({ teams: [] }),
+      'GET /api/v1/canned-responses': () => jsonResponse({ cannedResponses: [] }),
+      'PATCH /api/v1/conversations/c1': () => jsonResponse({ conversation: { ...held, assignee: { id: ME.id, name: ME.name } } }),
+      'POST /api/v1/messages': send,
+    });
+
+  it('"Atribuir a mim" takes the conversation', async () => {
+    const fetch = heldApi(() => apiError(500, 'internal_error'));
+    const user = userEvent.setup();
+    renderSignedIn('/inbox/c1?tab=all');
+    await user.click(await screen.findByRole('button', { name: 'Atribuir a mim' }));
+    await waitFor(() => {
+      expect(requestsTo(fetch, '/api/v1/conversations/c1', 'PATCH')[0]?.body).toEqual({ agentId: ME.id });
+    });
+  });
+
+  it('asks before replying in a conversation someone else holds, once', async () => {
+    const fetch = heldApi((req) =>
+      jsonResponse({ message: reply({ id: 's', conversationId: 'c1', content: (req.body as { content: string }).content }) }, { status: 201 }),
+    );
+    const user = userEvent.setup();
+    renderSignedIn('/inbox/c1?tab=all');
+    await user.type(await screen.findByRole('combobox', { name: 'Resposta ao cliente' }), 'Oi, posso ajudar{Enter}');
+    expect(await screen.findByText('Esta conversa está com Carla. Responder mesmo assim?')).toBeInTheDocument();
+    expect(requestsTo(fetch, '/api/v1/messages', 'POST')).toHaveLength(0);
+    await user.click(screen.getByRole('button', { name: 'Responder mesmo assim' }));
+    await waitFor(() => {
+      expect(requestsTo(fetch, '/api/v1/messages', 'POST')).toHaveLength(1);
+    });
+    // Confirmed once for this conversation: the next reply goes straight out.
+    await user.type(composer(), 'Mais uma coisa{Enter}');
+    await waitFor(() => {
+      expect(requestsTo(fetch, '/api/v1/messages', 'POST')).toHaveLength(2);
+    });
+    expect(screen.queryByText('Esta conversa está com Carla. Responder mesmo assim?')).not.toBeInTheDocument();
   });
 });

@@ -605,6 +605,7 @@ export const en: Messages = {
       },
     },
     assign: {
+      takeIt: 'Assign to me',
       agent: 'Assignee',
       team: 'Team',
       nobody: 'Unassigned',
@@ -617,6 +618,9 @@ export const en: Messages = {
       teamCleared: 'Conversation has no team.',
     },
     composer: {
+      heldTitle: "Someone else's conversation",
+      heldBy: '{{name}} has this conversation. Reply anyway?',
+      replyAnyway: 'Reply anyway',
       mode: 'Message type',
       reply: 'Reply',
       privateNote: 'Private note',

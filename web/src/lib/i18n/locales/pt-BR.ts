@@ -605,6 +605,7 @@ export const ptBR = {
       },
     },
     assign: {
+      takeIt: 'Atribuir a mim',
       agent: 'Responsável',
       team: 'Equipe',
       nobody: 'Sem responsável',
@@ -617,6 +618,9 @@ export const ptBR = {
       teamCleared: 'Conversa sem equipe.',
     },
     composer: {
+      heldTitle: 'Conversa de outra pessoa',
+      heldBy: 'Esta conversa está com {{name}}. Responder mesmo assim?',
+      replyAnyway: 'Responder mesmo assim',
       mode: 'Tipo de mensagem',
       reply: 'Responder',
       privateNote: 'Nota privada',
