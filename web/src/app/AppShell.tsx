@@ -89,7 +89,7 @@ export function AppShell() {
       </nav>
 
       <div className="flex min-w-0 flex-1 flex-col pb-16 sm:pb-0">
-        <header className="sticky top-0 z-20 flex h-12 items-center gap-3 border-b border-slate-200 bg-white px-3 sm:px-4">
+        <header className="sticky top-0 z-20 flex h-12 items-center gap-2 border-b border-slate-200 bg-white px-3 sm:gap-3 sm:px-4">
           <div className="sm:hidden">
             <Logo withName={false} />
           </div>
@@ -118,7 +118,8 @@ export function AppShell() {
             <span className="sr-only sm:hidden">{t('shell.signedInAs', { name: user?.name ?? '' })}</span>
             <Button variant="ghost" size="sm" onClick={onLogout} loading={logout.isPending}>
               {!logout.isPending && <LogOut aria-hidden="true" className="size-4" />}
-              <span>{logout.isPending ? t('auth.loggingOut') : t('auth.logout')}</span>
+              {/* On a phone the icon alone: the header also holds search and the session timer. */}
+              <span className="sr-only sm:not-sr-only">{logout.isPending ? t('auth.loggingOut') : t('auth.logout')}</span>
             </Button>
           </div>
         </header>

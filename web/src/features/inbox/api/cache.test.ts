@@ -50,6 +50,27 @@ const history = (qc: QueryClient, id = 'c') =>
   qc.getQueryData<MessagePages>(inboxKeys.messages(id))?.pages.flatMap((p) => p.messages) ?? [];
 
 describe('socket events patch the inbox cache', () => {
+  it('a late copy of a message keeps the failure the socket already reported (code, reason, attempts)', () => {
+    const qc = setup();
+    addMessage(qc, reply({ id: 'r', conversationId: 'c', status: 'PENDING', createdAt: '2026-11-28T12:02:00Z' }));
+    applyStatusUpdate(qc, {
+      id: 'r',
+      conversationId: 'c',
+      status: 'FAILED',
+      failureCode: 'provider_rejected',
+      failureReason: 'callback answered 400',
+      deliveryAttempts: 1,
+      maxDeliveryAttempts: 6,
+    });
+    addMessage(qc, reply({ id: 'r', conversationId: 'c', status: 'PENDING', createdAt: '2026-11-28T12:02:00Z' }));
+    expect(history(qc).find((m) => m.id === 'r')).toMatchObject({
+      status: 'FAILED',
+      failureCode: 'provider_rejected',
+      failureReason: 'callback answered 400',
+      deliveryAttempts: 1,
+    });
+  });
+
   it('conversation_removed drops the folded conversation from every list and refetches the kept history', () => {
     const qc = setup();
     applyConversationRemoved(qc, { id: 'b', mergedInto: 'c' });

@@ -126,7 +126,18 @@ export function upsertMessage(data: MessagePages, incoming: Message): MessagePag
   if (at !== null) {
     // Newer fields, but a status that only moves forward.
     return replaceAt(data, at, (current) =>
-      mergeStatus({ ...message, status: current.status, failureReason: current.failureReason }, message, { retry: false }),
+      mergeStatus(
+        {
+          ...message,
+          // The delivery state goes with the status it belongs to.
+          status: current.status,
+          failureReason: current.failureReason,
+          failureCode: current.failureCode,
+          deliveryAttempts: current.deliveryAttempts,
+        },
+        message,
+        { retry: false },
+      ),
     );
   }
   const first = data.pages[0];

@@ -1,3 +1,4 @@
+import { UserPlus } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 import { toast } from 'sonner';
 import { Button } from '@/components/ui/Button';
@@ -47,12 +48,15 @@ export function AssignControls({ conversation: c }: { conversation: Conversation
           size="sm"
           variant="secondary"
           className="h-8 shrink-0"
+          title={t('inbox.assign.takeIt')}
           disabled={update.isPending}
           onClick={() => {
             patch({ agentId: me.id }, t('inbox.assign.assigned', { name: me.name }));
           }}
         >
-          {t('inbox.assign.takeIt')}
+          <UserPlus aria-hidden="true" className="size-4" />
+          {/* Icon only on a phone, where the row is tight. */}
+          <span className="sr-only sm:not-sr-only">{t('inbox.assign.takeIt')}</span>
         </Button>
       )}
       <label className="flex min-w-0 shrink-0 items-center gap-1.5 text-xs text-slate-600">
