@@ -113,6 +113,10 @@ pub struct ConversationUpdated {
     /// The previous assignee when it changed, so they learn they lost it.
     pub previous_assignee_id: Option<Uuid>,
     pub change: ConversationChange,
+    /// The person who made the change (`None` for the system, and in events stored
+    /// before it existed): productivity credits resolutions to them.
+    #[serde(default)]
+    pub actor_id: Option<Uuid>,
 }
 
 /// A contact was created, edited or merged.
