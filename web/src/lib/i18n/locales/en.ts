@@ -1,11 +1,13 @@
 import { channelSetupEn, paymentsEn } from './en.extra';
 import { presenceEn } from './en.presence';
+import { reportsEn } from './en.reports';
 import type { Messages } from './pt-BR';
 
 export const en: Messages = {
   payments: paymentsEn,
   channelSetup: channelSetupEn,
   presence: presenceEn,
+  reports: reportsEn,
   app: {
     name: 'Atende',
     tagline: 'All your customer conversations in one place.',

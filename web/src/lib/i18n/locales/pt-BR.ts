@@ -1,11 +1,13 @@
 import { channelSetupPtBR, paymentsPtBR } from './pt-BR.extra';
 import { presencePtBR } from './pt-BR.presence';
+import { reportsPtBR } from './pt-BR.reports';
 
 /** Source locale: every UI string lives here first; `en` must match its shape. */
 export const ptBR = {
   payments: paymentsPtBR,
   channelSetup: channelSetupPtBR,
   presence: presencePtBR,
+  reports: reportsPtBR,
   app: {
     name: 'Atende',
     tagline: 'Todas as conversas dos seus clientes em um só lugar.',
