@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { Skeleton } from '@/components/ui/Skeleton';
 import { CannedResponsesPage } from '@/features/canned';
+import { CategoriesSettingsPage } from '@/features/categories';
 import { ChannelsPage } from '@/features/channels';
 import { ContactDetailPage, ContactPanel, ContactsPage } from '@/features/contacts';
 import { InboxPage } from '@/features/inbox';
@@ -139,6 +140,11 @@ export function BoardRoute() {
     </div>
   );
 }
+export const CategoriesRoute = () => (
+  <Lazy>
+    <CategoriesSettingsPage />
+  </Lazy>
+);
 export const ProductivityRoute = () => (
   <Lazy>
     <ProductivitySettingsPage />

@@ -39,8 +39,8 @@ function api() {
         current: metrics({ conversationsHandled: 12, resolved: 10, frtSeconds: 125, ahtSeconds: 600, fcrRate: 0.8 }),
         previous: metrics({ conversationsHandled: 10, resolved: 10, frtSeconds: 250, ahtSeconds: 600, fcrRate: 0.8 }),
       }),
-    'GET /api/v1/reports/productivity': (url) => {
-      const groupBy = new URL(url, 'http://x').searchParams.get('groupBy');
+    'GET /api/v1/reports/productivity': (req) => {
+      const groupBy = new URL(req.url, 'http://x').searchParams.get('groupBy');
       const rows =
         groupBy === 'day'
           ? [{ key: '2026-03-10', label: '2026-03-10', ...metrics({ resolved: 10, conversationsHandled: 12 }) }]
