@@ -14,6 +14,7 @@ export const paths = {
   settingsAsaas: '/settings/asaas',
   settingsCanned: '/settings/canned-responses',
   settingsProductivity: '/settings/productivity',
+  settingsCategories: '/settings/categories',
   settingsMyActivity: '/settings/my-activity',
   settingsWhatIsMeasured: '/settings/what-is-measured',
 } as const;

@@ -132,7 +132,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::search::routes::router())
         .merge(jobs::routes::router())
         .merge(payments::routes::router())
-        .merge(productivity::routes::router());
+        .merge(productivity::routes::router())
+        .merge(productivity::categories_routes::router())
+        .merge(productivity::reports_routes::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .merge(webhooks::router())
@@ -277,6 +279,7 @@ pub fn subscribers(state: &AppState, realtime: Arc<dyn Subscriber>) -> Vec<Arc<d
         realtime,
         Arc::new(inbox::resend::ResendOnReconnect { state: state.clone() }),
         Arc::new(productivity::projector::Projector { state: state.clone() }),
+        Arc::new(productivity::projector::MetricsProjector { db: state.db.clone() }),
         Arc::new(inbox::routing::RequeueOnOffline { state: state.clone() }),
     ]
 }

@@ -305,6 +305,29 @@ fn productivity_depends_only_on_its_allowed_modules() {
     }
 }
 
+/// Reports read the productivity tables (facts, productivity events, work sessions),
+/// never the inbox's: no productivity file names the `messages` table or selects from
+/// `conversations`, and the inbox records events instead of calling productivity's projector.
+#[test]
+fn reports_never_scan_messages_and_the_inbox_never_calls_the_projector() {
+    for s in sources().iter().filter(|s| s.module == "productivity") {
+        let code = code_of(&s.path);
+        for table in ["\"messages\"", "FROM messages", "JOIN messages", "FROM conversations", "JOIN conversations"] {
+            assert!(!code.contains(table), "{} reads the inbox table {table}", s.path.display());
+        }
+    }
+    for s in sources().iter().filter(|s| s.module == "inbox") {
+        let touches: Vec<_> = s
+            .refs
+            .iter()
+            .filter(|(m, seg)| {
+                m == "productivity" && matches!(seg.as_str(), "projector" | "facts" | "facts_store" | "metrics")
+            })
+            .collect();
+        assert!(touches.is_empty(), "{} calls the metrics projection: {touches:?}", s.path.display());
+    }
+}
+
 #[test]
 fn the_providers_crate_knows_nothing_of_the_server() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../providers");

@@ -1,5 +1,5 @@
 //! Command line: `atende [serve]`, `migrate`, `tenant create|list`, `user create`,
-//! `superadmin create`, `simulate`, `secrets rotate`. Every command works against the
+//! `superadmin create`, `simulate`, `secrets rotate`, `productivity rebuild`. Every command works against the
 //! same database as the server.
 
 use clap::{Parser, Subcommand};
@@ -48,6 +48,30 @@ pub enum Command {
     /// Manage the master key that seals provider credentials.
     #[command(subcommand)]
     Secrets(SecretsCommand),
+    /// Productivity metrics.
+    #[command(subcommand)]
+    Productivity(ProductivityCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProductivityCommand {
+    /// Re-project the domain events recorded since DATE onto the productivity events and
+    /// conversation facts (after a change of metric definitions). Stop the servers first.
+    Rebuild {
+        /// `YYYY-MM-DD` (midnight UTC) or an RFC 3339 instant; the outbox keeps 3 days.
+        #[arg(long)]
+        from: String,
+    },
+}
+
+/// `--from` of the rebuild: a day (midnight UTC) or an instant.
+pub fn parse_from(value: &str) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+    if let Ok(day) = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        return Ok(day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc());
+    }
+    chrono::DateTime::parse_from_rfc3339(value)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|_| anyhow::anyhow!("--from must be YYYY-MM-DD or an RFC 3339 instant"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -206,6 +230,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Simulate(args) => simulate(config, args).await,
         Command::Secrets(SecretsCommand::Rotate { new_key }) => rotate_secrets(config, new_key).await,
+        Command::Productivity(ProductivityCommand::Rebuild { from }) => {
+            let from = parse_from(&from)?;
+            let conn = db::open(&config).await?;
+            let done = crate::productivity::rebuild::rebuild(&conn, from).await?;
+            println!(
+                "productivity rebuilt from {from}: {} events forgotten, {} outbox events re-projected, {} productivity events now",
+                done.forgotten, done.replayed, done.events
+            );
+            Ok(())
+        }
         Command::Superadmin(SuperadminCommand::Create { email, password, name }) => {
             let conn = db::open(&config).await?;
             let admin = platform_service::create_super_admin(&conn, &email, &password, &name)

@@ -1,13 +1,16 @@
 import { Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
 import { Skeleton } from '@/components/ui/Skeleton';
 import { CannedResponsesPage } from '@/features/canned';
+import { CategoriesSettingsPage } from '@/features/categories';
 import { ChannelsPage } from '@/features/channels';
 import { ContactDetailPage, ContactPanel, ContactsPage } from '@/features/contacts';
 import { InboxPage } from '@/features/inbox';
 import { AsaasSettingsPage } from '@/features/payments';
 import { BoardPage, MyActivityPage, ProductivitySettingsPage, WhatIsMeasuredPage } from '@/features/presence';
 import { ProfilePage } from '@/features/profile';
+import { ReportsPage } from '@/features/reports';
 import { TeamsPage } from '@/features/teams';
 import { UsersPage } from '@/features/users';
 import { WorkspaceSettingsPage } from '@/features/workspace';
@@ -94,9 +97,52 @@ export const CannedRoute = () => (
     <CannedResponsesPage />
   </Lazy>
 );
-export const BoardRoute = () => (
+/** /dashboard: the live board ("Tempo real") and the reports ("Relatórios") as tabs. */
+export function BoardRoute() {
+  const { t } = useTranslation();
+  const [params, setParams] = useSearchParams();
+  const tab = params.get('tab') === 'reports' ? 'reports' : 'live';
+  const choose = (next: 'live' | 'reports') => {
+    const p = new URLSearchParams(params);
+    if (next === 'live') p.delete('tab');
+    else p.set('tab', next);
+    setParams(p, { replace: true });
+  };
+  return (
+    <div>
+      <div role="tablist" aria-label={t('nav.dashboard')} className="mx-auto flex w-full max-w-6xl gap-1 px-4 pt-4 sm:px-6">
+        {(['live', 'reports'] as const).map((name) => (
+          <button
+            key={name}
+            type="button"
+            role="tab"
+            aria-selected={tab === name}
+            onClick={() => { choose(name); }}
+            className={
+              tab === name
+                ? 'rounded-md bg-slate-900 px-3 py-1.5 text-[13px] font-medium text-white'
+                : 'rounded-md px-3 py-1.5 text-[13px] text-slate-700 hover:bg-slate-100'
+            }
+          >
+            {t(`reports.tabs.${name}`)}
+          </button>
+        ))}
+      </div>
+      <Lazy>
+        {tab === 'reports' ? (
+          <div className="mx-auto w-full max-w-6xl p-4 sm:p-6">
+            <ReportsPage />
+          </div>
+        ) : (
+          <BoardPage />
+        )}
+      </Lazy>
+    </div>
+  );
+}
+export const CategoriesRoute = () => (
   <Lazy>
-    <BoardPage />
+    <CategoriesSettingsPage />
   </Lazy>
 );
 export const ProductivityRoute = () => (

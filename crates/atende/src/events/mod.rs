@@ -119,6 +119,10 @@ pub struct ConversationUpdated {
     /// The previous assignee when it changed, so they learn they lost it.
     pub previous_assignee_id: Option<Uuid>,
     pub change: ConversationChange,
+    /// The person who made the change (`None` for the system, and in events stored
+    /// before it existed): productivity credits resolutions to them.
+    #[serde(default)]
+    pub actor_id: Option<Uuid>,
 }
 
 /// A conversation folded into another one (a contact merge combined the person's two

@@ -244,3 +244,33 @@ pub async fn prune(db: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<u
         .await?;
     Ok(result.rows_affected)
 }
+
+/// Moves a subscriber's cursor back to `to` (a rebuild re-projects from there).
+pub async fn rewind(db: &impl ConnectionTrait, subscriber: &str, to: Position) -> Result<(), sea_orm::DbErr> {
+    cursor(db, subscriber, to).await?;
+    cursor::Entity::update_many()
+        .col_expr(cursor::Column::Txid, Expr::value(to.txid))
+        .col_expr(cursor::Column::Seq, Expr::value(to.seq))
+        .col_expr(cursor::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(cursor::Column::Subscriber.eq(subscriber))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// When the oldest event still in the outbox was recorded (`None` when empty).
+pub async fn oldest(db: &impl ConnectionTrait) -> Result<Option<DateTime<Utc>>, sea_orm::DbErr> {
+    Ok(event::Entity::find().order_by_asc(event::Column::Seq).one(db).await?.map(|e| e.created_at))
+}
+
+/// The position just before the first event (in delivery order) recorded at or after
+/// `at`: a cursor there delivers every such event again. `None` when there is none.
+pub async fn position_before(db: &impl ConnectionTrait, at: DateTime<Utc>) -> Result<Option<Position>, sea_orm::DbErr> {
+    let first = event::Entity::find()
+        .filter(event::Column::CreatedAt.gte(at))
+        .order_by_asc(event::Column::Txid)
+        .order_by_asc(event::Column::Seq)
+        .one(db)
+        .await?;
+    Ok(first.map(|e| Position { txid: e.txid, seq: e.seq - 1 }))
+}

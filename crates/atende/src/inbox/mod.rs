@@ -2,6 +2,7 @@
 //! (with the delivery job) the only way out.
 
 pub mod attachments;
+pub mod categories;
 pub mod contact_records;
 pub mod delivery;
 pub mod entity;

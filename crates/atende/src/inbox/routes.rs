@@ -29,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(contact_conversations))
         .routes(routes!(list_messages, send_message))
         .routes(routes!(retry_message))
+        .routes(routes!(super::categories::conversation_categories, super::categories::tag_conversation))
         .routes(routes!(attachments::download))
         .merge(
             // Uploads get their own, larger body limit than the JSON default.

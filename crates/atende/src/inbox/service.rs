@@ -145,6 +145,9 @@ pub async fn update(
     let resolved = new_status == ConversationStatus::Resolved && previous_status != ConversationStatus::Resolved;
     let reopened = previous_status == ConversationStatus::Resolved && new_status != ConversationStatus::Resolved;
     let assignment_changed = patch.agent_id.is_some_and(|a| a != previous_assignee) || patch.team_id.is_some();
+    if resolved {
+        super::categories::check_resolvable(&state.db, scope, id).await?;
+    }
     let txn = crate::db::begin_write(&state.db).await?;
     let updated = store::conversation_update(&txn, scope, current, |c| {
         if let Some(status) = patch.status {

@@ -221,6 +221,7 @@ pub fn conversation_updated(
         conversation: view.clone(),
         previous_assignee_id,
         change,
+        actor_id: (!scope.is_system()).then_some(scope.user_id),
     }
     .into()
 }

@@ -552,13 +552,14 @@ async fn presence_in(db: &impl sea_orm::ConnectionTrait, scope: &Scope, agent_id
     Ok(presences(db, scope, vec![person]).await?.remove(0))
 }
 
-/// The agents a caller supervises: everyone for admins, members of supervised teams
-/// for managers, themselves for agents. `None` = every user of the tenant.
+/// The teams a caller supervises (`None`: every team, for admins).
 fn supervised_teams(scope: &Scope) -> Option<Vec<Uuid>> {
     if scope.is_at_least(Role::Admin) { None } else { Some(scope.supervised_team_ids.clone()) }
 }
 
-async fn supervised_ids(state: &AppState, scope: &Scope) -> AppResult<Option<Vec<Uuid>>> {
+/// The agents a caller supervises: everyone for admins, members of supervised teams
+/// (and themselves) for managers, themselves for agents. `None` = every user.
+pub async fn supervised_ids(state: &AppState, scope: &Scope) -> AppResult<Option<Vec<Uuid>>> {
     if scope.is_at_least(Role::Admin) {
         return Ok(None);
     }
@@ -666,7 +667,20 @@ pub async fn sessions(
         }
         (None, visible) => visible,
     };
-    let rows = store::sessions_between(&state.db, scope, agents.as_deref(), from, to, 500).await?;
+    session_views(state, scope, agents.as_deref(), from, to, 500).await
+}
+
+/// Work sessions overlapping `[from, to)` of some agents (or all), newest first, with
+/// their totals (open ones up to now) and idle periods.
+pub async fn session_views(
+    state: &AppState,
+    scope: &Scope,
+    agents: Option<&[Uuid]>,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+    limit: u64,
+) -> AppResult<Vec<WorkSessionView>> {
+    let rows = store::sessions_between(&state.db, scope, agents, from, to, limit).await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let mut periods: HashMap<Uuid, Vec<IdlePeriodView>> = HashMap::new();
     let now = state.now();

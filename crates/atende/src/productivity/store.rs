@@ -412,3 +412,25 @@ pub async fn team_exists(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> 
 pub fn role_of(user: &user::Model) -> Role {
     Role::parse(&user.role).unwrap_or(Role::Agent)
 }
+
+/// Names of every user of the tenant, active or not (report labels).
+pub async fn user_names(db: &impl ConnectionTrait, scope: &Scope) -> Result<HashMap<Uuid, String>, sea_orm::DbErr> {
+    Ok(user::Entity::find()
+        .filter(user::Column::TenantId.eq(scope.tenant_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect())
+}
+
+/// Names of the tenant's teams (report labels).
+pub async fn team_names(db: &impl ConnectionTrait, scope: &Scope) -> Result<HashMap<Uuid, String>, sea_orm::DbErr> {
+    Ok(team::Entity::find()
+        .filter(team::Column::TenantId.eq(scope.tenant_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.name))
+        .collect())
+}

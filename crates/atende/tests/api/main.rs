@@ -25,6 +25,7 @@ mod ordering;
 mod payments;
 mod platform;
 mod presence;
+mod productivity;
 mod realtime;
 mod roles;
 mod search;

@@ -9,8 +9,7 @@ import {
   Users,
   UsersRound,
   Wallet,
-  type LucideIcon,
-} from 'lucide-react';
+  type LucideIcon, Tags } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Outlet } from 'react-router';
 import { type Role, useRole } from '@/features/auth';
@@ -29,6 +28,7 @@ interface Section {
     | 'settings.sections.canned'
     | 'settings.sections.profile'
     | 'settings.sections.productivity'
+    | 'settings.sections.categories'
     | 'settings.sections.myActivity'
     | 'settings.sections.whatIsMeasured';
   icon: LucideIcon;
@@ -41,6 +41,7 @@ const SECTIONS: Section[] = [
   { to: paths.settingsChannels, label: 'settings.sections.channels', icon: Radio, min: 'MANAGER' },
   { to: paths.settingsWorkspace, label: 'settings.sections.workspace', icon: Building2, min: 'MANAGER' },
   { to: paths.settingsProductivity, label: 'settings.sections.productivity', icon: Gauge, min: 'MANAGER' },
+  { to: paths.settingsCategories, label: 'settings.sections.categories', icon: Tags, min: 'MANAGER' },
   { to: paths.settingsCanned, label: 'settings.sections.canned', icon: MessageSquareText, min: 'AGENT' },
   { to: paths.settingsAsaas, label: 'settings.sections.asaas', icon: Wallet, min: 'ADMIN' },
   { to: paths.settingsProfile, label: 'settings.sections.profile', icon: CircleUserRound, min: 'AGENT' },

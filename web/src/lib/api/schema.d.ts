@@ -693,6 +693,24 @@ export interface paths {
         patch: operations["update_conversation"];
         trace?: never;
     };
+    "/api/v1/conversations/{id}/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The conversation's categories. */
+        get: operations["conversation_categories"];
+        put?: never;
+        /** Sets the conversation's categories (replacing them; who and when are recorded). */
+        post: operations["tag_conversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conversations/{id}/read": {
         parameters: {
             query?: never;
@@ -704,6 +722,23 @@ export interface paths {
         put?: never;
         /** Marks the conversation read for the caller. */
         post: operations["mark_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/interaction-categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Active categories, for tagging conversations (paths like `Suporte › Faturamento`). */
+        get: operations["active_categories"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -865,6 +900,131 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/agents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One agent's figures and their days (agents: only themselves). */
+        get: operations["report_agent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Conversations per category. */
+        get: operations["report_categories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One row per conversation cycle with its metrics (the per-conversation export). */
+        get: operations["report_conversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/idle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Idle analysis per agent. */
+        get: operations["report_idle"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/kpis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * KPI cards: agents online / idle now, and the period's figures (conversations
+         *     handled, resolved, FRT, AHT, FCR…) with the previous period of the same length.
+         */
+        get: operations["report_kpis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/productivity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Productivity per agent, team, channel, category or day (`groupBy`). */
+        get: operations["report_productivity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/work-logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Work sessions begun in the period: login, logout, total, active, idle and the idle
+         *     periods.
+         */
+        get: operations["report_work_logs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/search": {
         parameters: {
             query?: never;
@@ -898,6 +1058,42 @@ export interface paths {
         put: operations["update_settings"];
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/interaction-categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every category that is not deleted, active or not (managers and admins). */
+        get: operations["list_categories"];
+        put?: never;
+        /** Creates a category; names are unique per parent (`category_name_taken`). */
+        post: operations["create_category"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/interaction-categories/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Renames, moves, describes, activates or deactivates a category. */
+        put: operations["update_category"];
+        post?: never;
+        /** Deletes a category (softly: conversations keep it for the reports). */
+        delete: operations["delete_category"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1184,6 +1380,15 @@ export interface components {
             presence: components["schemas"]["PresenceView"];
             settings: components["schemas"]["ProductivitySettings"];
         };
+        /** @description One agent's figures and their days. */
+        AgentReport: {
+            /** Format: uuid */
+            agentId: string;
+            agentName: string;
+            days: components["schemas"]["ProductivityRow"][];
+            metrics: components["schemas"]["Metrics"];
+            period: components["schemas"]["Period"];
+        };
         /** @description Who wrote it, as the integrating system knows them. */
         ApiContact: {
             email?: string | null;
@@ -1306,6 +1511,60 @@ export interface components {
             /** Format: uuid */
             id: string;
             shortCode: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @description `{category}`. */
+        CategoryEnvelope: {
+            category: components["schemas"]["CategoryView"];
+        };
+        /** @description `{items}`. */
+        CategoryList: {
+            items: components["schemas"]["CategoryView"][];
+        };
+        /** @description `{period, rows, total, uncategorized}`. */
+        CategoryReport: {
+            period: components["schemas"]["Period"];
+            rows: components["schemas"]["CategoryRow"][];
+            /** Format: int64 */
+            total: number;
+            /**
+             * Format: int64
+             * @description Conversations with activity in the period and no category.
+             */
+            uncategorized: number;
+        };
+        /** @description Conversations of one category over the period. */
+        CategoryRow: {
+            /** Format: uuid */
+            categoryId: string;
+            /**
+             * Format: int64
+             * @description Conversations with activity in the period tagged with it.
+             */
+            conversations: number;
+            path: string;
+            /** Format: int64 */
+            resolved: number;
+            /**
+             * Format: double
+             * @description Share of the categorised conversations (0–1).
+             */
+            share: number;
+        };
+        /** @description A category as the API shows it. */
+        CategoryView: {
+            active: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            description?: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: uuid */
+            parentId?: string | null;
+            /** @description The names from the root, e.g. `Suporte › Faturamento`. */
+            path: string;
             /** Format: date-time */
             updatedAt: string;
         };
@@ -1524,6 +1783,39 @@ export interface components {
              */
             mergedInto: string;
         };
+        /** @description `{period, rows, total}`. */
+        ConversationReport: {
+            period: components["schemas"]["Period"];
+            rows: components["schemas"]["ConversationRow"][];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One conversation cycle (opening or reopening → resolution) with its metrics. */
+        ConversationRow: {
+            agentName?: string | null;
+            categories: string[];
+            channel: string;
+            /** Format: uuid */
+            conversationId: string;
+            /** Format: int32 */
+            cycle: number;
+            /** @description Resolved and not followed within the window. */
+            firstContactResolution?: boolean | null;
+            /** Format: date-time */
+            firstInboundAt?: string | null;
+            /** Format: date-time */
+            firstReplyAt?: string | null;
+            /** Format: int64 */
+            frtSeconds?: number | null;
+            /** Format: int64 */
+            handlingSeconds?: number | null;
+            /** Format: date-time */
+            openedAt: string;
+            /** Format: int64 */
+            resolutionSeconds?: number | null;
+            /** Format: date-time */
+            resolvedAt?: string | null;
+        };
         /**
          * @description Conversation status.
          * @enum {string}
@@ -1702,6 +1994,36 @@ export interface components {
             /** Format: date-time */
             startedAt: string;
         };
+        /** @description `{period, rows, total}`. */
+        IdleReport: {
+            period: components["schemas"]["Period"];
+            rows: components["schemas"]["IdleRow"][];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description Idle time of one agent over the period. */
+        IdleRow: {
+            /** Format: int64 */
+            activeSeconds: number;
+            /** Format: uuid */
+            agentId: string;
+            agentName: string;
+            /** Format: int64 */
+            idlePeriods: number;
+            /** Format: int64 */
+            idleSeconds: number;
+            /**
+             * Format: double
+             * @description `idleSeconds / loggedSeconds` (0–1).
+             */
+            idleShare?: number | null;
+            /** Format: int64 */
+            loggedSeconds: number;
+            /** Format: int64 */
+            longestIdleSeconds: number;
+            /** Format: int64 */
+            sessions: number;
+        };
         /**
          * @description Who noticed the idleness.
          * @enum {string}
@@ -1761,6 +2083,19 @@ export interface components {
             state: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        /**
+         * @description KPI cards: live presence and the period's figures against the previous period of
+         *     the same length.
+         */
+        KpiReport: {
+            /** Format: int64 */
+            agentsIdle: number;
+            /** Format: int64 */
+            agentsOnline: number;
+            current: components["schemas"]["Metrics"];
+            period: components["schemas"]["Period"];
+            previous: components["schemas"]["Metrics"];
         };
         /**
          * @description Lead pipeline stage, kept simple.
@@ -1924,11 +2259,67 @@ export interface components {
             /** @description `accepted` when at least one channel stored it as new, else `duplicate`. */
             status: string;
         };
+        /** @description The figures of one group. */
+        Metrics: {
+            /** Format: int64 */
+            activeSeconds: number;
+            /**
+             * Format: double
+             * @description Mean handling time (seconds).
+             */
+            ahtSeconds?: number | null;
+            /** Format: int64 */
+            charges: number;
+            /** Format: int64 */
+            conversationsHandled: number;
+            /**
+             * Format: double
+             * @description `fcrResolved / resolved` (0–1).
+             */
+            fcrRate?: number | null;
+            /**
+             * Format: int64
+             * @description First-contact resolutions.
+             */
+            fcrResolved: number;
+            /** Format: int64 */
+            frtCount: number;
+            /**
+             * Format: double
+             * @description Mean first response time (seconds), over `frtCount` first replies.
+             */
+            frtSeconds?: number | null;
+            /** Format: int64 */
+            idleSeconds: number;
+            /** Format: int64 */
+            loggedSeconds: number;
+            /** Format: int64 */
+            reopened: number;
+            /** Format: int64 */
+            replies: number;
+            /**
+             * Format: double
+             * @description Mean resolution time (seconds).
+             */
+            resolutionSeconds?: number | null;
+            /** Format: int64 */
+            resolved: number;
+            /** Format: int64 */
+            sessions: number;
+        };
         /** @description Whether a kind has more results after this page. */
         MoreResults: {
             contacts: boolean;
             conversations: boolean;
             messages: boolean;
+        };
+        /** @description `POST /settings/interaction-categories`. */
+        NewCategory: {
+            active?: boolean | null;
+            description?: string | null;
+            name: string;
+            /** Format: uuid */
+            parentId?: string | null;
         };
         /** @description `{note}`. */
         NoteEnvelope: {
@@ -1959,6 +2350,18 @@ export interface components {
             /** Format: uuid */
             conversationId?: string | null;
             status: string;
+        };
+        /** @description The period a report covers: `[from, to)`, and its days. */
+        Period: {
+            /** Format: date */
+            firstDay: string;
+            /** Format: date-time */
+            from: string;
+            /** Format: date */
+            lastDay: string;
+            timeZone: string;
+            /** Format: date-time */
+            to: string;
         };
         /** @description A super admin. */
         PlatformAdminView: {
@@ -2028,6 +2431,21 @@ export interface components {
             since: string;
             status: components["schemas"]["PresenceStatus"];
             teamIds: string[];
+        };
+        /** @description `{period, groupBy, rows, total, totals}`: `total` counts rows before paging. */
+        ProductivityReport: {
+            groupBy: string;
+            period: components["schemas"]["Period"];
+            rows: components["schemas"]["ProductivityRow"][];
+            /** Format: int64 */
+            total: number;
+            totals: components["schemas"]["Metrics"];
+        };
+        /** @description One row of the productivity report. */
+        ProductivityRow: components["schemas"]["Metrics"] & {
+            /** @description The agent, team, channel or category id, the day (`YYYY-MM-DD`) or `total`. */
+            key: string;
+            label: string;
         };
         /**
          * @description The tenant's remote-work settings. Unknown keys are refused; missing keys keep
@@ -2175,6 +2593,10 @@ export interface components {
             presence_snapshot: components["schemas"]["PresenceBoard"];
             productivity_settings_updated: components["schemas"]["ProductivitySettings"];
         };
+        /** @description `POST /conversations/{id}/categories`: the conversation's categories (replaces). */
+        TagConversation: {
+            categoryIds: string[];
+        };
         /** @description `{team}`. */
         TeamEnvelope: {
             team: components["schemas"]["TeamView"];
@@ -2287,6 +2709,17 @@ export interface components {
             content?: string | null;
             shortCode?: string | null;
         };
+        /**
+         * @description `PUT /settings/interaction-categories/{id}`: the keys to change (`parentId: null`
+         *     moves it to the root).
+         */
+        UpdateCategory: {
+            active?: boolean | null;
+            description?: string | null;
+            name?: string | null;
+            /** Format: uuid */
+            parentId?: string | null;
+        };
         /** @description `PATCH /channels/{id}`. */
         UpdateChannel: {
             accountId?: string | null;
@@ -2367,6 +2800,37 @@ export interface components {
             /** Format: uuid */
             eventId?: string | null;
             status: string;
+        };
+        /** @description `{period, rows, total}`. */
+        WorkLogReport: {
+            period: components["schemas"]["Period"];
+            rows: components["schemas"]["WorkLogRow"][];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description One work session of the work-log report. */
+        WorkLogRow: {
+            /** Format: int64 */
+            activeSeconds: number;
+            /** Format: uuid */
+            agentId: string;
+            agentName: string;
+            /**
+             * Format: date
+             * @description The login's day in the tenant's time zone.
+             */
+            day: string;
+            idlePeriods: components["schemas"]["IdlePeriodView"][];
+            /** Format: int64 */
+            idleSeconds: number;
+            /** Format: date-time */
+            loginAt: string;
+            /** Format: date-time */
+            logoutAt?: string | null;
+            /** Format: uuid */
+            sessionId: string;
+            /** Format: int64 */
+            totalSeconds: number;
         };
         /** @description `{items}`. */
         WorkSessionList: {
@@ -4068,6 +4532,71 @@ export interface operations {
             };
         };
     };
+    conversation_categories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryList"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    tag_conversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TagConversation"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryList"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description an id is not an active category */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     mark_read: {
         parameters: {
             query?: never;
@@ -4090,6 +4619,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    active_categories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryList"];
+                };
             };
         };
     };
@@ -4395,6 +4943,384 @@ export interface operations {
             };
         };
     };
+    report_agent: {
+        parameters: {
+            query?: {
+                /** @description `today`, `yesterday`, `last_7_days`, `this_month` or `last_month`. */
+                preset?: string;
+                /** @description First day, `YYYY-MM-DD`. */
+                from?: string;
+                /** @description Last day (included), `YYYY-MM-DD`. */
+                to?: string;
+                agentIds?: string;
+                teamIds?: string;
+                channelIds?: string;
+                categoryIds?: string;
+                /** @description Productivity rows per `agent` (default), `team`, `channel`, `category`, `day` or `total`. */
+                groupBy?: string;
+                /** @description A column of the rows (e.g. `resolved`, `frtSeconds`, `label`). */
+                sort?: string;
+                /** @description `asc` or `desc` (default). */
+                order?: string;
+                limit?: number;
+                offset?: number;
+                /** @description `csv` for a spreadsheet (or send `Accept: text/csv`). */
+                format?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, or CSV (UTF-8 with BOM) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentReport"];
+                    "text/csv": string;
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    report_categories: {
+        parameters: {
+            query?: {
+                /** @description `today`, `yesterday`, `last_7_days`, `this_month` or `last_month`. */
+                preset?: string;
+                /** @description First day, `YYYY-MM-DD`. */
+                from?: string;
+                /** @description Last day (included), `YYYY-MM-DD`. */
+                to?: string;
+                agentIds?: string;
+                teamIds?: string;
+                channelIds?: string;
+                categoryIds?: string;
+                /** @description Productivity rows per `agent` (default), `team`, `channel`, `category`, `day` or `total`. */
+                groupBy?: string;
+                /** @description A column of the rows (e.g. `resolved`, `frtSeconds`, `label`). */
+                sort?: string;
+                /** @description `asc` or `desc` (default). */
+                order?: string;
+                limit?: number;
+                offset?: number;
+                /** @description `csv` for a spreadsheet (or send `Accept: text/csv`). */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, or CSV (UTF-8 with BOM) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryReport"];
+                    "text/csv": string;
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    report_conversations: {
+        parameters: {
+            query?: {
+                /** @description `today`, `yesterday`, `last_7_days`, `this_month` or `last_month`. */
+                preset?: string;
+                /** @description First day, `YYYY-MM-DD`. */
+                from?: string;
+                /** @description Last day (included), `YYYY-MM-DD`. */
+                to?: string;
+                agentIds?: string;
+                teamIds?: string;
+                channelIds?: string;
+                categoryIds?: string;
+                /** @description Productivity rows per `agent` (default), `team`, `channel`, `category`, `day` or `total`. */
+                groupBy?: string;
+                /** @description A column of the rows (e.g. `resolved`, `frtSeconds`, `label`). */
+                sort?: string;
+                /** @description `asc` or `desc` (default). */
+                order?: string;
+                limit?: number;
+                offset?: number;
+                /** @description `csv` for a spreadsheet (or send `Accept: text/csv`). */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, or CSV (UTF-8 with BOM) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationReport"];
+                    "text/csv": string;
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    report_idle: {
+        parameters: {
+            query?: {
+                /** @description `today`, `yesterday`, `last_7_days`, `this_month` or `last_month`. */
+                preset?: string;
+                /** @description First day, `YYYY-MM-DD`. */
+                from?: string;
+                /** @description Last day (included), `YYYY-MM-DD`. */
+                to?: string;
+                agentIds?: string;
+                teamIds?: string;
+                channelIds?: string;
+                categoryIds?: string;
+                /** @description Productivity rows per `agent` (default), `team`, `channel`, `category`, `day` or `total`. */
+                groupBy?: string;
+                /** @description A column of the rows (e.g. `resolved`, `frtSeconds`, `label`). */
+                sort?: string;
+                /** @description `asc` or `desc` (default). */
+                order?: string;
+                limit?: number;
+                offset?: number;
+                /** @description `csv` for a spreadsheet (or send `Accept: text/csv`). */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, or CSV (UTF-8 with BOM) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdleReport"];
+                    "text/csv": string;
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    report_kpis: {
+        parameters: {
+            query?: {
+                /** @description `today`, `yesterday`, `last_7_days`, `this_month` or `last_month`. */
+                preset?: string;
+                /** @description First day, `YYYY-MM-DD`. */
+                from?: string;
+                /** @description Last day (included), `YYYY-MM-DD`. */
+                to?: string;
+                agentIds?: string;
+                teamIds?: string;
+                channelIds?: string;
+                categoryIds?: string;
+                /** @description Productivity rows per `agent` (default), `team`, `channel`, `category`, `day` or `total`. */
+                groupBy?: string;
+                /** @description A column of the rows (e.g. `resolved`, `frtSeconds`, `label`). */
+                sort?: string;
+                /** @description `asc` or `desc` (default). */
+                order?: string;
+                limit?: number;
+                offset?: number;
+                /** @description `csv` for a spreadsheet (or send `Accept: text/csv`). */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KpiReport"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    report_productivity: {
+        parameters: {
+            query?: {
+                /** @description `today`, `yesterday`, `last_7_days`, `this_month` or `last_month`. */
+                preset?: string;
+                /** @description First day, `YYYY-MM-DD`. */
+                from?: string;
+                /** @description Last day (included), `YYYY-MM-DD`. */
+                to?: string;
+                agentIds?: string;
+                teamIds?: string;
+                channelIds?: string;
+                categoryIds?: string;
+                /** @description Productivity rows per `agent` (default), `team`, `channel`, `category`, `day` or `total`. */
+                groupBy?: string;
+                /** @description A column of the rows (e.g. `resolved`, `frtSeconds`, `label`). */
+                sort?: string;
+                /** @description `asc` or `desc` (default). */
+                order?: string;
+                limit?: number;
+                offset?: number;
+                /** @description `csv` for a spreadsheet (or send `Accept: text/csv`). */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, or CSV (UTF-8 with BOM) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductivityReport"];
+                    "text/csv": string;
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    report_work_logs: {
+        parameters: {
+            query?: {
+                /** @description `today`, `yesterday`, `last_7_days`, `this_month` or `last_month`. */
+                preset?: string;
+                /** @description First day, `YYYY-MM-DD`. */
+                from?: string;
+                /** @description Last day (included), `YYYY-MM-DD`. */
+                to?: string;
+                agentIds?: string;
+                teamIds?: string;
+                channelIds?: string;
+                categoryIds?: string;
+                /** @description Productivity rows per `agent` (default), `team`, `channel`, `category`, `day` or `total`. */
+                groupBy?: string;
+                /** @description A column of the rows (e.g. `resolved`, `frtSeconds`, `label`). */
+                sort?: string;
+                /** @description `asc` or `desc` (default). */
+                order?: string;
+                limit?: number;
+                offset?: number;
+                /** @description `csv` for a spreadsheet (or send `Accept: text/csv`). */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, or CSV (UTF-8 with BOM) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkLogReport"];
+                    "text/csv": string;
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     search: {
         parameters: {
             query: {
@@ -4479,6 +5405,161 @@ export interface operations {
                 content?: never;
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    list_categories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryList"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    create_category: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewCategory"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description category_name_taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    update_category: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCategory"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description category_name_taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delete_category: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description category_has_children */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

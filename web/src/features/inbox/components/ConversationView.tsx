@@ -19,6 +19,7 @@ import { markConversationRead } from '../api/markRead';
 import { useUpdateConversation } from '../api/updateConversation';
 import { isPlainShortcut } from '../hooks/shortcuts';
 import { useInboxUi } from '../store';
+import { ConversationCategories } from '@/features/categories';
 import { AssignControls } from './AssignControls';
 import { SnoozeControl } from './SnoozeControl';
 import { COMPOSER_ID } from '../composerText';
@@ -201,6 +202,7 @@ function ConversationHeader({
       <div className="mt-2 flex items-center gap-2 overflow-x-auto sm:flex-wrap">
         <AssignControls conversation={c} />
         <SnoozeControl conversation={c} />
+        <ConversationCategories conversationId={c.id} />
         {c.status === 'OPEN' && (
           <Button
             size="sm"

@@ -1,11 +1,27 @@
 import { channelSetupEn, paymentsEn } from './en.extra';
 import { presenceEn } from './en.presence';
+import { reportsEn } from './en.reports';
 import type { Messages } from './pt-BR';
 
 export const en: Messages = {
   payments: paymentsEn,
   channelSetup: channelSetupEn,
   presence: presenceEn,
+  reports: reportsEn,
+  categories: {
+    title: 'Interaction categories',
+    subtitle: 'Agents tag conversations with these categories; the reports count them. Deleting a category removes it from the lists, but conversations already tagged keep it.',
+    name: 'Name',
+    parent: 'Under',
+    noParent: '— (top level)',
+    create: 'Add category',
+    active: 'Active',
+    activeFor: 'Active: {{name}}',
+    delete: 'Delete {{name}}',
+    confirmDelete: 'Delete the category "{{name}}"?',
+    add: 'Add a category…',
+    remove: 'Remove {{name}}',
+  },
   app: {
     name: 'Atende',
     tagline: 'All your customer conversations in one place.',
@@ -42,6 +58,9 @@ export const en: Messages = {
     loadFailed: 'Could not load this data.',
   },
   errors: {
+    category_required: 'Choose a category before resolving this conversation.',
+    category_name_taken: 'A category with this name already exists at this level.',
+    category_has_children: 'Delete or move its subcategories first.',
     generic: 'Something went wrong. Please try again shortly.',
     network_error: 'Cannot reach the server. Check your connection and try again.',
     forbidden: 'Your role does not allow this action.',
@@ -178,6 +197,7 @@ export const en: Messages = {
     sectionsNav: 'Settings sections',
     sections: {
       users: 'Users',
+      categories: 'Categories',
       teams: 'Teams',
       workspace: 'Workspace',
       profile: 'My profile',

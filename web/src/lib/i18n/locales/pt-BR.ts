@@ -1,11 +1,27 @@
 import { channelSetupPtBR, paymentsPtBR } from './pt-BR.extra';
 import { presencePtBR } from './pt-BR.presence';
+import { reportsPtBR } from './pt-BR.reports';
 
 /** Source locale: every UI string lives here first; `en` must match its shape. */
 export const ptBR = {
   payments: paymentsPtBR,
   channelSetup: channelSetupPtBR,
   presence: presencePtBR,
+  reports: reportsPtBR,
+  categories: {
+    title: 'Categorias de atendimento',
+    subtitle: 'Os agentes marcam as conversas com estas categorias; os relatórios as contam. Excluir uma categoria a tira das listas, mas as conversas já marcadas a mantêm.',
+    name: 'Nome',
+    parent: 'Dentro de',
+    noParent: '— (nível principal)',
+    create: 'Adicionar categoria',
+    active: 'Ativa',
+    activeFor: 'Ativa: {{name}}',
+    delete: 'Excluir {{name}}',
+    confirmDelete: 'Excluir a categoria "{{name}}"?',
+    add: 'Adicionar categoria…',
+    remove: 'Remover {{name}}',
+  },
   app: {
     name: 'Atende',
     tagline: 'Todas as conversas dos seus clientes em um só lugar.',
@@ -42,6 +58,9 @@ export const ptBR = {
     loadFailed: 'Não foi possível carregar estes dados.',
   },
   errors: {
+    category_required: 'Escolha uma categoria antes de resolver esta conversa.',
+    category_name_taken: 'Já existe uma categoria com esse nome neste nível.',
+    category_has_children: 'Exclua ou mova as subcategorias primeiro.',
     generic: 'Algo deu errado. Tente novamente em instantes.',
     network_error: 'Sem conexão com o servidor. Verifique sua internet e tente novamente.',
     forbidden: 'Seu papel não permite esta ação.',
@@ -178,6 +197,7 @@ export const ptBR = {
     sectionsNav: 'Seções das configurações',
     sections: {
       users: 'Usuários',
+      categories: 'Categorias',
       teams: 'Equipes',
       workspace: 'Espaço de trabalho',
       profile: 'Meu perfil',

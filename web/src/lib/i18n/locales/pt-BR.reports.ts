@@ -1,0 +1,50 @@
+/** pt-BR strings for the productivity reports (issue 11); merged into `ptBR`. */
+export const reportsPtBR = {
+  tabs: {
+    live: 'Tempo real',
+    reports: 'Relatórios',
+  },
+  filters: 'Filtros dos relatórios',
+  period: 'Período',
+  groupBy: 'Agrupar por',
+  presets: {
+    today: 'Hoje',
+    yesterday: 'Ontem',
+    last_7_days: 'Últimos 7 dias',
+    this_month: 'Mês atual',
+    last_month: 'Mês passado',
+  },
+  groupings: {
+    agent: 'Agente',
+    team: 'Equipe',
+    channel: 'Canal',
+    category: 'Categoria',
+    day: 'Dia',
+  },
+  kpis: {
+    title: 'Indicadores',
+    agentsOnline: 'Agentes ativos / ociosos',
+    onlineIdle: 'agora',
+    conversationsHandled: 'Conversas atendidas',
+    resolved: 'Resolvidas',
+    frtSeconds: 'Tempo da 1ª resposta (TMR)',
+    ahtSeconds: 'Tempo médio de atendimento (TMA)',
+    fcrRate: 'Resolução no 1º contato',
+    trend: '{{value}} vs. período anterior',
+  },
+  productivity: {
+    title: 'Produtividade',
+    subtitle: 'Conversas atendidas e resolvidas, respostas e tempos, no fuso horário do workspace.',
+    bar: 'Resolvidas e respostas por grupo',
+    line: 'Evolução diária',
+  },
+  columns: {
+    handled: 'Atendidas',
+    resolved: 'Resolvidas',
+    replies: 'Respostas',
+    active: 'Tempo ativo',
+    idle: 'Tempo ocioso',
+  },
+  exportCsv: 'Exportar CSV',
+  empty: 'Nada no período escolhido.',
+};
