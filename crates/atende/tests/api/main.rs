@@ -27,6 +27,7 @@ mod platform;
 mod presence;
 mod realtime;
 mod roles;
+mod security;
 mod socket;
 mod teams;
 mod users;

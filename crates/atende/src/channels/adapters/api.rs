@@ -177,7 +177,8 @@ impl Adapter for ApiAdapter {
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+            // The integrator's server picks this number: never trust it unbounded.
+            .map(|secs| Duration::from_secs(secs).min(crate::jobs::MAX_RETRY_DELAY));
         let text = response.text().await.unwrap_or_default();
         if status.is_success() {
             let external_id = serde_json::from_str::<serde_json::Value>(&text)

@@ -1,0 +1,126 @@
+//! Security regressions (issue 12): each test failed before its fix.
+
+use std::{sync::Arc, time::Duration};
+
+use reqwest::StatusCode;
+use serde_json::json;
+use wiremock::{Mock, MockServer, ResponseTemplate, matchers::method};
+
+use crate::helpers::*;
+
+// ── 1. A tenant's callback cannot stop background work ──────────────────────────────
+
+#[tokio::test]
+async fn a_callback_answering_429_with_a_huge_retry_after_does_not_stop_the_workers() {
+    let app = spawn_app().await;
+    let hostile = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "99999999999999"))
+        .mount(&hostile)
+        .await;
+    let honest = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&honest).await;
+
+    let evil = app.create_tenant("evil").await;
+    let evil_admin = app.admin(&evil).await;
+    let evil_channel = app.api_channel(&evil_admin, &hostile.uri()).await;
+    let evil_conversation = app.receive(&evil_channel, "ext-1", "cust-1", "oi").await;
+    let good = app.create_tenant("good").await;
+    let good_admin = app.admin(&good).await;
+    let good_channel = app.api_channel(&good_admin, &honest.uri()).await;
+    let good_conversation = app.receive(&good_channel, "ext-1", "cust-1", "oi").await;
+
+    // One background worker, as a small deployment has.
+    let pool = atende::jobs::worker::WorkerPool::start(app.state.clone(), 1, Arc::new(atende::app::Jobs));
+    let sent = app
+        .post("/api/v1/messages", &evil_admin.token, json!({"conversationId": evil_conversation, "content": "x"}))
+        .await;
+    assert_eq!(sent.status, StatusCode::CREATED);
+    wait_until(|| async { !hostile.received_requests().await.unwrap().is_empty() }).await;
+    // The hostile delivery waits for a capped delay, not until the end of time.
+    let job = one_job(&app, "deliver_message", evil.id).await;
+    assert_eq!(job.status, "queued", "{job:?}");
+    assert!(job.run_at <= chrono::Utc::now() + chrono::TimeDelta::hours(1) + chrono::TimeDelta::seconds(5));
+
+    let sent = app
+        .post("/api/v1/messages", &good_admin.token, json!({"conversationId": good_conversation, "content": "y"}))
+        .await;
+    assert_eq!(sent.status, StatusCode::CREATED);
+    wait_until(|| async { !honest.received_requests().await.unwrap().is_empty() }).await;
+    let ready = app.client.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(ready.status(), StatusCode::OK);
+    let ready: serde_json::Value = ready.json().await.unwrap();
+    assert_eq!(ready["workers"]["alive"], 1);
+    pool.drain().await;
+}
+
+struct Panicking;
+
+#[async_trait::async_trait]
+impl atende::jobs::JobRunner for Panicking {
+    async fn run(
+        &self,
+        _state: &atende::state::AppState,
+        _job: &atende::jobs::entity::Model,
+        _payload: atende::jobs::JobPayload,
+    ) -> Result<(), atende::jobs::JobError> {
+        panic!("handler bug");
+    }
+}
+
+#[tokio::test]
+async fn a_panicking_job_handler_fails_its_job_with_the_reason_and_the_worker_goes_on() {
+    let app = spawn_app().await;
+    let tenant = app.create_tenant("acme").await;
+    let payload = atende::jobs::JobPayload::FetchPixCode { charge_id: uuid::Uuid::now_v7() };
+    atende::jobs::enqueue(&app.db, Some(tenant.id), &payload, None).await.unwrap();
+    let ran = atende::jobs::worker::run_once(&app.state, &Panicking, "w1").await.unwrap();
+    assert!(ran, "the panic was caught and the job released");
+    let job = one_job(&app, "fetch_pix_code", tenant.id).await;
+    assert_eq!(job.status, "dead");
+    assert!(job.last_error.as_deref().unwrap_or("").contains("panicked: handler bug"), "{job:?}");
+    assert!(!atende::jobs::worker::run_once(&app.state, &Panicking, "w1").await.unwrap(), "nothing left to claim");
+}
+
+#[tokio::test]
+async fn readyz_reports_a_job_pool_whose_workers_are_all_dead() {
+    use std::sync::atomic::Ordering;
+    let app = spawn_app().await;
+    let health = &app.state.worker_health;
+    health.expected.store(2, Ordering::SeqCst);
+    let ready = app.client.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
+    health.alive.store(1, Ordering::SeqCst);
+    let ready = app.client.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(ready.status(), StatusCode::OK);
+}
+
+// ── helpers ────────────────────────────────────────────────────────────────────────
+
+async fn one_job(app: &TestApp, kind: &str, tenant_id: uuid::Uuid) -> atende::jobs::entity::Model {
+    use atende::jobs::entity;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let mut jobs = entity::Entity::find()
+        .filter(entity::Column::Kind.eq(kind))
+        .filter(entity::Column::TenantId.eq(tenant_id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(jobs.len(), 1, "{jobs:?}");
+    jobs.pop().unwrap()
+}
+
+/// Polls a condition for up to 10 s.
+async fn wait_until<F, Fut>(mut condition: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..200 {
+        if condition().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("condition not met within 10 s");
+}
