@@ -117,7 +117,8 @@ pub struct CreateChannel {
     pub callback_url: Option<String>,
     /// Provider credentials; write-only. Per type: Twilio `{authToken}`, Z-API
     /// `{instanceToken, clientToken}`, Messenger/Instagram `{pageAccessToken, appSecret,
-    /// verifyToken}`; any field may be `{"env": "VAR_NAME"}`.
+    /// verifyToken}`. Environment references (`{"env": …}`) are refused here
+    /// (`credential_env_not_allowed`): only the platform operator may set them.
     #[garde(skip)]
     #[schema(value_type = Option<Object>)]
     pub credentials: Option<serde_json::Value>,

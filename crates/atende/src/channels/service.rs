@@ -84,6 +84,7 @@ pub async fn create(state: &AppState, scope: &Scope, input: CreateChannel) -> Ap
     }
     let adapter = adapters::of_type(state, channel_type);
     adapter.validate_account_id(input.account_id.as_deref())?;
+    super::credentials::refuse_env_references(input.credentials.as_ref())?;
     adapter.validate_credentials(input.credentials.as_ref())?;
     let patch = SettingsPatch {
         phone_number: input.phone_number,
@@ -159,6 +160,7 @@ pub async fn update(state: &AppState, scope: &Scope, id: Uuid, patch: UpdateChan
     }
     let credentials = match &patch.credentials {
         Some(value) => {
+            super::credentials::refuse_env_references(Some(value))?;
             adapter.validate_credentials(Some(value))?;
             Some(seal_credentials(state, Some(value))?)
         }

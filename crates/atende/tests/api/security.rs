@@ -95,6 +95,48 @@ async fn readyz_reports_a_job_pool_whose_workers_are_all_dead() {
     assert_eq!(ready.status(), StatusCode::OK);
 }
 
+// ── 2. Channel credentials cannot read the server's environment ─────────────────────
+
+#[tokio::test]
+async fn a_tenant_admin_cannot_point_channel_credentials_at_server_environment_variables() {
+    let app = spawn_app().await;
+    let tenant = app.create_tenant("acme").await;
+    let admin = app.admin(&tenant).await;
+    for env in ["PATH", "ATENDE_SECRET_KEY", "ATENDE_CHANNEL_TWILIO"] {
+        let body = json!({"type": "WHATSAPP_TWILIO", "name": "T", "accountId": crate::channel_helpers::TWILIO_SID,
+                          "phoneNumber": "+14155238886", "credentials": {"authToken": {"env": env}}});
+        let reply = app.post("/api/v1/channels", &admin.token, body).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{env}: {:?}", reply.body);
+        assert_eq!(reply.code(), "credential_env_not_allowed");
+        assert!(!reply.body.to_string().contains(env), "the answer does not echo the name");
+    }
+    let channel = app.create_channel(&admin, crate::channel_helpers::twilio_body()).await;
+    let reply = app
+        .patch(
+            &format!("/api/v1/channels/{}", channel.id),
+            &admin.token,
+            json!({"credentials": {"authToken": {"env": "PATH"}}}),
+        )
+        .await;
+    assert_eq!(reply.code(), "credential_env_not_allowed");
+}
+
+#[tokio::test]
+async fn only_the_operator_may_reference_prefixed_environment_variables() {
+    let app = spawn_app().await;
+    let tenant = app.create_tenant("acme").await;
+    let admin = app.admin(&tenant).await;
+    let channel = app.create_channel(&admin, crate::channel_helpers::twilio_body()).await;
+    let id: uuid::Uuid = channel.id.parse().unwrap();
+    use atende::channels::credentials::platform_set_env_reference as set_env;
+    assert!(set_env(&app.state, id, "authToken", "PATH").await.is_err(), "outside the prefix");
+    assert!(set_env(&app.state, id, "authToken", "ATENDE_SECRET_KEY").await.is_err());
+    set_env(&app.state, id, "authToken", "ATENDE_CHANNEL_SEC_TEST_UNSET").await.unwrap();
+    let row = atende::channels::store::platform_find(&app.db, id).await.unwrap().unwrap();
+    let err = atende::channels::credentials::resolve(&app.state, &row).unwrap_err().to_string();
+    assert!(!err.contains("ATENDE_CHANNEL_SEC_TEST_UNSET"), "{err}");
+}
+
 // ── helpers ────────────────────────────────────────────────────────────────────────
 
 async fn one_job(app: &TestApp, kind: &str, tenant_id: uuid::Uuid) -> atende::jobs::entity::Model {
