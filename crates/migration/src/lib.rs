@@ -11,6 +11,7 @@ mod m20261128_000003_payments;
 mod m20261203_000004_outbox;
 mod m20261203_000005_inbound_queue;
 mod m20261203_000010_work_sessions;
+mod m20261204_000101_meta_account_unique;
 
 /// All migrations in order; applied at start and by `atende migrate`.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000004_outbox::Migration),
             Box::new(m20261203_000005_inbound_queue::Migration),
             Box::new(m20261203_000010_work_sessions::Migration),
+            Box::new(m20261204_000101_meta_account_unique::Migration),
         ]
     }
 }

@@ -24,7 +24,7 @@ pub enum ChannelType {
 
 impl ChannelType {
     /// The stored name (`WHATSAPP_TWILIO`, ...).
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             ChannelType::Api => "API",
             ChannelType::WhatsappTwilio => "WHATSAPP_TWILIO",

@@ -58,6 +58,35 @@ fn validate_callback_url(url: Option<&str>) -> AppResult<()> {
     Ok(())
 }
 
+/// The Meta types, whose account ids route the shared `/webhooks/meta`.
+const META_TYPES: [&str; 2] = [ChannelType::FacebookMessenger.as_str(), ChannelType::Instagram.as_str()];
+
+fn account_in_use() -> AppError {
+    AppError::conflict(
+        "account_id_in_use",
+        "This Page or Instagram account is already connected to another channel; disable that one first",
+    )
+}
+
+/// A Page / Instagram account id belongs to at most one enabled channel platform-wide.
+async fn ensure_account_free(state: &AppState, account_id: &str, except: Option<Uuid>) -> AppResult<()> {
+    if store::platform_account_in_use(&state.db, &META_TYPES, account_id.trim(), except).await? {
+        return Err(account_in_use());
+    }
+    Ok(())
+}
+
+/// Two requests racing past `ensure_account_free` meet the unique index: same answer.
+fn map_account_conflict(channel_type: ChannelType) -> impl FnOnce(sea_orm::DbErr) -> AppError {
+    move |e| {
+        if channel_type.is_meta() && matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) {
+            account_in_use()
+        } else {
+            e.into()
+        }
+    }
+}
+
 fn seal_credentials(state: &AppState, credentials: Option<&serde_json::Value>) -> AppResult<Option<String>> {
     match credentials {
         None | Some(serde_json::Value::Null) => Ok(None),
@@ -84,6 +113,11 @@ pub async fn create(state: &AppState, scope: &Scope, input: CreateChannel) -> Ap
     }
     let adapter = adapters::of_type(state, channel_type);
     adapter.validate_account_id(input.account_id.as_deref())?;
+    if channel_type.is_meta()
+        && let Some(account_id) = input.account_id.as_deref()
+    {
+        ensure_account_free(state, account_id, None).await?;
+    }
     super::credentials::refuse_env_references(input.credentials.as_ref())?;
     adapter.validate_credentials(input.credentials.as_ref())?;
     let patch = SettingsPatch {
@@ -110,7 +144,8 @@ pub async fn create(state: &AppState, scope: &Scope, input: CreateChannel) -> Ap
             connection_status: adapter.initial_connection_status().into(),
         },
     )
-    .await?;
+    .await
+    .map_err(map_account_conflict(channel_type))?;
     audit::record(
         &state.db,
         scope,
@@ -157,6 +192,14 @@ pub async fn update(state: &AppState, scope: &Scope, id: Uuid, patch: UpdateChan
     let adapter = adapters::of_type(state, channel_type);
     if let Some(account_id) = &patch.account_id {
         adapter.validate_account_id(Some(account_id))?;
+    }
+    let enabled_after = patch.enabled.unwrap_or(current.enabled);
+    if channel_type.is_meta()
+        && enabled_after
+        && (patch.account_id.is_some() || patch.enabled == Some(true))
+        && let Some(account_id) = patch.account_id.as_deref().or(current.account_id.as_deref())
+    {
+        ensure_account_free(state, account_id, Some(current.id)).await?;
     }
     let credentials = match &patch.credentials {
         Some(value) => {
@@ -210,7 +253,8 @@ pub async fn update(state: &AppState, scope: &Scope, id: Uuid, patch: UpdateChan
             active.settings = Set(settings);
         }
     })
-    .await?;
+    .await
+    .map_err(map_account_conflict(channel_type))?;
     audit::record(&state.db, scope, Entry::new("channel.updated", "channel", id).details(json!({ "fields": fields })))
         .await?;
     if new_credentials && adapter.pairs_by_qr() {

@@ -137,6 +137,39 @@ async fn only_the_operator_may_reference_prefixed_environment_variables() {
     assert!(!err.contains("ATENDE_CHANNEL_SEC_TEST_UNSET"), "{err}");
 }
 
+// ── 3. A Meta Page / Instagram account belongs to one channel ──────────────────────
+
+#[tokio::test]
+async fn a_second_tenant_cannot_register_a_page_id_already_connected_elsewhere() {
+    use crate::channel_helpers::{IG_ID, PAGE_ID, meta_body};
+    let app = spawn_app().await;
+    let acme = app.create_tenant("acme").await;
+    let acme_admin = app.admin(&acme).await;
+    let page = app.create_channel(&acme_admin, meta_body("FACEBOOK_MESSENGER", PAGE_ID)).await;
+    app.create_channel(&acme_admin, meta_body("INSTAGRAM", IG_ID)).await;
+    let evil = app.create_tenant("evil").await;
+    let evil_admin = app.admin(&evil).await;
+    for (kind, id) in [("FACEBOOK_MESSENGER", PAGE_ID), ("INSTAGRAM", IG_ID), ("INSTAGRAM", PAGE_ID)] {
+        let reply = app.post("/api/v1/channels", &evil_admin.token, meta_body(kind, id)).await;
+        assert_eq!(reply.status, StatusCode::CONFLICT, "{kind} {id}: {:?}", reply.body);
+        assert_eq!(reply.code(), "account_id_in_use");
+        assert!(!reply.body.to_string().contains("acme"), "nothing about the owner");
+    }
+    // Moving another channel onto the id is refused too.
+    let other = app.create_channel(&evil_admin, meta_body("FACEBOOK_MESSENGER", "999888777666")).await;
+    let reply =
+        app.patch(&format!("/api/v1/channels/{}", other.id), &evil_admin.token, json!({"accountId": PAGE_ID})).await;
+    assert_eq!(reply.code(), "account_id_in_use");
+    // Once the owner disables its channel the id is free; re-enabling the old one then conflicts.
+    let off = app.delete(&format!("/api/v1/channels/{}", page.id), &acme_admin.token).await;
+    assert_eq!(off.status, StatusCode::OK);
+    let reply =
+        app.patch(&format!("/api/v1/channels/{}", other.id), &evil_admin.token, json!({"accountId": PAGE_ID})).await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    let reply = app.patch(&format!("/api/v1/channels/{}", page.id), &acme_admin.token, json!({"enabled": true})).await;
+    assert_eq!(reply.code(), "account_id_in_use");
+}
+
 // ── helpers ────────────────────────────────────────────────────────────────────────
 
 async fn one_job(app: &TestApp, kind: &str, tenant_id: uuid::Uuid) -> atende::jobs::entity::Model {
