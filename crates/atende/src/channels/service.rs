@@ -48,11 +48,17 @@ pub fn view_with_secret(state: &AppState, m: &entity::Model, secret: Option<&str
     view
 }
 
-fn validate_callback_url(url: Option<&str>) -> AppResult<()> {
+/// An http(s) URL whose host resolves to public addresses only (unless the operator
+/// allows private ones): the server will POST to it.
+async fn validate_callback_url(state: &AppState, url: Option<&str>) -> AppResult<()> {
+    use crate::security::outbound;
     if let Some(url) = url {
-        let parsed = url::Url::parse(url).map_err(|_| AppError::field("callbackUrl", "is not a URL"))?;
-        if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-            return Err(AppError::field("callbackUrl", "must be an http(s) URL"));
+        match outbound::check_url(url, state.config.outbound_allow_private).await {
+            Ok(()) => {}
+            Err(outbound::REFUSED) => {
+                return Err(AppError::unprocessable("callback_url_not_allowed", "callbackUrl", outbound::REFUSED));
+            }
+            Err(reason) => return Err(AppError::field("callbackUrl", reason)),
         }
     }
     Ok(())
@@ -107,7 +113,7 @@ pub async fn create(state: &AppState, scope: &Scope, input: CreateChannel) -> Ap
         if input.callback_url.is_none() {
             return Err(AppError::field("callbackUrl", "is required for API channels"));
         }
-        validate_callback_url(input.callback_url.as_deref())?;
+        validate_callback_url(state, input.callback_url.as_deref()).await?;
     } else if input.callback_url.is_some() {
         return Err(AppError::field("callbackUrl", "is only used by API channels"));
     }
@@ -185,7 +191,7 @@ pub async fn update(state: &AppState, scope: &Scope, id: Uuid, patch: UpdateChan
     scope.require(Role::Admin)?;
     let current = get(state, scope, id).await?;
     let channel_type = ChannelType::parse(&current.channel_type).unwrap_or(ChannelType::Api);
-    validate_callback_url(patch.callback_url.as_deref())?;
+    validate_callback_url(state, patch.callback_url.as_deref()).await?;
     if patch.callback_url.is_some() && channel_type != ChannelType::Api {
         return Err(AppError::field("callbackUrl", "is only used by API channels"));
     }

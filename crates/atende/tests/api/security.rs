@@ -170,6 +170,97 @@ async fn a_second_tenant_cannot_register_a_page_id_already_connected_elsewhere()
     assert_eq!(reply.code(), "account_id_in_use");
 }
 
+// ── 4. No server-side request forgery through callback URLs ────────────────────────
+
+async fn spawn_strict() -> TestApp {
+    spawn_with(Options {
+        configure: Some(Box::new(|config| config.outbound_allow_private = false)),
+        ..Default::default()
+    })
+    .await
+}
+
+#[tokio::test]
+async fn callback_urls_on_loopback_private_or_metadata_addresses_are_refused() {
+    let app = spawn_strict().await;
+    let tenant = app.create_tenant("acme").await;
+    let admin = app.admin(&tenant).await;
+    for url in [
+        "http://127.0.0.1:8080/hook",
+        "http://localhost:8080/hook",
+        "http://[::1]/hook",
+        "http://10.0.0.5/hook",
+        "http://192.168.0.1/hook",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::ffff:169.254.169.254]/",
+        "http://0.0.0.0:5432/",
+    ] {
+        let reply = app
+            .post("/api/v1/channels", &admin.token, json!({"type": "API", "name": "Site", "callbackUrl": url}))
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{url}: {:?}", reply.body);
+        assert_eq!(reply.code(), "callback_url_not_allowed", "{url}");
+    }
+    let ok = app
+        .post(
+            "/api/v1/channels",
+            &admin.token,
+            json!({"type": "API", "name": "Site", "callbackUrl": "https://93.184.215.14/hook"}),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{:?}", ok.body);
+    let id = ok.body["channel"]["id"].as_str().unwrap();
+    let moved = app
+        .patch(&format!("/api/v1/channels/{id}"), &admin.token, json!({"callbackUrl": "http://127.0.0.1:9/x"}))
+        .await;
+    assert_eq!(moved.code(), "callback_url_not_allowed");
+}
+
+#[tokio::test]
+async fn a_delivery_to_a_callback_that_now_points_at_a_private_address_is_not_sent() {
+    let app = spawn_strict().await;
+    let internal = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&internal).await;
+    let tenant = app.create_tenant("acme").await;
+    let admin = app.admin(&tenant).await;
+    let channel = app.api_channel(&admin, "https://93.184.215.14/hook").await;
+    // The stored URL now points inside (an old row, or a name re-pointed after the check).
+    let scope = atende::tenancy::Scope::system(tenant.id);
+    let row = atende::channels::store::platform_find(&app.db, channel.id.parse().unwrap()).await.unwrap().unwrap();
+    let url = format!("{}/hook", internal.uri());
+    atende::channels::store::update(&app.db, &scope, row, |a| a.callback_url = sea_orm::Set(Some(url))).await.unwrap();
+    let conversation = app.receive(&channel, "ext-1", "cust-1", "oi").await;
+    let sent =
+        app.post("/api/v1/messages", &admin.token, json!({"conversationId": conversation, "content": "x"})).await;
+    assert_eq!(sent.status, StatusCode::CREATED);
+    app.run_jobs().await;
+    assert!(internal.received_requests().await.unwrap().is_empty(), "nothing reached the internal address");
+    let history = app.get(&format!("/api/v1/messages?conversationId={conversation}"), &admin.token).await;
+    let message = &history.body["messages"][0];
+    assert_eq!(message["status"], "FAILED", "{message:?}");
+    assert!(message["failureReason"].as_str().unwrap().contains("not public"), "{message:?}");
+}
+
+#[tokio::test]
+async fn a_callback_error_body_is_not_shown_to_agents() {
+    let app = spawn_app().await;
+    let callback = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(400).set_body_string("<html>internal admin panel, token=abc123</html>"))
+        .mount(&callback)
+        .await;
+    let tenant = app.create_tenant("acme").await;
+    let admin = app.admin(&tenant).await;
+    let channel = app.api_channel(&admin, &callback.uri()).await;
+    let conversation = app.receive(&channel, "ext-1", "cust-1", "oi").await;
+    app.post("/api/v1/messages", &admin.token, json!({"conversationId": conversation, "content": "x"})).await;
+    app.run_jobs().await;
+    let history = app.get(&format!("/api/v1/messages?conversationId={conversation}"), &admin.token).await;
+    let reason = history.body["messages"][0]["failureReason"].as_str().unwrap().to_string();
+    assert!(reason.contains("400"), "{reason}");
+    assert!(!reason.contains("abc123") && !reason.contains("admin panel"), "{reason}");
+}
+
 // ── helpers ────────────────────────────────────────────────────────────────────────
 
 async fn one_job(app: &TestApp, kind: &str, tenant_id: uuid::Uuid) -> atende::jobs::entity::Model {
