@@ -261,6 +261,74 @@ async fn a_callback_error_body_is_not_shown_to_agents() {
     assert!(!reason.contains("abc123") && !reason.contains("admin panel"), "{reason}");
 }
 
+// ── 5. Login throttling ─────────────────────────────────────────────────────────────
+
+async fn login_from(app: &TestApp, forwarded_for: &str, email: &str, password: &str) -> StatusCode {
+    app.client
+        .post(app.url("/api/v1/auth/login"))
+        .header("x-forwarded-for", forwarded_for)
+        .json(&json!({"workspace": "acme", "email": email, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_has_its_own_ip_budget() {
+    let app = spawn_with(Options {
+        configure: Some(Box::new(|config| {
+            config.trusted_proxies = vec!["127.0.0.1/32".into(), "::1/128".into()];
+            config.login_rate_per_ip = 3;
+            config.login_rate_per_account = 100;
+        })),
+        ..Default::default()
+    })
+    .await;
+    app.create_tenant("acme").await;
+    for n in 0..3 {
+        assert_eq!(
+            login_from(&app, "198.51.100.1", &format!("x{n}@acme.test"), "nope").await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(login_from(&app, "198.51.100.1", "y@acme.test", "nope").await, StatusCode::TOO_MANY_REQUESTS);
+    // Another client behind the same proxy is not throttled by the first one.
+    assert_eq!(login_from(&app, "198.51.100.2", "y@acme.test", "nope").await, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn x_forwarded_for_from_an_untrusted_peer_does_not_escape_the_ip_limit() {
+    let app = spawn_with(Options {
+        configure: Some(Box::new(|config| {
+            config.login_rate_per_ip = 3;
+            config.login_rate_per_account = 100;
+        })),
+        ..Default::default()
+    })
+    .await;
+    app.create_tenant("acme").await;
+    for n in 0..3 {
+        let spoofed = format!("203.0.113.{n}");
+        assert_eq!(login_from(&app, &spoofed, &format!("x{n}@acme.test"), "nope").await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(login_from(&app, "203.0.113.99", "y@acme.test", "nope").await, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn only_failed_attempts_spend_an_accounts_budget() {
+    let app = spawn_with(Options { login_rate_per_account: Some(2), ..Default::default() }).await;
+    let tenant = app.create_tenant("acme").await;
+    // Signing in correctly, many times, never locks the account.
+    for _ in 0..5 {
+        assert_eq!(app.login("acme", &tenant.admin_email, PASSWORD).await.status, StatusCode::OK);
+    }
+    for _ in 0..2 {
+        assert_eq!(app.login("acme", &tenant.admin_email, "wrong").await.status, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(app.login("acme", &tenant.admin_email, PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
 // ── helpers ────────────────────────────────────────────────────────────────────────
 
 async fn one_job(app: &TestApp, kind: &str, tenant_id: uuid::Uuid) -> atende::jobs::entity::Model {
