@@ -329,6 +329,87 @@ async fn only_failed_attempts_spend_an_accounts_budget() {
     assert_eq!(app.login("acme", &tenant.admin_email, PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS);
 }
 
+// ── 6. Revocation ───────────────────────────────────────────────────────────────────
+
+fn rechecking_every_second() -> Options {
+    Options { configure: Some(Box::new(|config| config.socket_recheck_secs = 1)), ..Default::default() }
+}
+
+#[tokio::test]
+async fn changing_ones_own_password_needs_the_current_one_and_ends_the_other_sessions() {
+    let app = spawn_app().await;
+    let tenant = app.create_tenant("acme").await;
+    let agent_id = app.create_user(&tenant, "ana@acme.test", atende::tenancy::Role::Agent).await;
+    let laptop = app.session("acme", "ana@acme.test").await;
+    let phone = app.session("acme", "ana@acme.test").await;
+    let (mut phone_socket, _) = crate::socket::SocketProbe::connect(&app.base, Some(&phone.token), None).await;
+    let path = format!("/api/v1/users/{agent_id}");
+
+    let missing = app.patch(&path, &laptop.token, json!({"password": "brand-new-pass"})).await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(missing.code(), "current_password_required");
+    let wrong =
+        app.patch(&path, &laptop.token, json!({"password": "brand-new-pass", "currentPassword": "guess"})).await;
+    assert_eq!(wrong.code(), "current_password_wrong");
+    assert_eq!(app.login("acme", "ana@acme.test", "brand-new-pass").await.status, StatusCode::UNAUTHORIZED);
+
+    let ok = app.patch(&path, &laptop.token, json!({"password": "brand-new-pass", "currentPassword": PASSWORD})).await;
+    assert_eq!(ok.status, StatusCode::OK, "{:?}", ok.body);
+    assert_eq!(app.get("/api/v1/auth/me", &laptop.token).await.status, StatusCode::OK, "this session stays");
+    assert_eq!(app.get("/api/v1/auth/me", &phone.token).await.status, StatusCode::UNAUTHORIZED, "others end");
+    assert_eq!(phone_socket.event("force_logout").await["reason"], "access_revoked");
+    assert_eq!(app.login("acme", "ana@acme.test", "brand-new-pass").await.status, StatusCode::OK);
+    phone_socket.close().await;
+}
+
+#[tokio::test]
+async fn a_socket_is_closed_when_its_login_token_expires() {
+    let app = spawn_app().await;
+    let tenant = app.create_tenant("acme").await;
+    let admin = app.admin(&tenant).await;
+    let claims = app.state.tokens.verify(&admin.token).unwrap();
+    let soon = chrono::Utc::now() + chrono::TimeDelta::seconds(1);
+    let short =
+        app.state.tokens.sign(&atende::security::token::claims(claims.sub, claims.tid, claims.sid, soon)).unwrap();
+    let (mut socket, _) = crate::socket::SocketProbe::connect(&app.base, Some(&short), None).await;
+    let out = socket
+        .wait_for(|v| v["name"] == "force_logout", Duration::from_secs(15))
+        .await
+        .expect("force_logout at expiry");
+    assert_eq!(out["data"]["reason"], "expired");
+    assert!(socket.wait_for(|v| v["type"] == "disconnect", Duration::from_secs(5)).await.is_some());
+}
+
+#[tokio::test]
+async fn a_socket_opened_with_an_api_token_is_closed_when_the_token_is_revoked() {
+    let app = spawn_with(rechecking_every_second()).await;
+    let tenant = app.create_tenant("acme").await;
+    let admin = app.admin(&tenant).await;
+    let created = app.post("/api/v1/auth/tokens", &admin.token, json!({"name": "bot"})).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    let api_token = created.body["token"].as_str().unwrap().to_string();
+    let id = created.body["apiToken"]["id"].as_str().or(created.body["id"].as_str()).unwrap().to_string();
+    let (mut socket, _) = crate::socket::SocketProbe::connect(&app.base, Some(&api_token), None).await;
+    assert_eq!(app.delete(&format!("/api/v1/auth/tokens/{id}"), &admin.token).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(socket.event("force_logout").await["reason"], "access_revoked");
+    assert!(socket.wait_for(|v| v["type"] == "disconnect", Duration::from_secs(5)).await.is_some());
+}
+
+#[tokio::test]
+async fn a_socket_is_closed_when_its_users_role_changes() {
+    let app = spawn_with(rechecking_every_second()).await;
+    let tenant = app.create_tenant("acme").await;
+    let admin = app.admin(&tenant).await;
+    let manager_id = app.create_user(&tenant, "gil@acme.test", atende::tenancy::Role::Manager).await;
+    let manager = app.session("acme", "gil@acme.test").await;
+    let (mut socket, _) = crate::socket::SocketProbe::connect(&app.base, Some(&manager.token), None).await;
+    let demoted = app.patch(&format!("/api/v1/users/{manager_id}"), &admin.token, json!({"role": "AGENT"})).await;
+    assert_eq!(demoted.status, StatusCode::OK, "{:?}", demoted.body);
+    // Closed (without signing out): the client reconnects into the rooms an agent may join.
+    assert!(socket.wait_for(|v| v["type"] == "disconnect", Duration::from_secs(10)).await.is_some());
+    assert_eq!(app.get("/api/v1/auth/me", &manager.token).await.status, StatusCode::OK);
+}
+
 // ── helpers ────────────────────────────────────────────────────────────────────────
 
 async fn one_job(app: &TestApp, kind: &str, tenant_id: uuid::Uuid) -> atende::jobs::entity::Model {

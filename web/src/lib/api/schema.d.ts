@@ -1517,7 +1517,8 @@ export interface components {
             /**
              * @description Provider credentials; write-only. Per type: Twilio `{authToken}`, Z-API
              *     `{instanceToken, clientToken}`, Messenger/Instagram `{pageAccessToken, appSecret,
-             *     verifyToken}`; any field may be `{"env": "VAR_NAME"}`.
+             *     verifyToken}`. Environment references (`{"env": …}`) are refused here
+             *     (`credential_env_not_allowed`): only the platform operator may set them.
              */
             credentials?: Record<string, never> | null;
             /** @description Z-API: turn group chats into conversations (off: groups are ignored). */
@@ -1985,7 +1986,7 @@ export interface components {
          * @description Why access ended (the `force_logout` payload's `reason`).
          * @enum {string}
          */
-        RevokeReason: "logout" | "access_revoked" | "tenant_suspended" | "idle";
+        RevokeReason: "logout" | "access_revoked" | "tenant_suspended" | "idle" | "expired";
         /**
          * @description A role inside a tenant. The derive order is the authority order: Agent < Manager < Admin.
          * @enum {string}
@@ -2209,6 +2210,11 @@ export interface components {
         UpdateUser: {
             active?: boolean | null;
             availability?: components["schemas"]["Availability"] | null;
+            /**
+             * @description Required when changing one's own password (`current_password_required`,
+             *     `current_password_wrong`); the other sessions of the user end.
+             */
+            currentPassword?: string | null;
             email?: string | null;
             name?: string | null;
             password?: string | null;
