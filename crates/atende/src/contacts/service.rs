@@ -530,7 +530,7 @@ pub async fn delete_note(state: &AppState, scope: &Scope, contact_id: Uuid, note
 pub async fn export_csv(state: &AppState, scope: &Scope, filter: ContactFilter<'_>) -> AppResult<Vec<u8>> {
     scope.require(Role::Manager)?;
     let internal = |e: csv::Error| AppError::Internal(e.into());
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut writer = csv_io::export_writer(Vec::new());
     writer.write_record(csv_io::EXPORT_HEADER).map_err(internal)?;
     let mut after = None;
     let mut count = 0usize;

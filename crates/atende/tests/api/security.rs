@@ -410,6 +410,38 @@ async fn a_socket_is_closed_when_its_users_role_changes() {
     assert_eq!(app.get("/api/v1/auth/me", &manager.token).await.status, StatusCode::OK);
 }
 
+// ── 8. CSV exports are safe in spreadsheets of either separator ────────────────────
+
+#[tokio::test]
+async fn exported_cells_are_quoted_and_formulas_neutralised_for_comma_and_semicolon_spreadsheets() {
+    let app = spawn_app().await;
+    let tenant = app.create_tenant("acme").await;
+    let admin = app.admin(&tenant).await;
+    let name = "Ana;=HYPERLINK(\"http://evil\",\"x\")";
+    let created = app.post("/api/v1/contacts", &admin.token, json!({"name": name})).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    app.post("/api/v1/contacts", &admin.token, json!({"name": "-1+cmd|' /C calc'!A0"})).await;
+    let reply = app.client.get(app.url("/api/v1/contacts/export.csv")).bearer_auth(&admin.token).send().await.unwrap();
+    let csv = reply.text().await.unwrap();
+    // Every cell is quoted: no separator splits it in a `,` or a `;` spreadsheet.
+    for line in csv.lines() {
+        assert!(line.starts_with('"') && line.ends_with('"'), "{line}");
+    }
+    let mut reader = csv::ReaderBuilder::new().from_reader(csv.as_bytes());
+    let mut names = Vec::new();
+    for record in reader.records() {
+        let record = record.unwrap();
+        for cell in record.iter() {
+            // Whatever could start a formula, here or after a separator, is neutralised.
+            let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']) || cell.contains([',', ';']);
+            assert!(!risky || cell.starts_with('\''), "cell {cell:?} of {csv}");
+        }
+        names.push(record[1].to_string());
+    }
+    assert!(names.contains(&format!("'{name}")), "{names:?}");
+    assert!(names.contains(&"'-1+cmd|' /C calc'!A0".to_string()), "{names:?}");
+}
+
 // ── helpers ────────────────────────────────────────────────────────────────────────
 
 async fn one_job(app: &TestApp, kind: &str, tenant_id: uuid::Uuid) -> atende::jobs::entity::Model {
