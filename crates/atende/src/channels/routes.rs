@@ -92,8 +92,9 @@ pub async fn delete_channel(
 }
 
 /// Z-API: the QR code to pair the number (admins). While it is pending, a watcher
-/// polls the instance and pushes `channel_status` when the number connects.
-#[utoipa::path(get, path = "/channels/{id}/qr-code", tag = "channels", params(("id" = Uuid, Path)),
+/// polls the instance and pushes `channel_status` when the number connects. A POST:
+/// asking for a code starts pairing and the watcher (not a safe, cacheable read).
+#[utoipa::path(post, path = "/channels/{id}/qr-code", tag = "channels", params(("id" = Uuid, Path)),
     responses((status = 200, body = QrCodeView), (status = 404), (status = 409), (status = 503)))]
 pub async fn qr_code(
     State(state): State<AppState>,
@@ -103,8 +104,9 @@ pub async fn qr_code(
     Ok(axum::Json(connection::qr_code(&state, &scope, id).await?))
 }
 
-/// Z-API: the instance's connection as Z-API reports it now (admins).
-#[utoipa::path(get, path = "/channels/{id}/connection", tag = "channels", params(("id" = Uuid, Path)),
+/// Z-API: checks the instance's connection with Z-API now (admins); a POST because it
+/// calls the provider and may change the channel's stored status.
+#[utoipa::path(post, path = "/channels/{id}/connection", tag = "channels", params(("id" = Uuid, Path)),
     responses((status = 200, body = ConnectionView), (status = 404), (status = 409), (status = 503)))]
 pub async fn connection_state(
     State(state): State<AppState>,

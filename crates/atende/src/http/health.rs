@@ -2,7 +2,11 @@
 
 use std::sync::atomic::Ordering;
 
-use axum::{extract::State, http::header, response::IntoResponse};
+use axum::{
+    extract::State,
+    http::{HeaderMap, header},
+    response::IntoResponse,
+};
 use serde_json::json;
 
 use crate::{db, error::AppError, state::AppState};
@@ -34,7 +38,19 @@ pub async fn readyz(State(state): State<AppState>) -> Result<impl IntoResponse, 
     })))
 }
 
-/// `GET /metrics`: Prometheus text format.
-pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render())
+/// `GET /metrics`: Prometheus text format. With `ATENDE_METRICS_TOKEN` set, only for
+/// `Authorization: Bearer <token>` (compared in constant time); with
+/// `ATENDE_METRICS_BIND` set, it is served on that address only (see `app::serve`).
+pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Result<impl IntoResponse, AppError> {
+    if let Some(expected) = state.config.metrics_token.as_deref().filter(|t| !t.is_empty()) {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        if !bool::from(subtle::ConstantTimeEq::ct_eq(given.as_bytes(), expected.as_bytes())) {
+            return Err(AppError::Unauthorized);
+        }
+    }
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()))
 }

@@ -715,7 +715,7 @@ async fn another_tenants_charge_ids_are_404_on_every_payments_endpoint() {
 
     let attempts: Vec<(Method, String, Option<Value>)> = vec![
         (Method::GET, format!("/api/v1/asaas/charges/{id}"), None),
-        (Method::GET, format!("/api/v1/asaas/charges/{id}/status"), None),
+        (Method::POST, format!("/api/v1/asaas/charges/{id}/status"), None),
         (Method::DELETE, format!("/api/v1/asaas/charges/{id}"), None),
         (Method::POST, format!("/api/v1/asaas/charges/{id}/send"), Some(json!({}))),
         (Method::POST, format!("/api/v1/asaas/charges/{id}/send"), Some(json!({"conversationId": b.conversation_id}))),
@@ -869,7 +869,7 @@ async fn status_refresh_reads_asaas_on_demand() {
         .mount(&asaas)
         .await;
     let (mut socket, _) = SocketProbe::connect(&app.base, Some(&d.admin.token), None).await;
-    let refreshed = app.get(&format!("/api/v1/asaas/charges/{id}/status"), &d.admin.token).await;
+    let refreshed = app.post(&format!("/api/v1/asaas/charges/{id}/status"), &d.admin.token, json!({})).await;
     assert_eq!(refreshed.status, StatusCode::OK, "{:?}", refreshed.body);
     assert_eq!(refreshed.body["asaasCharge"]["status"], "CONFIRMED");
     assert!(refreshed.body["asaasCharge"]["paidAt"].is_string());
@@ -979,7 +979,7 @@ async fn charges_need_asaas_configured_and_agents_can_charge() {
         ))
         .mount(&asaas)
         .await;
-    let refresh = app.get(&format!("/api/v1/asaas/charges/{id}/status"), &agent.token).await;
+    let refresh = app.post(&format!("/api/v1/asaas/charges/{id}/status"), &agent.token, json!({})).await;
     assert_eq!(refresh.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(refresh.code(), "asaas_auth_failed");
 }

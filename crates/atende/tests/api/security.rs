@@ -442,6 +442,71 @@ async fn exported_cells_are_quoted_and_formulas_neutralised_for_comma_and_semico
     assert!(names.contains(&"'-1+cmd|' /C calc'!A0".to_string()), "{names:?}");
 }
 
+// ── 11. Smaller ones ────────────────────────────────────────────────────────────────
+
+#[tokio::test]
+async fn endpoints_with_side_effects_no_longer_answer_get() {
+    let app = spawn_app().await;
+    let tenant = app.create_tenant("acme").await;
+    let admin = app.admin(&tenant).await;
+    let id = uuid::Uuid::now_v7();
+    for path in [
+        format!("/api/v1/channels/{id}/qr-code"),
+        format!("/api/v1/channels/{id}/connection"),
+        format!("/api/v1/asaas/charges/{id}/status"),
+    ] {
+        let get = app.get(&path, &admin.token).await;
+        assert_eq!(get.status, StatusCode::METHOD_NOT_ALLOWED, "GET {path}");
+        let post = app.post(&path, &admin.token, json!({})).await;
+        assert_eq!(post.status, StatusCode::NOT_FOUND, "POST {path}: {:?}", post.body);
+    }
+}
+
+#[tokio::test]
+async fn metrics_can_require_a_token() {
+    let app = spawn_with(Options {
+        configure: Some(Box::new(|config| config.metrics_token = Some("scrape-me".into()))),
+        ..Default::default()
+    })
+    .await;
+    let anonymous = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    let wrong = app.client.get(app.url("/metrics")).bearer_auth("nope").send().await.unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let scraper = app.client.get(app.url("/metrics")).bearer_auth("scrape-me").send().await.unwrap();
+    assert_eq!(scraper.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn metrics_can_live_on_a_separate_address_only() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let bind: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let app = spawn_with(Options {
+        configure: Some(Box::new(move |config| config.metrics_bind = Some(bind))),
+        ..Default::default()
+    })
+    .await;
+    let public = app.client.get(app.url("/metrics")).send().await.unwrap();
+    let text = public.text().await.unwrap();
+    assert!(!text.contains("# TYPE"), "no metrics on the public address: {text}");
+    let private = app.client.get(format!("http://{bind}/metrics")).send().await.unwrap();
+    assert_eq!(private.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn hsts_is_sent_only_when_the_public_url_is_https() {
+    let plain = spawn_app().await;
+    let reply = plain.client.get(plain.url("/healthz")).send().await.unwrap();
+    assert!(reply.headers().get("strict-transport-security").is_none());
+    let https = spawn_with(Options {
+        configure: Some(Box::new(|config| config.public_url = Some("https://atende.example.com".into()))),
+        ..Default::default()
+    })
+    .await;
+    let reply = https.client.get(https.url("/healthz")).send().await.unwrap();
+    assert_eq!(reply.headers()["strict-transport-security"], "max-age=31536000; includeSubDomains");
+}
+
 // ── helpers ────────────────────────────────────────────────────────────────────────
 
 async fn one_job(app: &TestApp, kind: &str, tenant_id: uuid::Uuid) -> atende::jobs::entity::Model {

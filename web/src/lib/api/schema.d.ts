@@ -203,10 +203,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Refreshes a charge's status from Asaas now. */
-        get: operations["refresh_charge"];
+        get?: never;
         put?: never;
-        post?: never;
+        /** Refreshes a charge's status from Asaas now (a POST: it may change the charge). */
+        post: operations["refresh_charge"];
         delete?: never;
         options?: never;
         head?: never;
@@ -432,10 +432,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Z-API: the instance's connection as Z-API reports it now (admins). */
-        get: operations["connection_state"];
+        get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Z-API: checks the instance's connection with Z-API now (admins); a POST because it
+         *     calls the provider and may change the channel's stored status.
+         */
+        post: operations["connection_state"];
         delete?: never;
         options?: never;
         head?: never;
@@ -466,13 +469,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        get?: never;
+        put?: never;
         /**
          * Z-API: the QR code to pair the number (admins). While it is pending, a watcher
-         *     polls the instance and pushes `channel_status` when the number connects.
+         *     polls the instance and pushes `channel_status` when the number connects. A POST:
+         *     asking for a code starts pairing and the watcher (not a safe, cacheable read).
          */
-        get: operations["qr_code"];
-        put?: never;
-        post?: never;
+        post: operations["qr_code"];
         delete?: never;
         options?: never;
         head?: never;
