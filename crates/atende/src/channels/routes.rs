@@ -31,7 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/channels", tag = "channels", responses((status = 200, body = ChannelList)))]
 pub async fn list_channels(State(state): State<AppState>, scope: Scope) -> AppResult<axum::Json<ChannelList>> {
     let rows = store::list(&state.db, &scope).await?;
-    Ok(axum::Json(ChannelList { channels: rows.iter().map(|c| service::view(&state, c)).collect() }))
+    Ok(axum::Json(ChannelList { channels: rows.iter().map(|c| service::view_for(&state, &scope, c)).collect() }))
 }
 
 /// Creates a channel (admins); the answer carries the webhook secret once.
@@ -62,7 +62,7 @@ pub async fn get_channel(
     Path(id): Path<Uuid>,
 ) -> AppResult<axum::Json<ChannelEnvelope>> {
     let channel = service::get(&state, &scope, id).await?;
-    Ok(axum::Json(ChannelEnvelope { channel: service::view(&state, &channel), webhook_secret: None }))
+    Ok(axum::Json(ChannelEnvelope { channel: service::view_for(&state, &scope, &channel), webhook_secret: None }))
 }
 
 /// Changes a channel (admins); credentials are replaced, never returned.

@@ -25,6 +25,21 @@ pub fn view(state: &AppState, m: &entity::Model) -> ChannelView {
     view_with_secret(state, m, None)
 }
 
+/// The view a caller may see: agents get the channel's name, type and health only,
+/// never its configuration (account ids, numbers, webhook and callback URLs).
+pub fn view_for(state: &AppState, scope: &Scope, m: &entity::Model) -> ChannelView {
+    let mut view = view(state, m);
+    if !scope.is_at_least(Role::Manager) {
+        view.account_id = None;
+        view.callback_url = None;
+        view.webhook_url = String::new();
+        view.phone_number = None;
+        view.messaging_service_sid = None;
+        view.include_groups = None;
+    }
+    view
+}
+
 /// The view, with the real Z-API webhook URL when the secret is given (creation).
 pub fn view_with_secret(state: &AppState, m: &entity::Model, secret: Option<&str>) -> ChannelView {
     let channel_type = ChannelType::parse(&m.channel_type).unwrap_or(ChannelType::Api);

@@ -431,7 +431,8 @@ pub async fn merge(
     id: Uuid,
     other_id: Uuid,
 ) -> AppResult<ContactView> {
-    scope.require(Role::Agent)?;
+    // Merging moves conversations between people: managers and admins (issue 12 #9).
+    scope.require(Role::Manager)?;
     if id == other_id {
         return Err(AppError::field("otherContactId", "must be a different contact"));
     }

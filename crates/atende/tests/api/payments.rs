@@ -495,8 +495,25 @@ async fn a_pending_charge_can_be_cancelled_once_and_a_paid_one_cannot() {
         .mount(&asaas)
         .await;
     let id = charge["id"].as_str().unwrap();
+    // Agents may charge but not cancel (issue 12 #9).
+    app.create_user(&d.tenant, "ana@acme.test", atende::tenancy::Role::Agent).await;
+    let agent = app.session("acme", "ana@acme.test").await;
+    let refused = app.delete(&format!("/api/v1/asaas/charges/{id}"), &agent.token).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{:?}", refused.body);
     let cancelled = app.delete(&format!("/api/v1/asaas/charges/{id}"), &d.admin.token).await;
     assert_eq!(cancelled.status, StatusCode::OK, "{:?}", cancelled.body);
+    // Who cancelled it is on record.
+    {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let audit = atende::audit::entity::Entity::find()
+            .filter(atende::audit::entity::Column::Action.eq("charge.cancelled"))
+            .all(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(audit.len(), 1);
+        assert_eq!(audit[0].actor_id, Some(d.tenant.admin_id));
+        assert_eq!(audit[0].target_id, Some(id.parse().unwrap()));
+    }
     assert_eq!(cancelled.body["asaasCharge"]["status"], "DELETED");
     let again = app.delete(&format!("/api/v1/asaas/charges/{id}"), &d.admin.token).await;
     assert_eq!(again.status, StatusCode::CONFLICT);

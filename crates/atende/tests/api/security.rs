@@ -442,6 +442,34 @@ async fn exported_cells_are_quoted_and_formulas_neutralised_for_comma_and_semico
     assert!(names.contains(&"'-1+cmd|' /C calc'!A0".to_string()), "{names:?}");
 }
 
+// ── 9. Roles as narrow as SPEC ─────────────────────────────────────────────────────
+
+#[tokio::test]
+async fn agents_cannot_read_channel_configuration_nor_merge_contacts() {
+    let app = spawn_app().await;
+    let tenant = app.create_tenant("acme").await;
+    let admin = app.admin(&tenant).await;
+    app.create_user(&tenant, "ana@acme.test", atende::tenancy::Role::Agent).await;
+    let agent = app.session("acme", "ana@acme.test").await;
+    let channel = app.create_channel(&admin, crate::channel_helpers::twilio_body()).await;
+    let list = app.get("/api/v1/channels", &agent.token).await;
+    assert_eq!(list.status, StatusCode::OK);
+    let seen = &list.body["channels"][0];
+    assert_eq!(seen["name"], "WhatsApp Twilio", "the agent still sees which channels exist");
+    assert!(seen["accountId"].is_null() && seen["phoneNumber"].is_null(), "{seen}");
+    assert!(!list.body.to_string().contains(crate::channel_helpers::TWILIO_SID));
+    let one = app.get(&format!("/api/v1/channels/{}", channel.id), &agent.token).await;
+    assert!(one.body["channel"]["accountId"].is_null() && one.body["channel"]["webhookUrl"] == "", "{:?}", one.body);
+    let admin_view = app.get(&format!("/api/v1/channels/{}", channel.id), &admin.token).await;
+    assert_eq!(admin_view.body["channel"]["accountId"], crate::channel_helpers::TWILIO_SID);
+
+    let a = app.post("/api/v1/contacts", &admin.token, json!({"name": "Ana"})).await;
+    let b = app.post("/api/v1/contacts", &admin.token, json!({"name": "Ana 2"})).await;
+    let (a, b) = (a.body["contact"]["id"].as_str().unwrap(), b.body["contact"]["id"].as_str().unwrap());
+    let merge = app.post(&format!("/api/v1/contacts/{a}/merge"), &agent.token, json!({"otherContactId": b})).await;
+    assert_eq!(merge.status, StatusCode::FORBIDDEN, "{:?}", merge.body);
+}
+
 // ── 11. Smaller ones ────────────────────────────────────────────────────────────────
 
 #[tokio::test]
