@@ -204,8 +204,8 @@ where
         .route("/api/{*rest}", any(http::static_files::api_not_found))
         .route("/healthz", get(http::health::healthz))
         .route("/readyz", get(http::health::readyz))
-        .route("/metrics", get(http::health::metrics))
         .route("/media/{id}/{expires}/{signature}", get(inbox::attachments::public_download))
+        .merge(if state.config.metrics_bind.is_none() { metrics_router() } else { Router::new() })
         .merge(http::static_files::router(&state.config.web_dir))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         // Ports a domain needs from one above it (contacts → inbox records).
@@ -214,7 +214,7 @@ where
         app = app.layer(layer);
     }
     let mut app = app.layer(http::middleware::cors(&state.allowed_origins));
-    for layer in http::middleware::security_headers() {
+    for layer in http::middleware::security_headers(state.config.public_url().starts_with("https://")) {
         app = app.layer(layer);
     }
     app.layer(
@@ -231,6 +231,11 @@ where
             .layer(CatchPanicLayer::new()),
     )
     .with_state(state)
+}
+
+/// `/metrics` (on the main address, or alone on `ATENDE_METRICS_BIND`).
+fn metrics_router() -> Router<AppState> {
+    Router::new().route("/metrics", get(http::health::metrics))
 }
 
 /// A running server.
@@ -257,8 +262,22 @@ where
         crate::scheduler::spawn(state.clone(), Duration::from_secs(state.config.scheduler_secs), scheduler_stopped)
     });
     let app = app.into_make_service_with_connect_info::<SocketAddr>();
+    // Metrics on their own address (e.g. loopback only), when configured.
+    let metrics_server = match state.config.metrics_bind {
+        Some(bind) => {
+            let listener = TcpListener::bind(bind)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot listen on {bind} for metrics: {e}"))?;
+            let router = metrics_router().with_state(state.clone());
+            Some(tokio::spawn(async move { axum::serve(listener, router).await }))
+        }
+        None => None,
+    };
     let handle = tokio::spawn(async move {
         let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+        if let Some(metrics_server) = metrics_server {
+            metrics_server.abort();
+        }
         // Stop claiming jobs and let the ones in flight finish before exiting.
         let _ = stop_scheduler.send(true);
         if let Some(scheduler) = scheduler {

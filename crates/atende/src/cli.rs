@@ -83,6 +83,20 @@ pub enum SecretsCommand {
         #[arg(long, env = "ATENDE_NEW_SECRET_KEY", hide_env_values = true)]
         new_key: Option<String>,
     },
+    /// Point one credential field of a channel at an environment variable of the
+    /// servers (platform operators only; the tenant API refuses such references). The
+    /// name must start with ATENDE_CHANNEL_ENV_PREFIX.
+    ChannelEnv {
+        /// The channel id.
+        #[arg(long)]
+        channel: uuid::Uuid,
+        /// The credential field, e.g. `authToken`.
+        #[arg(long)]
+        field: String,
+        /// The variable's name, e.g. `ATENDE_CHANNEL_ACME_TWILIO_TOKEN`.
+        #[arg(long)]
+        env: String,
+    },
 }
 
 /// `atende simulate {twilio|zapi|meta|instagram} --channel ID --from X --text T`.
@@ -238,6 +252,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "productivity rebuilt from {from}: {} events forgotten, {} outbox events re-projected, {} productivity events now",
                 done.forgotten, done.replayed, done.events
             );
+            Ok(())
+        }
+        Command::Secrets(SecretsCommand::ChannelEnv { channel, field, env }) => {
+            let conn = db::open(&config).await?;
+            let state = AppState::new(config, conn)?;
+            crate::channels::credentials::platform_set_env_reference(&state, channel, &field, &env).await?;
+            println!("channel {channel}: credential `{field}` now reads ${env}");
             Ok(())
         }
         Command::Superadmin(SuperadminCommand::Create { email, password, name }) => {

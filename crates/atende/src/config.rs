@@ -120,6 +120,36 @@ pub struct Config {
     /// Seconds between Z-API status polls while a QR code waits to be scanned.
     #[arg(long, env = "ATENDE_ZAPI_QR_POLL_SECS", default_value_t = 15)]
     pub zapi_qr_poll_secs: u64,
+
+    /// Channel credentials may reference environment variables (`{"env": NAME}`, set by
+    /// the operator, never through the tenant API) only when NAME starts with this prefix.
+    /// Empty: no environment references at all.
+    #[arg(long, env = "ATENDE_CHANNEL_ENV_PREFIX", default_value = "ATENDE_CHANNEL_")]
+    pub channel_env_prefix: String,
+
+    /// Lets the server fetch and post to loopback, private, link-local and cloud
+    /// metadata addresses (callback URLs, media). Only for on-premise integrations.
+    #[arg(long, env = "ATENDE_OUTBOUND_ALLOW_PRIVATE", default_value_t = false)]
+    pub outbound_allow_private: bool,
+
+    /// Comma-separated proxy addresses or CIDRs whose `X-Forwarded-For` is believed
+    /// (for the client IP of rate limits and logs). Empty: the TCP peer is the client.
+    #[arg(long, env = "ATENDE_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<String>,
+
+    /// Bearer token required by `/metrics` (when set).
+    #[arg(long, env = "ATENDE_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+
+    /// Seconds between re-checks of a live socket's token (revoked API token, ended
+    /// session, changed role); a login token's expiry closes its socket on time anyway.
+    #[arg(long, env = "ATENDE_SOCKET_RECHECK_SECS", default_value_t = 30)]
+    pub socket_recheck_secs: u64,
+
+    /// Serve `/metrics` on this separate address only (e.g. 127.0.0.1:9100) instead of
+    /// the public one.
+    #[arg(long, env = "ATENDE_METRICS_BIND")]
+    pub metrics_bind: Option<SocketAddr>,
 }
 
 /// The two supported engines, chosen from the URL scheme.
@@ -205,10 +235,25 @@ impl Config {
                 bail!("{name} must start with http:// or https://");
             }
         }
+        self.trusted_proxy_nets()?;
         if self.meta_graph_version.trim().is_empty() || self.meta_graph_version.contains('/') {
             bail!("ATENDE_META_GRAPH_VERSION must be a version segment such as v25.0");
         }
         Ok(())
+    }
+
+    /// The trusted proxies as networks (a bare address is a /32 or /128).
+    pub fn trusted_proxy_nets(&self) -> anyhow::Result<Vec<ipnet::IpNet>> {
+        self.trusted_proxies
+            .iter()
+            .map(|p| p.trim())
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                p.parse::<ipnet::IpNet>()
+                    .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .with_context(|| format!("ATENDE_TRUSTED_PROXIES entry `{p}` is not an IP address or CIDR"))
+            })
+            .collect()
     }
 
     /// Origins allowed besides the request's own host: the public URL and the CORS list.
@@ -258,6 +303,12 @@ impl Config {
             meta_graph_version: providers::meta::DEFAULT_GRAPH_VERSION.into(),
             zapi_base_url: providers::zapi::DEFAULT_BASE_URL.into(),
             zapi_qr_poll_secs: 15,
+            channel_env_prefix: "ATENDE_CHANNEL_".into(),
+            outbound_allow_private: false,
+            trusted_proxies: Vec::new(),
+            metrics_token: None,
+            metrics_bind: None,
+            socket_recheck_secs: 30,
         }
     }
 }

@@ -15,6 +15,9 @@ pub enum AppError {
     BadRequest { code: &'static str, message: String, details: Value },
     #[error("validation failed")]
     Validation { message: String, details: Value },
+    /// A 422 with its own stable code (a rule, not a malformed field).
+    #[error("{message}")]
+    Unprocessable { code: &'static str, message: String, details: Value },
     #[error("authentication required")]
     Unauthorized,
     #[error("invalid credentials")]
@@ -52,6 +55,12 @@ impl AppError {
         AppError::Validation { message: format!("{field}: {message}"), details: json!({ field: [message] }) }
     }
 
+    /// A 422 with a stable code, naming the field it is about.
+    pub fn unprocessable(code: &'static str, field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        AppError::Unprocessable { code, message: format!("{field}: {message}"), details: json!({ field: [message] }) }
+    }
+
     /// A 409 with a stable code.
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
         AppError::Conflict { code, message: message.into(), details: Value::Null }
@@ -69,6 +78,9 @@ impl AppError {
             }
             AppError::Validation { message, details } => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", message.clone(), details.clone())
+            }
+            AppError::Unprocessable { code, message, details } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, code, message.clone(), details.clone())
             }
             AppError::Unauthorized => {
                 (StatusCode::UNAUTHORIZED, "unauthorized", "Authentication required".into(), Value::Null)

@@ -34,15 +34,22 @@ pub struct Inner {
     pub job_notify: Arc<tokio::sync::Notify>,
     /// Wakes the inbound pipeline when a webhook delivery was stored.
     pub inbound_wake: Wake,
-    /// Outbound HTTP (provider APIs, API-channel callbacks).
+    /// Outbound HTTP to provider APIs (operator-configured hosts).
     pub http: reqwest::Client,
+    /// Outbound HTTP to tenant-supplied URLs (API-channel callbacks): refuses private,
+    /// loopback and metadata addresses unless the operator allows them.
+    pub outbound: reqwest::Client,
     /// Origins allowed for CORS and cookie-authenticated writes, besides same-origin.
     pub allowed_origins: Vec<String>,
+    /// Proxies whose `X-Forwarded-For` names the client (`ATENDE_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// "Now" for measured time (work sessions, presence); tests move it forward.
     pub clock: ServerClock,
     /// When each login session last made an authenticated API call (flushed to the
     /// work sessions by the scheduler; see `productivity`).
     pub last_seen: LastSeen,
+    /// Liveness of the job worker pool (kept by its supervisor, read by `/readyz`).
+    pub worker_health: WorkerHealth,
 }
 
 impl Deref for AppState {
@@ -59,6 +66,8 @@ impl AppState {
         let tokens = TokenKeys::new(&master_key.derive("atende/jwt/v1"))?;
         let login_limiter = LoginLimiter::new(config.login_rate_per_ip, config.login_rate_per_account);
         let allowed_origins = config.allowed_origins();
+        let config_allow_private = config.outbound_allow_private;
+        let trusted_proxies = config.trusted_proxy_nets()?;
         Ok(AppState(Arc::new(Inner {
             db,
             config,
@@ -74,15 +83,38 @@ impl AppState {
                 .connect_timeout(Duration::from_secs(10))
                 .timeout(Duration::from_secs(30))
                 .build()?,
+            outbound: crate::security::outbound::client(config_allow_private)?,
             allowed_origins,
+            trusted_proxies,
             clock: ServerClock::default(),
             last_seen: LastSeen::default(),
+            worker_health: WorkerHealth::default(),
         })))
     }
 
     /// The current time of the measured clock.
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()
+    }
+}
+
+/// How many job workers should run and how many do: a pool whose workers all died
+/// (and are waiting to be restarted) cannot run jobs, and `/readyz` says so.
+#[derive(Debug, Default)]
+pub struct WorkerHealth {
+    /// Workers this process was configured to run.
+    pub expected: std::sync::atomic::AtomicUsize,
+    /// Workers whose loop is running now.
+    pub alive: std::sync::atomic::AtomicUsize,
+    /// Times the supervisor restarted a dead worker since start.
+    pub restarts: std::sync::atomic::AtomicU64,
+}
+
+impl WorkerHealth {
+    /// `false` when workers are configured and none is running.
+    pub fn can_run(&self) -> bool {
+        use std::sync::atomic::Ordering;
+        self.expected.load(Ordering::SeqCst) == 0 || self.alive.load(Ordering::SeqCst) > 0
     }
 }
 

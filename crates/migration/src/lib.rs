@@ -12,6 +12,7 @@ mod m20261203_000004_outbox;
 mod m20261203_000005_inbound_queue;
 mod m20261203_000010_work_sessions;
 mod m20261203_000020_search;
+mod m20261204_000101_meta_account_unique;
 mod m20261204_000201_productivity_facts;
 mod m20261204_000301_message_delivery;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000005_inbound_queue::Migration),
             Box::new(m20261203_000010_work_sessions::Migration),
             Box::new(m20261203_000020_search::Migration),
+            Box::new(m20261204_000101_meta_account_unique::Migration),
             Box::new(m20261204_000201_productivity_facts::Migration),
             Box::new(m20261204_000301_message_delivery::Migration),
         ]

@@ -76,16 +76,43 @@ pub(crate) fn csrf_check(parts: &Parts, state: &AppState, cred: &Credential) -> 
 }
 
 /// The client's IP and user agent.
-pub fn client_info(parts: &Parts) -> ClientInfo {
+pub fn client_info(parts: &Parts, trusted_proxies: &[ipnet::IpNet]) -> ClientInfo {
     ClientInfo {
-        ip: client_ip(parts).map(|ip| ip.to_string()),
+        ip: client_ip(parts, trusted_proxies).map(|ip| ip.to_string()),
         user_agent: parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string),
     }
 }
 
-/// The peer address of the connection.
-pub fn client_ip(parts: &Parts) -> Option<IpAddr> {
-    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip())
+/// The client's address: the TCP peer, or, when the peer is a trusted proxy, the
+/// nearest address in `X-Forwarded-For` that is not itself a trusted proxy. A header
+/// from anyone else is ignored (a client could write any address into it).
+pub fn client_ip(parts: &Parts, trusted_proxies: &[ipnet::IpNet]) -> Option<IpAddr> {
+    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip())?;
+    Some(forwarded_client(peer, &parts.headers, trusted_proxies))
+}
+
+fn forwarded_client(peer: IpAddr, headers: &HeaderMap, trusted: &[ipnet::IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    // Each proxy appends the address it received from: read right to left.
+    let hops: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    let mut client = peer;
+    for hop in hops.iter().rev() {
+        let Ok(ip) = hop.parse::<IpAddr>() else { break };
+        client = ip;
+        if !is_trusted(&ip) {
+            break;
+        }
+    }
+    client
 }
 
 impl FromRequestParts<AppState> for Scope {
@@ -114,17 +141,44 @@ impl FromRequestParts<AppState> for Scope {
 /// Client details for login and audit.
 pub struct Client(pub ClientInfo, pub Option<IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for Client {
+impl FromRequestParts<AppState> for Client {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(Client(client_info(parts), client_ip(parts)))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(Client(client_info(parts, &state.trusted_proxies), client_ip(parts, &state.trusted_proxies)))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        let trusted: Vec<ipnet::IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        let xff = |v: &str| {
+            let mut map = HeaderMap::new();
+            map.insert("x-forwarded-for", v.parse().unwrap());
+            map
+        };
+        let stranger: IpAddr = "203.0.113.9".parse().unwrap();
+        let proxy: IpAddr = "10.0.0.2".parse().unwrap();
+        // A direct client cannot choose its address.
+        assert_eq!(forwarded_client(stranger, &xff("1.2.3.4"), &trusted), stranger);
+        // Behind the proxy: the last untrusted hop, whatever the client prepended.
+        assert_eq!(
+            forwarded_client(proxy, &xff("1.2.3.4, 198.51.100.7"), &trusted),
+            "198.51.100.7".parse::<IpAddr>().unwrap()
+        );
+        assert_eq!(
+            forwarded_client(proxy, &xff("198.51.100.7, 10.0.0.3"), &trusted),
+            "198.51.100.7".parse::<IpAddr>().unwrap()
+        );
+        assert_eq!(forwarded_client(proxy, &HeaderMap::new(), &trusted), proxy);
+        assert_eq!(forwarded_client(proxy, &xff("garbage"), &trusted), proxy);
+        // No trusted proxies configured: the peer, always.
+        assert_eq!(forwarded_client(proxy, &xff("1.2.3.4"), &[]), proxy);
+    }
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
         let mut map = HeaderMap::new();

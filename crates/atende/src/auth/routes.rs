@@ -109,8 +109,11 @@ pub async fn login(
     Json(body): Json<LoginRequest>,
 ) -> AppResult<impl IntoResponse> {
     body.validate()?;
-    state.login_limiter.check(ip, &format!("{}/{}", body.workspace.trim(), body.email.trim()))?;
-    let outcome = service::login(&state, &body.workspace, &body.email, &body.password, &client).await?;
+    let account = format!("{}/{}", body.workspace.trim(), body.email.trim());
+    state.login_limiter.check(ip, &account)?;
+    let outcome = service::login(&state, &body.workspace, &body.email, &body.password, &client)
+        .await
+        .inspect_err(|e| state.login_limiter.count_outcome(&account, e))?;
     let max_age = (outcome.expires_at - Utc::now()).num_seconds();
     let jar = jar.add(session_cookie(&state, outcome.token.clone(), max_age));
     let response = LoginResponse {

@@ -159,6 +159,39 @@ pub async fn me(state: &AppState, scope: &Scope) -> AppResult<(user::Model, tena
     Ok((user, tenant))
 }
 
+/// Ends the user's login sessions other than the caller's current one (after a password
+/// change), each with its own `access_revoked` so its sockets are told and closed and
+/// its work session ends. API tokens stay: they are revoked one by one.
+pub async fn end_other_sessions(state: &AppState, scope: &Scope, user_id: Uuid) -> AppResult<()> {
+    let keep = if user_id == scope.user_id { scope.session_id } else { None };
+    let txn = crate::db::begin_write(&state.db).await?;
+    let ended = store::revoke_sessions_except(&txn, scope, user_id, keep).await?;
+    let events: Vec<_> = ended
+        .into_iter()
+        .map(|session| {
+            AccessRevoked {
+                tenant_id: scope.tenant_id,
+                user_id: Some(user_id),
+                session_id: Some(session),
+                reason: RevokeReason::AccessRevoked,
+                at: Some(state.now()),
+            }
+            .into()
+        })
+        .collect();
+    events::record(&txn, events).await?;
+    events::commit(txn, &state.events).await?;
+    Ok(())
+}
+
+/// Checks a user's current password (a signed-in user changing their own).
+pub async fn verify_password(hash: &str, password: &str) -> AppResult<bool> {
+    let (hash, password) = (hash.to_string(), password.to_string());
+    tokio::task::spawn_blocking(move || super::password::verify(&password, &hash))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))
+}
+
 /// Revokes everything a user holds (used when deactivating).
 pub async fn revoke_user(state: &AppState, scope: &Scope, user_id: Uuid) -> AppResult<()> {
     let txn = crate::db::begin_write(&state.db).await?;

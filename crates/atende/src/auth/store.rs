@@ -68,6 +68,33 @@ pub async fn revoke_session(db: &impl ConnectionTrait, session_id: Uuid) -> Resu
     Ok(())
 }
 
+/// Revokes a user's live login sessions in the caller's tenant, except `keep`; returns
+/// the ids it revoked (a password change ends the other sessions).
+pub async fn revoke_sessions_except(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    user_id: Uuid,
+    keep: Option<Uuid>,
+) -> Result<Vec<Uuid>, sea_orm::DbErr> {
+    let mut live = session::Entity::find()
+        .filter(session::Column::TenantId.eq(scope.tenant_id))
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::RevokedAt.is_null());
+    if let Some(keep) = keep {
+        live = live.filter(session::Column::Id.ne(keep));
+    }
+    let ids: Vec<Uuid> = live.all(db).await?.into_iter().map(|s| s.id).collect();
+    if !ids.is_empty() {
+        session::Entity::update_many()
+            .col_expr(session::Column::RevokedAt, Expr::value(Utc::now()))
+            .filter(session::Column::TenantId.eq(scope.tenant_id))
+            .filter(session::Column::Id.is_in(ids.clone()))
+            .exec(db)
+            .await?;
+    }
+    Ok(ids)
+}
+
 /// Revokes every session and API token of a user of the caller's tenant (deactivation).
 pub async fn revoke_all_for_user(
     db: &impl ConnectionTrait,

@@ -3,10 +3,13 @@
 //! (`adapters::<provider>::Credentials`).
 //!
 //! Credentials are write-only JSON objects, sealed with AES-256-GCM at rest. Every
-//! field is either the secret itself or `{"env": "VAR_NAME"}`, read from the server's
-//! environment when used (so a secret can live in the service manager instead of the
-//! database). Non-secret per-type options (Twilio sender number, Messaging Service)
-//! live in the channel's `settings` JSON.
+//! field is the secret itself; an operator (never a tenant's API call) may instead
+//! store `{"env": "VAR_NAME"}`, read from the server's environment when used, so a
+//! secret can live in the service manager. Only names with the operator's prefix
+//! (`ATENDE_CHANNEL_ENV_PREFIX`, default `ATENDE_CHANNEL_`) resolve: the master key and
+//! the operator's own provider secrets are never reachable through a channel.
+//! Non-secret per-type options (Twilio sender number, Messaging Service) live in the
+//! channel's `settings` JSON.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -47,16 +50,43 @@ impl SecretValue {
         }
     }
 
-    /// The secret in clear; an `{"env"}` reference is read now.
-    pub fn resolve(&self, field: &str) -> Result<String, String> {
+    /// The secret in clear; an `{"env"}` reference is read now, only when its name has
+    /// the allowed `prefix` (an empty prefix allows none). The error is the same whether
+    /// the variable is outside the allow-list, unset or empty: it tells nothing about
+    /// the server's environment.
+    pub fn resolve(&self, field: &str, prefix: &str) -> Result<String, String> {
         match self {
             SecretValue::Plain(s) => Ok(s.trim().to_string()),
-            SecretValue::Env { env } => match std::env::var(env) {
-                Ok(v) if !v.trim().is_empty() => Ok(v.trim().to_string()),
-                _ => Err(format!("credential `{field}` reads environment variable {env}, which is not set")),
-            },
+            SecretValue::Env { env } => {
+                let allowed = !prefix.is_empty() && env.starts_with(prefix) && env.len() > prefix.len();
+                match std::env::var(env) {
+                    Ok(v) if allowed && !v.trim().is_empty() => Ok(v.trim().to_string()),
+                    _ => Err(format!("credential `{field}` is not available on this server")),
+                }
+            }
         }
     }
+
+    /// Whether this is an environment reference.
+    pub fn is_env(&self) -> bool {
+        matches!(self, SecretValue::Env { .. })
+    }
+}
+
+/// Refuses `{"env": …}` fields in credentials given through the tenant API: only the
+/// platform operator may point a channel at the server's environment.
+pub fn refuse_env_references(credentials: Option<&Value>) -> AppResult<()> {
+    let Some(Value::Object(map)) = credentials else { return Ok(()) };
+    for (field, value) in map {
+        if value.as_object().is_some_and(|o| o.contains_key("env")) {
+            return Err(AppError::unprocessable(
+                "credential_env_not_allowed",
+                &format!("credentials.{field}"),
+                "environment references are set by the platform operator; give the secret itself",
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn credential_error(field: &str, message: &str) -> AppError {
@@ -72,7 +102,7 @@ pub fn resolve(state: &AppState, channel: &entity::Model) -> AppResult<Option<Va
     if let Value::Object(map) = &mut value {
         for (field, v) in map.iter_mut() {
             if let Ok(secret @ SecretValue::Env { .. }) = serde_json::from_value::<SecretValue>(v.clone()) {
-                let clear = secret.resolve(field).map_err(AppError::Unavailable)?;
+                let clear = secret.resolve(field, &state.config.channel_env_prefix).map_err(AppError::Unavailable)?;
                 *v = Value::String(clear);
             }
         }
@@ -102,6 +132,34 @@ pub async fn reseal_all(
     Ok(rows.len())
 }
 
+/// Operator-only (CLI): makes one credential field of a channel read an environment
+/// variable. The name must carry the configured prefix.
+pub async fn platform_set_env_reference(
+    state: &AppState,
+    channel_id: uuid::Uuid,
+    field: &str,
+    env: &str,
+) -> anyhow::Result<()> {
+    use anyhow::{Context, bail};
+    let reference = SecretValue::Env { env: env.to_string() };
+    reference.validate(field).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let prefix = &state.config.channel_env_prefix;
+    if prefix.is_empty() || !env.starts_with(prefix.as_str()) || env.len() == prefix.len() {
+        bail!("the variable name must start with `{prefix}` (ATENDE_CHANNEL_ENV_PREFIX)");
+    }
+    let channel = super::store::platform_find(&state.db, channel_id).await?.context("no such channel")?;
+    let cipher = state.master_key.credentials_cipher();
+    let mut value: Value = match &channel.credentials_sealed {
+        Some(sealed) => serde_json::from_slice(&cipher.decrypt(sealed).map_err(|e| anyhow::anyhow!("{e}"))?)?,
+        None => Value::Object(Default::default()),
+    };
+    let Value::Object(map) = &mut value else { bail!("the channel's credentials are not an object") };
+    map.insert(field.to_string(), serde_json::to_value(&reference)?);
+    let sealed = cipher.encrypt(&serde_json::to_vec(&value)?)?;
+    super::store::platform_reseal(&state.db, channel.id, Some(sealed), channel.webhook_secret_sealed.clone()).await?;
+    Ok(())
+}
+
 /// The typed credentials of a resolved credentials object.
 pub fn typed<T: for<'de> Deserialize<'de>>(resolved: Option<&Value>) -> Result<T, String> {
     let value = resolved.ok_or_else(|| "the channel has no credentials".to_string())?;
@@ -118,9 +176,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn env_references_resolve_when_set() {
-        let secret = SecretValue::Env { env: "ATENDE_TEST_SURELY_UNSET_VAR".into() };
-        assert!(secret.resolve("authToken").unwrap_err().contains("ATENDE_TEST_SURELY_UNSET_VAR"));
-        assert_eq!(SecretValue::Plain(" tok ".into()).resolve("x").unwrap(), "tok");
+    fn only_prefixed_env_references_resolve_and_the_error_says_nothing_of_the_environment() {
+        // PATH is set on every machine; HOME too. Neither may be read through a channel.
+        let path = SecretValue::Env { env: "PATH".into() };
+        let unset = SecretValue::Env { env: "ATENDE_CHANNEL_SURELY_UNSET_VAR".into() };
+        let set_err = path.resolve("authToken", "ATENDE_CHANNEL_").unwrap_err();
+        let unset_err = unset.resolve("authToken", "ATENDE_CHANNEL_").unwrap_err();
+        assert_eq!(set_err, unset_err, "existing and missing variables answer alike");
+        assert!(!set_err.contains("PATH") && !unset_err.contains("SURELY_UNSET"));
+        assert!(path.resolve("authToken", "").is_err(), "an empty prefix allows nothing");
+        assert!(path.resolve("authToken", "P").is_ok(), "a prefix that matches allows it");
+        let bare = SecretValue::Env { env: "ATENDE_CHANNEL_".into() };
+        assert!(bare.resolve("x", "ATENDE_CHANNEL_").is_err());
+        assert_eq!(SecretValue::Plain(" tok ".into()).resolve("x", "ATENDE_CHANNEL_").unwrap(), "tok");
+    }
+
+    #[test]
+    fn env_references_are_refused_from_the_tenant_api() {
+        let env = serde_json::json!({"authToken": {"env": "ATENDE_CHANNEL_TWILIO"}});
+        let err = refuse_env_references(Some(&env)).unwrap_err();
+        assert!(matches!(err, AppError::Unprocessable { code: "credential_env_not_allowed", .. }));
+        assert!(refuse_env_references(Some(&serde_json::json!({"authToken": "x"}))).is_ok());
+        assert!(refuse_env_references(None).is_ok());
     }
 }

@@ -24,7 +24,7 @@ pub enum ChannelType {
 
 impl ChannelType {
     /// The stored name (`WHATSAPP_TWILIO`, ...).
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             ChannelType::Api => "API",
             ChannelType::WhatsappTwilio => "WHATSAPP_TWILIO",
@@ -117,7 +117,8 @@ pub struct CreateChannel {
     pub callback_url: Option<String>,
     /// Provider credentials; write-only. Per type: Twilio `{authToken}`, Z-API
     /// `{instanceToken, clientToken}`, Messenger/Instagram `{pageAccessToken, appSecret,
-    /// verifyToken}`; any field may be `{"env": "VAR_NAME"}`.
+    /// verifyToken}`. Environment references (`{"env": …}`) are refused here
+    /// (`credential_env_not_allowed`): only the platform operator may set them.
     #[garde(skip)]
     #[schema(value_type = Option<Object>)]
     pub credentials: Option<serde_json::Value>,

@@ -31,7 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/channels", tag = "channels", responses((status = 200, body = ChannelList)))]
 pub async fn list_channels(State(state): State<AppState>, scope: Scope) -> AppResult<axum::Json<ChannelList>> {
     let rows = store::list(&state.db, &scope).await?;
-    Ok(axum::Json(ChannelList { channels: rows.iter().map(|c| service::view(&state, c)).collect() }))
+    Ok(axum::Json(ChannelList { channels: rows.iter().map(|c| service::view_for(&state, &scope, c)).collect() }))
 }
 
 /// Creates a channel (admins); the answer carries the webhook secret once.
@@ -62,7 +62,7 @@ pub async fn get_channel(
     Path(id): Path<Uuid>,
 ) -> AppResult<axum::Json<ChannelEnvelope>> {
     let channel = service::get(&state, &scope, id).await?;
-    Ok(axum::Json(ChannelEnvelope { channel: service::view(&state, &channel), webhook_secret: None }))
+    Ok(axum::Json(ChannelEnvelope { channel: service::view_for(&state, &scope, &channel), webhook_secret: None }))
 }
 
 /// Changes a channel (admins); credentials are replaced, never returned.
@@ -92,8 +92,9 @@ pub async fn delete_channel(
 }
 
 /// Z-API: the QR code to pair the number (admins). While it is pending, a watcher
-/// polls the instance and pushes `channel_status` when the number connects.
-#[utoipa::path(get, path = "/channels/{id}/qr-code", tag = "channels", params(("id" = Uuid, Path)),
+/// polls the instance and pushes `channel_status` when the number connects. A POST:
+/// asking for a code starts pairing and the watcher (not a safe, cacheable read).
+#[utoipa::path(post, path = "/channels/{id}/qr-code", tag = "channels", params(("id" = Uuid, Path)),
     responses((status = 200, body = QrCodeView), (status = 404), (status = 409), (status = 503)))]
 pub async fn qr_code(
     State(state): State<AppState>,
@@ -103,8 +104,9 @@ pub async fn qr_code(
     Ok(axum::Json(connection::qr_code(&state, &scope, id).await?))
 }
 
-/// Z-API: the instance's connection as Z-API reports it now (admins).
-#[utoipa::path(get, path = "/channels/{id}/connection", tag = "channels", params(("id" = Uuid, Path)),
+/// Z-API: checks the instance's connection with Z-API now (admins); a POST because it
+/// calls the provider and may change the channel's stored status.
+#[utoipa::path(post, path = "/channels/{id}/connection", tag = "channels", params(("id" = Uuid, Path)),
     responses((status = 200, body = ConnectionView), (status = 404), (status = 409), (status = 503)))]
 pub async fn connection_state(
     State(state): State<AppState>,

@@ -25,6 +25,21 @@ pub fn view(state: &AppState, m: &entity::Model) -> ChannelView {
     view_with_secret(state, m, None)
 }
 
+/// The view a caller may see: agents get the channel's name, type and health only,
+/// never its configuration (account ids, numbers, webhook and callback URLs).
+pub fn view_for(state: &AppState, scope: &Scope, m: &entity::Model) -> ChannelView {
+    let mut view = view(state, m);
+    if !scope.is_at_least(Role::Manager) {
+        view.account_id = None;
+        view.callback_url = None;
+        view.webhook_url = String::new();
+        view.phone_number = None;
+        view.messaging_service_sid = None;
+        view.include_groups = None;
+    }
+    view
+}
+
 /// The view, with the real Z-API webhook URL when the secret is given (creation).
 pub fn view_with_secret(state: &AppState, m: &entity::Model, secret: Option<&str>) -> ChannelView {
     let channel_type = ChannelType::parse(&m.channel_type).unwrap_or(ChannelType::Api);
@@ -48,14 +63,49 @@ pub fn view_with_secret(state: &AppState, m: &entity::Model, secret: Option<&str
     view
 }
 
-fn validate_callback_url(url: Option<&str>) -> AppResult<()> {
+/// An http(s) URL whose host resolves to public addresses only (unless the operator
+/// allows private ones): the server will POST to it.
+async fn validate_callback_url(state: &AppState, url: Option<&str>) -> AppResult<()> {
+    use crate::security::outbound;
     if let Some(url) = url {
-        let parsed = url::Url::parse(url).map_err(|_| AppError::field("callbackUrl", "is not a URL"))?;
-        if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-            return Err(AppError::field("callbackUrl", "must be an http(s) URL"));
+        match outbound::check_url(url, state.config.outbound_allow_private).await {
+            Ok(()) => {}
+            Err(outbound::REFUSED) => {
+                return Err(AppError::unprocessable("callback_url_not_allowed", "callbackUrl", outbound::REFUSED));
+            }
+            Err(reason) => return Err(AppError::field("callbackUrl", reason)),
         }
     }
     Ok(())
+}
+
+/// The Meta types, whose account ids route the shared `/webhooks/meta`.
+const META_TYPES: [&str; 2] = [ChannelType::FacebookMessenger.as_str(), ChannelType::Instagram.as_str()];
+
+fn account_in_use() -> AppError {
+    AppError::conflict(
+        "account_id_in_use",
+        "This Page or Instagram account is already connected to another channel; disable that one first",
+    )
+}
+
+/// A Page / Instagram account id belongs to at most one enabled channel platform-wide.
+async fn ensure_account_free(state: &AppState, account_id: &str, except: Option<Uuid>) -> AppResult<()> {
+    if store::platform_account_in_use(&state.db, &META_TYPES, account_id.trim(), except).await? {
+        return Err(account_in_use());
+    }
+    Ok(())
+}
+
+/// Two requests racing past `ensure_account_free` meet the unique index: same answer.
+fn map_account_conflict(channel_type: ChannelType) -> impl FnOnce(sea_orm::DbErr) -> AppError {
+    move |e| {
+        if channel_type.is_meta() && matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) {
+            account_in_use()
+        } else {
+            e.into()
+        }
+    }
 }
 
 fn seal_credentials(state: &AppState, credentials: Option<&serde_json::Value>) -> AppResult<Option<String>> {
@@ -78,12 +128,18 @@ pub async fn create(state: &AppState, scope: &Scope, input: CreateChannel) -> Ap
         if input.callback_url.is_none() {
             return Err(AppError::field("callbackUrl", "is required for API channels"));
         }
-        validate_callback_url(input.callback_url.as_deref())?;
+        validate_callback_url(state, input.callback_url.as_deref()).await?;
     } else if input.callback_url.is_some() {
         return Err(AppError::field("callbackUrl", "is only used by API channels"));
     }
     let adapter = adapters::of_type(state, channel_type);
     adapter.validate_account_id(input.account_id.as_deref())?;
+    if channel_type.is_meta()
+        && let Some(account_id) = input.account_id.as_deref()
+    {
+        ensure_account_free(state, account_id, None).await?;
+    }
+    super::credentials::refuse_env_references(input.credentials.as_ref())?;
     adapter.validate_credentials(input.credentials.as_ref())?;
     let patch = SettingsPatch {
         phone_number: input.phone_number,
@@ -109,7 +165,8 @@ pub async fn create(state: &AppState, scope: &Scope, input: CreateChannel) -> Ap
             connection_status: adapter.initial_connection_status().into(),
         },
     )
-    .await?;
+    .await
+    .map_err(map_account_conflict(channel_type))?;
     audit::record(
         &state.db,
         scope,
@@ -149,7 +206,7 @@ pub async fn update(state: &AppState, scope: &Scope, id: Uuid, patch: UpdateChan
     scope.require(Role::Admin)?;
     let current = get(state, scope, id).await?;
     let channel_type = ChannelType::parse(&current.channel_type).unwrap_or(ChannelType::Api);
-    validate_callback_url(patch.callback_url.as_deref())?;
+    validate_callback_url(state, patch.callback_url.as_deref()).await?;
     if patch.callback_url.is_some() && channel_type != ChannelType::Api {
         return Err(AppError::field("callbackUrl", "is only used by API channels"));
     }
@@ -157,8 +214,17 @@ pub async fn update(state: &AppState, scope: &Scope, id: Uuid, patch: UpdateChan
     if let Some(account_id) = &patch.account_id {
         adapter.validate_account_id(Some(account_id))?;
     }
+    let enabled_after = patch.enabled.unwrap_or(current.enabled);
+    if channel_type.is_meta()
+        && enabled_after
+        && (patch.account_id.is_some() || patch.enabled == Some(true))
+        && let Some(account_id) = patch.account_id.as_deref().or(current.account_id.as_deref())
+    {
+        ensure_account_free(state, account_id, Some(current.id)).await?;
+    }
     let credentials = match &patch.credentials {
         Some(value) => {
+            super::credentials::refuse_env_references(Some(value))?;
             adapter.validate_credentials(Some(value))?;
             Some(seal_credentials(state, Some(value))?)
         }
@@ -208,7 +274,8 @@ pub async fn update(state: &AppState, scope: &Scope, id: Uuid, patch: UpdateChan
             active.settings = Set(settings);
         }
     })
-    .await?;
+    .await
+    .map_err(map_account_conflict(channel_type))?;
     audit::record(&state.db, scope, Entry::new("channel.updated", "channel", id).details(json!({ "fields": fields })))
         .await?;
     if new_credentials && adapter.pairs_by_qr() {

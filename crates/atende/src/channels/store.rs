@@ -3,8 +3,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -109,6 +109,25 @@ pub async fn platform_find_routing(
     id: Uuid,
 ) -> Result<Option<entity::Model>, sea_orm::DbErr> {
     ROUTING.get_or_load(id, platform_find(db, id)).await
+}
+
+/// Whether an enabled channel of these types other than `except` already has this
+/// account id, in any tenant (Meta ids are unique platform-wide: the shared webhook
+/// routes by them). Served by `ux_channels_meta_account`.
+pub async fn platform_account_in_use(
+    db: &impl ConnectionTrait,
+    channel_types: &[&str],
+    account_id: &str,
+    except: Option<Uuid>,
+) -> Result<bool, sea_orm::DbErr> {
+    let mut query = entity::Entity::find()
+        .filter(entity::Column::ChannelType.is_in(channel_types.iter().copied()))
+        .filter(entity::Column::AccountId.eq(account_id))
+        .filter(entity::Column::Enabled.eq(true));
+    if let Some(id) = except {
+        query = query.filter(entity::Column::Id.ne(id));
+    }
+    Ok(query.count(db).await? > 0)
 }
 
 /// Channels of some types with this external account id, across tenants: routes a

@@ -21,17 +21,20 @@ pub const EXPORT_HEADER: [&str; 9] = [
     "custom_attributes",
 ];
 
-/// Whether a spreadsheet could run this cell as a formula. Cells of only digits and
-/// signs (phones like `+5511…`) are left alone: at worst they are arithmetic.
+/// Whether a spreadsheet could run this cell as a formula (OWASP "CSV injection"): it
+/// starts with `=`, `+`, `-`, `@`, a tab or a carriage return (phones like `+5511…`
+/// too: Excel would turn them into numbers), or it contains a separator, `,` or `;`
+/// (pt-BR Excel splits on `;`), after which a formula could start a new cell.
 fn is_formula(value: &str) -> bool {
     let unquoted = value.trim_start_matches('\'');
-    match unquoted.chars().next() {
-        Some('=' | '@' | '\t' | '\r') => true,
-        Some('+' | '-') => {
-            !unquoted.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')' | '.'))
-        }
-        _ => false,
-    }
+    matches!(unquoted.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r')) || value.contains([',', ';'])
+}
+
+/// The CSV writer of exports: every cell quoted, so no cell is ever split by a
+/// spreadsheet that reads `;` as the separator (pt-BR Excel) instead of `,`, and a
+/// formula hidden after a separator (`x;=cmd|…`) stays inside its quoted cell.
+pub fn export_writer<W: std::io::Write>(out: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new().quote_style(csv::QuoteStyle::Always).from_writer(out)
 }
 
 /// Prefixes `'` to cells a spreadsheet would evaluate (OWASP "CSV injection").
@@ -193,15 +196,38 @@ mod tests {
 
     #[test]
     fn formulas_are_guarded_and_restored_exactly() {
-        for value in ["=HYPERLINK(\"x\")", "@SUM(A1)", "+cmd|' /C calc'!A0", "-2+A1", "'=x", "''@y"] {
+        for value in [
+            "=HYPERLINK(\"x\")",
+            "@SUM(A1)",
+            "+cmd|' /C calc'!A0",
+            "-2+A1",
+            "'=x",
+            "''@y",
+            "\t=1",
+            "\r=1",
+            "+5511999990000",
+            "-12",
+            "x;=cmd|' /C calc'!A0",
+            "Maria, a Rainha",
+            "'a,b",
+        ] {
             let guarded = guard(value);
             assert!(guarded.starts_with('\''), "{value}");
             assert_eq!(unguard(&guarded), value);
         }
-        for value in ["Maria", "+5511999990000", "-12", "'quoted", "{\"a\":1}", ""] {
+        for value in ["Maria", "'quoted", "{\"a\":1}", ""] {
             assert_eq!(guard(value), value);
             assert_eq!(unguard(value), value);
         }
+    }
+
+    #[test]
+    fn every_exported_cell_is_quoted_so_neither_separator_splits_it() {
+        let mut writer = export_writer(Vec::new());
+        let name = "Ana;=HYPERLINK(\"http://evil\")";
+        writer.write_record(["1", &guard(name), &guard("=1+1"), "a,b"]).unwrap();
+        let text = String::from_utf8(writer.into_inner().unwrap()).unwrap();
+        assert_eq!(text, "\"1\",\"'Ana;=HYPERLINK(\"\"http://evil\"\")\",\"'=1+1\",\"a,b\"\n");
     }
 
     #[test]

@@ -436,7 +436,8 @@ pub async fn merge(
     id: Uuid,
     other_id: Uuid,
 ) -> AppResult<MergedContact> {
-    scope.require(Role::Agent)?;
+    // Merging moves conversations between people: managers and admins (issue 12 #9).
+    scope.require(Role::Manager)?;
     if id == other_id {
         return Err(AppError::field("otherContactId", "must be a different contact"));
     }
@@ -538,7 +539,7 @@ pub async fn delete_note(state: &AppState, scope: &Scope, contact_id: Uuid, note
 pub async fn export_csv(state: &AppState, scope: &Scope, filter: ContactFilter<'_>) -> AppResult<Vec<u8>> {
     scope.require(Role::Manager)?;
     let internal = |e: csv::Error| AppError::Internal(e.into());
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut writer = csv_io::export_writer(Vec::new());
     writer.write_record(csv_io::EXPORT_HEADER).map_err(internal)?;
     let mut after = None;
     let mut count = 0usize;

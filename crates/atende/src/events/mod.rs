@@ -160,6 +160,8 @@ pub enum RevokeReason {
     TenantSuspended,
     /// Auto-logout after idling (tenant setting).
     Idle,
+    /// The login token expired (sockets only; the session simply ends).
+    Expired,
 }
 
 /// The `force_logout` socket payload.

@@ -18,9 +18,14 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' '
 img-src 'self' data: blob: https:; media-src 'self' blob: https:; font-src 'self' data:; \
 connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
 
-/// Security headers set on every response unless a handler set its own.
-pub fn security_headers() -> Vec<SetResponseHeaderLayer<HeaderValue>> {
-    vec![
+/// `Strict-Transport-Security` when the server is reached over https (one year).
+pub const HSTS: &str = "max-age=31536000; includeSubDomains";
+
+/// Security headers set on every response unless a handler set its own; HSTS when the
+/// public URL is https (over plain http the header would be meaningless or, behind a
+/// misconfigured proxy, lock browsers out).
+pub fn security_headers(https: bool) -> Vec<SetResponseHeaderLayer<HeaderValue>> {
+    let mut layers = vec![
         SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)),
         SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
         SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
@@ -32,7 +37,14 @@ pub fn security_headers() -> Vec<SetResponseHeaderLayer<HeaderValue>> {
             HeaderName::from_static("permissions-policy"),
             HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
         ),
-    ]
+    ];
+    if https {
+        layers.push(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        ));
+    }
+    layers
 }
 
 /// CORS for the configured origins, with credentials (cookie) allowed.

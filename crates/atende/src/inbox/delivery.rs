@@ -145,11 +145,7 @@ async fn send(
 ) -> Result<Result<SendOutcome, SendError>, JobError> {
     let db = &state.db;
     let channel_type = ChannelType::parse(&channel.channel_type).unwrap_or(ChannelType::Api);
-    let endpoints = adapters::Endpoints::from_config(&state.config);
-    let Some(adapter) = adapters::for_type(channel_type, &state.http, &endpoints) else {
-        let reason = format!("{} cannot send yet", channel_type.as_str());
-        return Ok(Err(SendError::Permanent { code: "unsupported_channel".into(), reason }));
-    };
+    let adapter = adapters::of_type(state, channel_type);
     if !channel.enabled {
         let reason = "The channel is disabled".into();
         return Ok(Err(SendError::Permanent { code: "channel_disabled".into(), reason }));

@@ -104,6 +104,22 @@ impl From<crate::error::AppError> for JobError {
     }
 }
 
+/// The longest a job waits before its next attempt, whatever a provider asked for
+/// (`Retry-After` is provider-controlled input: a tenant's callback may answer with any
+/// number, and an unbounded one would overflow the date arithmetic).
+pub const MAX_RETRY_DELAY: Duration = Duration::from_secs(3600);
+
+/// The wait before a retry: the provider's delay (capped) or the backoff, whichever is longer.
+pub fn retry_delay(after: Option<Duration>, base: Duration, attempt: i32) -> Duration {
+    after.unwrap_or_default().min(MAX_RETRY_DELAY).max(backoff(base, attempt)).min(MAX_RETRY_DELAY)
+}
+
+/// `now + wait`, never panicking: the wait is capped and the sum checked.
+pub fn due_after(now: chrono::DateTime<chrono::Utc>, wait: Duration) -> chrono::DateTime<chrono::Utc> {
+    let capped = chrono::TimeDelta::from_std(wait.min(MAX_RETRY_DELAY)).unwrap_or(chrono::TimeDelta::zero());
+    now.checked_add_signed(capped).unwrap_or(now)
+}
+
 /// Exponential backoff with jitter: base·2^(attempt-1) + up to base, capped at 15 minutes.
 pub fn backoff(base: Duration, attempt: i32) -> Duration {
     use rand::Rng;
@@ -123,6 +139,18 @@ mod tests {
         assert!(backoff(base, 3) >= Duration::from_secs(8) && backoff(base, 3) < Duration::from_secs(10));
         assert_eq!(backoff(base, 30), Duration::from_secs(900));
         assert_eq!(backoff(Duration::ZERO, 5), Duration::ZERO);
+    }
+
+    #[test]
+    fn a_huge_provider_delay_is_capped_and_never_overflows() {
+        let base = Duration::from_secs(2);
+        let huge = Some(Duration::from_secs(u64::MAX));
+        assert_eq!(retry_delay(huge, base, 1), MAX_RETRY_DELAY);
+        assert_eq!(retry_delay(Some(Duration::from_secs(30)), Duration::ZERO, 1), Duration::from_secs(30));
+        let now = chrono::Utc::now();
+        assert_eq!(due_after(now, Duration::from_secs(u64::MAX)), now + chrono::TimeDelta::hours(1));
+        let end = chrono::DateTime::<chrono::Utc>::MAX_UTC;
+        assert_eq!(due_after(end, Duration::from_secs(60)), end, "no overflow at the end of time");
     }
 
     #[test]

@@ -311,9 +311,11 @@ pub async fn refresh(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<cha
     .await
 }
 
-/// Cancels (deletes) an unpaid charge in Asaas.
+/// Cancels (deletes) an unpaid charge in Asaas (managers and admins; audited with who
+/// did it).
 pub async fn cancel(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<charge::Model> {
     let current = get(state, scope, id).await?;
+    scope.require(crate::tenancy::Role::Manager)?;
     if !is_open(&current.status) {
         return Err(AppError::conflict(
             "charge_not_cancellable",
@@ -328,7 +330,7 @@ pub async fn cancel(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<char
         Err(AsaasError::NotFound { .. }) => {}
         Err(e) => return Err(asaas_error(e)),
     }
-    apply(
+    let cancelled = apply(
         state,
         scope,
         current.id,
@@ -343,7 +345,15 @@ pub async fn cancel(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<char
             announce: false,
         },
     )
-    .await
+    .await?;
+    crate::audit::record(
+        &state.db,
+        scope,
+        crate::audit::Entry::new("charge.cancelled", "charge", current.id)
+            .details(serde_json::json!({ "asaasChargeId": current.asaas_charge_id, "status": current.status })),
+    )
+    .await?;
+    Ok(cancelled)
 }
 
 /// Posts the payment link (and the Pix code) into a conversation as the caller's agent

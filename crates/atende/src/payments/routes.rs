@@ -96,8 +96,8 @@ pub async fn get_charge(
     Ok(envelope(&charges::get(&state, &scope, id).await?))
 }
 
-/// Refreshes a charge's status from Asaas now.
-#[utoipa::path(get, path = "/asaas/charges/{id}/status", tag = "payments", params(("id" = Uuid, Path)),
+/// Refreshes a charge's status from Asaas now (a POST: it may change the charge).
+#[utoipa::path(post, path = "/asaas/charges/{id}/status", tag = "payments", params(("id" = Uuid, Path)),
     responses((status = 200, body = ChargeEnvelope), (status = 404), (status = 502), (status = 503)))]
 pub async fn refresh_charge(
     State(state): State<AppState>,

@@ -104,8 +104,11 @@ pub async fn platform_login(
     Json(body): Json<PlatformLogin>,
 ) -> AppResult<impl IntoResponse> {
     body.validate()?;
-    state.login_limiter.check(ip, &format!("platform/{}", body.email.trim()))?;
-    let (token, expires_at, admin) = super::auth::login(&state, &body.email, &body.password, &client).await?;
+    let account = format!("platform/{}", body.email.trim());
+    state.login_limiter.check(ip, &account)?;
+    let (token, expires_at, admin) = super::auth::login(&state, &body.email, &body.password, &client)
+        .await
+        .inspect_err(|e| state.login_limiter.count_outcome(&account, e))?;
     let jar = jar.add(session_cookie(&state, token.clone(), (expires_at - Utc::now()).num_seconds()));
     let admin = PlatformAdminView { id: admin.id, email: admin.email, name: admin.name };
     Ok((jar, axum::Json(PlatformLoginResponse { token, expires_at, admin })))

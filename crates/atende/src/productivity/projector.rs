@@ -46,9 +46,10 @@ impl Subscriber for Projector {
                 DomainEvent::AccessRevoked(e) => {
                     let why = match e.reason {
                         RevokeReason::Logout => EndReason::Logout,
-                        RevokeReason::AccessRevoked | RevokeReason::TenantSuspended | RevokeReason::Idle => {
-                            EndReason::Forced
-                        }
+                        RevokeReason::AccessRevoked
+                        | RevokeReason::TenantSuspended
+                        | RevokeReason::Idle
+                        | RevokeReason::Expired => EndReason::Forced,
                     };
                     let at = e.at.unwrap_or(stored.created_at);
                     service::access_ended(&self.state, e.tenant_id, e.user_id, e.session_id, why, at).await?;

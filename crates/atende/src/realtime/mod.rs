@@ -22,6 +22,7 @@ use uuid::Uuid;
 
 use crate::{
     auth::{self, extract::origin_allowed},
+    events::{ForceLogout, RevokeReason},
     inbox, productivity,
     state::AppState,
     tenancy::{Role, Scope},
@@ -110,7 +111,63 @@ pub async fn authenticate<A: Adapter>(
         .ok_or(Refused("unauthorized"))?;
     let scope = auth::service::authenticate(&state, &token).await.map_err(|_| Refused("unauthorized"))?;
     socket.extensions.insert(scope);
+    socket.extensions.insert(SocketToken(token));
     Ok(())
+}
+
+/// The token a socket connected with, re-checked while the socket lives.
+#[derive(Clone)]
+struct SocketToken(String);
+
+/// Keeps a socket's access true to its token: at the login token's expiry, and every
+/// `ATENDE_SOCKET_RECHECK_SECS`, the token is checked again. A token that no longer
+/// authenticates (expired, session ended, API token revoked, user deactivated) gets
+/// `force_logout` and the socket is closed; a changed role or team membership closes
+/// the socket so that the client reconnects into the rooms its new access allows.
+async fn watch_access<A: Adapter>(socket: SocketRef<A>, state: AppState, token: String, joined_as: Scope) {
+    let every = std::time::Duration::from_secs(state.config.socket_recheck_secs.max(1));
+    // A login token's own expiry (API tokens' expiry is checked by `authenticate`).
+    let expires_at = state.tokens.verify(&token).map(|claims| claims.exp);
+    loop {
+        let wait = match expires_at {
+            // The verifier allows 5 s of leeway: wake just after it.
+            Some(exp) => {
+                let left = exp.saturating_add(6).saturating_sub(chrono::Utc::now().timestamp()).max(0);
+                every.min(std::time::Duration::from_secs(left.unsigned_abs()))
+            }
+            None => every,
+        };
+        tokio::time::sleep(wait).await;
+        if !socket.connected() {
+            return;
+        }
+        let reason = match auth::service::authenticate(&state, &token).await {
+            Ok(now) if same_access(&now, &joined_as) => continue,
+            Ok(_) => {
+                let _ = socket.disconnect();
+                return;
+            }
+            // The database did not answer: not a reason to close anything.
+            Err(crate::error::AppError::Unavailable(_) | crate::error::AppError::Internal(_)) => continue,
+            Err(crate::error::AppError::TenantSuspended) => RevokeReason::TenantSuspended,
+            Err(_) if expires_at.is_some_and(|exp| exp <= chrono::Utc::now().timestamp()) => RevokeReason::Expired,
+            Err(_) => RevokeReason::AccessRevoked,
+        };
+        let _ = socket.emit("force_logout", &ForceLogout { reason });
+        let _ = socket.disconnect();
+        return;
+    }
+}
+
+fn same_access(now: &Scope, then: &Scope) -> bool {
+    let sorted = |ids: &[Uuid]| {
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids
+    };
+    now.role == then.role
+        && sorted(&now.team_ids) == sorted(&then.team_ids)
+        && sorted(&now.supervised_team_ids) == sorted(&then.supervised_team_ids)
 }
 
 /// Joins the socket's rooms and wires its client events.
@@ -134,6 +191,9 @@ pub async fn on_connect<A: Adapter>(socket: SocketRef<A>, State(state): State<Ap
         joined.push(rooms::session(scope.tenant_id, session));
     }
     socket.join(joined);
+    if let Some(SocketToken(token)) = socket.extensions.get::<SocketToken>() {
+        tokio::spawn(watch_access(socket.clone(), state.clone(), token, scope.clone()));
+    }
     let quota =
         Quota::per_second(NonZeroU32::new(10).expect("non-zero")).allow_burst(NonZeroU32::new(30).expect("non-zero"));
     socket.extensions.insert(Throttle(Arc::new(RateLimiter::direct(quota))));

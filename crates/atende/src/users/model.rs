@@ -62,6 +62,10 @@ pub struct UpdateUser {
     pub email: Option<String>,
     #[garde(length(min = 8, max = 200))]
     pub password: Option<String>,
+    /// Required when changing one's own password (`current_password_required`,
+    /// `current_password_wrong`); the other sessions of the user end.
+    #[garde(length(max = 200))]
+    pub current_password: Option<String>,
     #[garde(skip)]
     pub role: Option<Role>,
     #[garde(skip)]

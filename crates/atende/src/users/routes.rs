@@ -85,8 +85,15 @@ pub async fn deactivate_user(
     Path(id): Path<Uuid>,
 ) -> AppResult<axum::Json<UserEnvelope>> {
     scope.require(Role::Admin)?;
-    let patch =
-        UpdateUser { name: None, email: None, password: None, role: None, active: Some(false), availability: None };
+    let patch = UpdateUser {
+        name: None,
+        email: None,
+        password: None,
+        current_password: None,
+        role: None,
+        active: Some(false),
+        availability: None,
+    };
     let user = service::update(&state, &scope, id, patch).await?;
     Ok(axum::Json(UserEnvelope { user: user.into() }))
 }

@@ -72,6 +72,19 @@ pub async fn update(state: &AppState, scope: &Scope, id: Uuid, patch: UpdateUser
     if patch.active == Some(false) && is_self {
         return Err(AppError::conflict("cannot_deactivate_self", "You cannot deactivate your own account"));
     }
+    // A stolen session (or an unattended screen) must not be enough to take the account.
+    if is_self && patch.password.is_some() {
+        let Some(given) = patch.current_password.as_deref().filter(|p| !p.is_empty()) else {
+            return Err(AppError::unprocessable(
+                "current_password_required",
+                "currentPassword",
+                "is required to change your own password",
+            ));
+        };
+        if !auth_service::verify_password(&current.password_hash, given).await? {
+            return Err(AppError::unprocessable("current_password_wrong", "currentPassword", "is not your password"));
+        }
+    }
     let mut active = current.clone().into_active_model();
     if let Some(name) = &patch.name {
         active.name = Set(name.trim().to_string());
@@ -99,6 +112,9 @@ pub async fn update(state: &AppState, scope: &Scope, id: Uuid, patch: UpdateUser
     })?;
     if patch.active == Some(false) || patch.password.is_some() && !is_self {
         auth_service::revoke_user(state, scope, id).await?;
+    } else if patch.password.is_some() {
+        // One's own new password: every other session ends, this one stays.
+        auth_service::end_other_sessions(state, scope, id).await?;
     }
     let changed: Vec<&str> = [
         patch.name.as_ref().map(|_| "name"),

@@ -33,6 +33,8 @@ pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
     let segments: Vec<&str> = path.split('/').collect();
     match segments.as_slice() {
         ["", "webhooks", "zapi", channel, _secret, ..] => format!("/webhooks/zapi/{channel}/***").into(),
+        // The Asaas webhook key is the whole credential of that URL.
+        ["", "webhooks", "asaas", _key, ..] => "/webhooks/asaas/***".into(),
         ["", "media", id, _, _, ..] => format!("/media/{id}/***").into(),
         _ => path.into(),
     }
@@ -44,6 +46,7 @@ mod tests {
     fn url_secrets_are_masked_in_logs() {
         assert_eq!(super::loggable_path("/webhooks/zapi/abc/s3cr3t"), "/webhooks/zapi/abc/***");
         assert_eq!(super::loggable_path("/media/id/123/sig"), "/media/id/***");
+        assert_eq!(super::loggable_path("/webhooks/asaas/whk_s3cr3t"), "/webhooks/asaas/***");
         assert_eq!(super::loggable_path("/webhooks/twilio/abc"), "/webhooks/twilio/abc");
         assert_eq!(super::loggable_path("/api/v1/channels"), "/api/v1/channels");
     }

@@ -291,7 +291,7 @@ async fn record_outcome(state: &AppState, row: &event_entity::Model, outcome: Ou
             store::finish(&state.db, row.id, Some(&reason)).await
         }
         Outcome::RetryAfter(wait, reason) => {
-            let at = Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default();
+            let at = crate::jobs::due_after(Utc::now(), wait);
             store::platform_retry_at(&state.db, row.id, at, &reason).await
         }
         Outcome::Failed(reason) => {

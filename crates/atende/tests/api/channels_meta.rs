@@ -236,7 +236,7 @@ async fn forged_meta_signatures_and_re_serialized_bodies_store_nothing() {
     assert_eq!(count(&app, "webhook_events").await, 0);
     assert_eq!(count(&app, "jobs").await, 0);
 
-    // Only the legacy SHA-1 header: still verified, then accepted.
+    // Only the legacy SHA-1 header, even correctly signed: refused (issue 12).
     use hmac::Mac;
     let mut mac = <hmac::Hmac<sha1::Sha1> as hmac::KeyInit>::new_from_slice(APP_SECRET.as_bytes()).unwrap();
     mac.update(body);
@@ -250,8 +250,8 @@ async fn forged_meta_signatures_and_re_serialized_bodies_store_nothing() {
         .send()
         .await
         .unwrap();
-    assert_eq!(legacy.status(), StatusCode::OK);
-    assert_eq!(count(&app, "webhook_events").await, 1);
+    assert_eq!(legacy.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(count(&app, "webhook_events").await, 0);
 }
 
 #[tokio::test]

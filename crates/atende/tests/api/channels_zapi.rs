@@ -166,7 +166,7 @@ async fn zapi_callbacks_need_the_url_secret_and_the_channels_instance() {
     assert_eq!(theirs.body["total"], 0, "tenant B sees nothing of tenant A's channel");
 
     // Nor can tenant B drive tenant A's pairing.
-    for (verb, action) in [("GET", "qr-code"), ("GET", "connection"), ("POST", "disconnect"), ("POST", "restart")] {
+    for (verb, action) in [("POST", "qr-code"), ("POST", "connection"), ("POST", "disconnect"), ("POST", "restart")] {
         let path = format!("/api/v1/channels/{}/{action}", channel.id);
         let reply = if verb == "GET" {
             app.get(&path, &other_admin.token).await
@@ -208,10 +208,10 @@ async fn the_qr_code_flow_is_pushed_live_and_sends_wait_for_the_number_to_reconn
     assert_eq!(socket.event("channel_status").await["connectionStatus"], "disconnected");
 
     // Agents may not see or drive the pairing.
-    let forbidden = app.get(&format!("/api/v1/channels/{}/qr-code", channel.id), &agent.token).await;
+    let forbidden = app.post(&format!("/api/v1/channels/{}/qr-code", channel.id), &agent.token, json!({})).await;
     assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
 
-    let qr = app.get(&format!("/api/v1/channels/{}/qr-code", channel.id), &admin.token).await;
+    let qr = app.post(&format!("/api/v1/channels/{}/qr-code", channel.id), &admin.token, json!({})).await;
     assert_eq!(qr.status, StatusCode::OK, "{:?}", qr.body);
     assert_eq!(qr.body["connectionStatus"], "qr_pending");
     assert!(qr.body["qrCode"].as_str().unwrap().starts_with("data:image/png;base64,"));
@@ -222,7 +222,7 @@ async fn the_qr_code_flow_is_pushed_live_and_sends_wait_for_the_number_to_reconn
     let connected = socket.event("channel_status").await;
     assert_eq!(connected["connectionStatus"], "connected");
     assert!(requests_to(&providers.zapi, &zapi_path("status")).await.len() >= 4);
-    let live = app.get(&format!("/api/v1/channels/{}/connection", channel.id), &admin.token).await;
+    let live = app.post(&format!("/api/v1/channels/{}/connection", channel.id), &admin.token, json!({})).await;
     assert_eq!(
         live.body,
         json!({"connectionStatus": "connected", "connected": true, "smartphoneConnected": true, "error": "You are already connected."})
@@ -281,7 +281,7 @@ async fn an_unscanned_qr_code_expires_after_a_few_polls() {
     let channel = app.zapi_channel(&admin).await;
     app.run_jobs().await;
     let (mut socket, _) = SocketProbe::connect(&app.base, Some(&admin.token), None).await;
-    app.get(&format!("/api/v1/channels/{}/qr-code", channel.id), &admin.token).await;
+    app.post(&format!("/api/v1/channels/{}/qr-code", channel.id), &admin.token, json!({})).await;
     socket.event_with("channel_status", "connectionStatus", "qr_pending").await;
     let polls_before = requests_to(&providers.zapi, &zapi_path("status")).await.len();
     app.run_jobs().await;
@@ -321,7 +321,7 @@ async fn disconnect_and_restart_call_zapi_and_record_the_state() {
     assert_eq!(shown.body["channel"]["connectionStatus"], "connected");
     // Not a QR channel: a clear refusal.
     let twilio = app.twilio_channel(&admin).await;
-    let refused = app.get(&format!("/api/v1/channels/{}/qr-code", twilio.id), &admin.token).await;
+    let refused = app.post(&format!("/api/v1/channels/{}/qr-code", twilio.id), &admin.token, json!({})).await;
     assert_eq!(refused.status, StatusCode::CONFLICT);
     assert_eq!(refused.code(), "not_qr_channel");
 }
@@ -502,7 +502,7 @@ async fn a_zapi_outage_is_reported_as_the_providers_not_as_the_servers() {
     let tenant = app.create_tenant("acme").await;
     let admin = app.admin(&tenant).await;
     let channel = app.zapi_channel(&admin).await;
-    let qr = app.get(&format!("/api/v1/channels/{}/qr-code", channel.id), &admin.token).await;
+    let qr = app.post(&format!("/api/v1/channels/{}/qr-code", channel.id), &admin.token, json!({})).await;
     assert_eq!(qr.status, StatusCode::BAD_GATEWAY, "{:?}", qr.body);
     assert_eq!(qr.body["error"]["code"], "provider_unavailable");
     assert_eq!(qr.body["error"]["details"]["provider"], "Z-API");

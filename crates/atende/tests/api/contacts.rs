@@ -507,7 +507,9 @@ async fn contacts_export_to_csv_and_import_back_with_a_report_per_row() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some("id,name,email,phone,lead_status,source_channel_id,first_seen_at,last_activity_at,custom_attributes")
+        Some(
+            "\"id\",\"name\",\"email\",\"phone\",\"lead_status\",\"source_channel_id\",\"first_seen_at\",\"last_activity_at\",\"custom_attributes\""
+        )
     );
     assert_eq!(csv.lines().count(), 4);
     assert!(csv.contains("'=HYPERLINK"), "formulas are neutralised for spreadsheets: {csv}");

@@ -172,6 +172,8 @@ async fn start(url: &str, data_dir: &std::path::Path, options: Options) -> TestA
         config.redis_prefix = prefix;
     }
     config.asaas_base_url = options.asaas_base_url;
+    // Provider and callback mocks listen on loopback (security tests turn this off).
+    config.outbound_allow_private = true;
     if let Some(configure) = options.configure {
         configure(&mut config);
     }

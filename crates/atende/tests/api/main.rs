@@ -29,6 +29,7 @@ mod productivity;
 mod realtime;
 mod roles;
 mod search;
+mod security;
 mod socket;
 mod teams;
 mod users;

@@ -495,8 +495,25 @@ async fn a_pending_charge_can_be_cancelled_once_and_a_paid_one_cannot() {
         .mount(&asaas)
         .await;
     let id = charge["id"].as_str().unwrap();
+    // Agents may charge but not cancel (issue 12 #9).
+    app.create_user(&d.tenant, "ana@acme.test", atende::tenancy::Role::Agent).await;
+    let agent = app.session("acme", "ana@acme.test").await;
+    let refused = app.delete(&format!("/api/v1/asaas/charges/{id}"), &agent.token).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{:?}", refused.body);
     let cancelled = app.delete(&format!("/api/v1/asaas/charges/{id}"), &d.admin.token).await;
     assert_eq!(cancelled.status, StatusCode::OK, "{:?}", cancelled.body);
+    // Who cancelled it is on record.
+    {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let audit = atende::audit::entity::Entity::find()
+            .filter(atende::audit::entity::Column::Action.eq("charge.cancelled"))
+            .all(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(audit.len(), 1);
+        assert_eq!(audit[0].actor_id, Some(d.tenant.admin_id));
+        assert_eq!(audit[0].target_id, Some(id.parse().unwrap()));
+    }
     assert_eq!(cancelled.body["asaasCharge"]["status"], "DELETED");
     let again = app.delete(&format!("/api/v1/asaas/charges/{id}"), &d.admin.token).await;
     assert_eq!(again.status, StatusCode::CONFLICT);
@@ -715,7 +732,7 @@ async fn another_tenants_charge_ids_are_404_on_every_payments_endpoint() {
 
     let attempts: Vec<(Method, String, Option<Value>)> = vec![
         (Method::GET, format!("/api/v1/asaas/charges/{id}"), None),
-        (Method::GET, format!("/api/v1/asaas/charges/{id}/status"), None),
+        (Method::POST, format!("/api/v1/asaas/charges/{id}/status"), None),
         (Method::DELETE, format!("/api/v1/asaas/charges/{id}"), None),
         (Method::POST, format!("/api/v1/asaas/charges/{id}/send"), Some(json!({}))),
         (Method::POST, format!("/api/v1/asaas/charges/{id}/send"), Some(json!({"conversationId": b.conversation_id}))),
@@ -869,7 +886,7 @@ async fn status_refresh_reads_asaas_on_demand() {
         .mount(&asaas)
         .await;
     let (mut socket, _) = SocketProbe::connect(&app.base, Some(&d.admin.token), None).await;
-    let refreshed = app.get(&format!("/api/v1/asaas/charges/{id}/status"), &d.admin.token).await;
+    let refreshed = app.post(&format!("/api/v1/asaas/charges/{id}/status"), &d.admin.token, json!({})).await;
     assert_eq!(refreshed.status, StatusCode::OK, "{:?}", refreshed.body);
     assert_eq!(refreshed.body["asaasCharge"]["status"], "CONFIRMED");
     assert!(refreshed.body["asaasCharge"]["paidAt"].is_string());
@@ -979,7 +996,7 @@ async fn charges_need_asaas_configured_and_agents_can_charge() {
         ))
         .mount(&asaas)
         .await;
-    let refresh = app.get(&format!("/api/v1/asaas/charges/{id}/status"), &agent.token).await;
+    let refresh = app.post(&format!("/api/v1/asaas/charges/{id}/status"), &agent.token, json!({})).await;
     assert_eq!(refresh.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(refresh.code(), "asaas_auth_failed");
 }

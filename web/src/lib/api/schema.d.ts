@@ -203,10 +203,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Refreshes a charge's status from Asaas now. */
-        get: operations["refresh_charge"];
+        get?: never;
         put?: never;
-        post?: never;
+        /** Refreshes a charge's status from Asaas now (a POST: it may change the charge). */
+        post: operations["refresh_charge"];
         delete?: never;
         options?: never;
         head?: never;
@@ -432,10 +432,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Z-API: the instance's connection as Z-API reports it now (admins). */
-        get: operations["connection_state"];
+        get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Z-API: checks the instance's connection with Z-API now (admins); a POST because it
+         *     calls the provider and may change the channel's stored status.
+         */
+        post: operations["connection_state"];
         delete?: never;
         options?: never;
         head?: never;
@@ -466,13 +469,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        get?: never;
+        put?: never;
         /**
          * Z-API: the QR code to pair the number (admins). While it is pending, a watcher
-         *     polls the instance and pushes `channel_status` when the number connects.
+         *     polls the instance and pushes `channel_status` when the number connects. A POST:
+         *     asking for a code starts pairing and the watcher (not a safe, cacheable read).
          */
-        get: operations["qr_code"];
-        put?: never;
-        post?: never;
+        post: operations["qr_code"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1866,7 +1870,8 @@ export interface components {
             /**
              * @description Provider credentials; write-only. Per type: Twilio `{authToken}`, Z-API
              *     `{instanceToken, clientToken}`, Messenger/Instagram `{pageAccessToken, appSecret,
-             *     verifyToken}`; any field may be `{"env": "VAR_NAME"}`.
+             *     verifyToken}`. Environment references (`{"env": …}`) are refused here
+             *     (`credential_env_not_allowed`): only the platform operator may set them.
              */
             credentials?: Record<string, never> | null;
             /** @description Z-API: turn group chats into conversations (off: groups are ignored). */
@@ -2514,7 +2519,7 @@ export interface components {
          * @description Why access ended (the `force_logout` payload's `reason`).
          * @enum {string}
          */
-        RevokeReason: "logout" | "access_revoked" | "tenant_suspended" | "idle";
+        RevokeReason: "logout" | "access_revoked" | "tenant_suspended" | "idle" | "expired";
         /**
          * @description A role inside a tenant. The derive order is the authority order: Agent < Manager < Admin.
          * @enum {string}
@@ -2766,6 +2771,11 @@ export interface components {
         UpdateUser: {
             active?: boolean | null;
             availability?: components["schemas"]["Availability"] | null;
+            /**
+             * @description Required when changing one's own password (`current_password_required`,
+             *     `current_password_wrong`); the other sessions of the user end.
+             */
+            currentPassword?: string | null;
             email?: string | null;
             name?: string | null;
             password?: string | null;

@@ -114,13 +114,15 @@ impl ApiInbound {
 
 /// Receives signed messages; posts agent messages to the channel's callback URL.
 pub struct ApiAdapter {
+    /// The client for tenant-supplied URLs (`security::outbound`).
     http: reqwest::Client,
+    allow_private: bool,
 }
 
 impl ApiAdapter {
-    /// An adapter using this HTTP client.
-    pub fn new(http: reqwest::Client) -> Self {
-        ApiAdapter { http }
+    /// An adapter posting through this client (it must be `security::outbound::client`).
+    pub fn new(http: reqwest::Client, allow_private: bool) -> Self {
+        ApiAdapter { http, allow_private }
     }
 }
 
@@ -158,6 +160,12 @@ impl Adapter for ApiAdapter {
             "contact": delivery.contact,
         }))
         .map_err(|e| SendError::Permanent { code: "serialization".into(), reason: e.to_string() })?;
+        if let Err(reason) = crate::security::outbound::precheck(url, self.allow_private) {
+            return Err(SendError::Permanent {
+                code: "callback_url_not_allowed".into(),
+                reason: format!("callback refused: {reason}"),
+            });
+        }
         let response = self
             .http
             .post(url)
@@ -167,36 +175,71 @@ impl Adapter for ApiAdapter {
             .body(body)
             .send()
             .await
-            .map_err(|e| SendError::Retryable {
-                reason: if e.is_timeout() { "callback timed out".into() } else { "callback unreachable".into() },
-                retry_after: None,
-            })?;
+            .map_err(|e| callback_failure(&e))?;
         let status = response.status();
         let retry_after = response
             .headers()
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
-        let text = response.text().await.unwrap_or_default();
+            // The integrator's server picks this number: never trust it unbounded.
+            .map(|secs| Duration::from_secs(secs).min(crate::jobs::MAX_RETRY_DELAY));
         if status.is_success() {
+            // Only a small answer is read: an `{externalId}` is all we take from it.
+            let text = read_limited(response, 64 * 1024).await;
             let external_id = serde_json::from_str::<serde_json::Value>(&text)
                 .ok()
                 .and_then(|v| v.get("externalId").and_then(|id| id.as_str()).map(str::to_string));
             return Ok(SendOutcome { external_id });
         }
-        let snippet: String = text.chars().take(200).collect();
-        let reason = format!(
-            "callback answered {}{}",
-            status.as_u16(),
-            if snippet.is_empty() { String::new() } else { format!(": {snippet}") }
-        );
+        // The integrator's body is never shown to agents: the status says enough, and a
+        // body could carry anything (an internal page, a secret) back into the inbox.
+        let reason = format!("callback answered {status}");
         if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
             Err(SendError::Retryable { reason, retry_after })
         } else {
             Err(SendError::Permanent { code: status.as_u16().to_string(), reason })
         }
     }
+}
+
+/// Why a callback could not be reached, without its URL or the resolver's detail.
+fn callback_failure(e: &reqwest::Error) -> SendError {
+    let refused = {
+        let mut source: Option<&dyn std::error::Error> = Some(e);
+        let mut found = false;
+        while let Some(err) = source {
+            if err.to_string().contains(crate::security::outbound::REFUSED) {
+                found = true;
+                break;
+            }
+            source = err.source();
+        }
+        found
+    };
+    if refused {
+        return SendError::Permanent {
+            code: "callback_url_not_allowed".into(),
+            reason: format!("callback refused: {}", crate::security::outbound::REFUSED),
+        };
+    }
+    SendError::Retryable {
+        reason: if e.is_timeout() { "callback timed out".into() } else { "callback unreachable".into() },
+        retry_after: None,
+    }
+}
+
+/// Up to `limit` bytes of a response body as text.
+async fn read_limited(mut response: reqwest::Response, limit: usize) -> String {
+    let mut body = Vec::new();
+    while let Ok(Some(chunk)) = response.chunk().await {
+        body.extend_from_slice(&chunk);
+        if body.len() >= limit {
+            body.truncate(limit);
+            break;
+        }
+    }
+    String::from_utf8_lossy(&body).into_owned()
 }
 
 #[cfg(test)]

@@ -220,12 +220,12 @@ impl Adapter for MetaAdapter {
 
     fn verify(&self, _channel: &entity::Model, hook: &Webhook<'_>, keys: &ChannelKeys<'_>) -> Result<(), Refusal> {
         let app_secret = keys.credential("appSecret")?;
-        let valid = match (hook.header("x-hub-signature-256"), hook.header("x-hub-signature")) {
-            (Some(sha256), _) => wire::validate_signature_256(app_secret, hook.body, sha256),
-            // Only the legacy header: accept it (Meta's own sample app still checks it).
-            (None, Some(sha1)) => wire::validate_signature_sha1(app_secret, hook.body, sha1),
-            (None, None) => false,
-        };
+        // Only `X-Hub-Signature-256`: Meta sends it on every delivery, and the legacy
+        // SHA-1 `X-Hub-Signature` alone is refused (SHA-1 HMACs are a weaker check, and
+        // accepting either lets an attacker pick the weaker one).
+        let valid = hook
+            .header("x-hub-signature-256")
+            .is_some_and(|sha256| wire::validate_signature_256(app_secret, hook.body, sha256));
         if valid { Ok(()) } else { Err(Refusal::Unauthenticated("bad_signature")) }
     }
 

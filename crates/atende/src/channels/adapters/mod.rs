@@ -268,6 +268,8 @@ pub struct Endpoints {
     pub zapi_base_url: String,
     /// Our public base URL (Twilio status callbacks point at it).
     pub public_url: String,
+    /// Tenant-supplied URLs may reach private addresses (`ATENDE_OUTBOUND_ALLOW_PRIVATE`).
+    pub outbound_allow_private: bool,
 }
 
 impl Endpoints {
@@ -279,18 +281,21 @@ impl Endpoints {
             meta_graph_version: config.meta_graph_version.trim().to_string(),
             zapi_base_url: config.zapi_base_url.trim().to_string(),
             public_url: config.public_url(),
+            outbound_allow_private: config.outbound_allow_private,
         }
     }
 }
 
-/// The adapter for a channel type (every type has one).
-pub fn for_type(channel_type: ChannelType, http: &reqwest::Client, endpoints: &Endpoints) -> Option<Box<dyn Adapter>> {
-    Some(build(channel_type, http, endpoints))
-}
-
-fn build(channel_type: ChannelType, http: &reqwest::Client, endpoints: &Endpoints) -> Box<dyn Adapter> {
+/// Builds a type's adapter: provider APIs through `http`, tenant-supplied URLs (the API
+/// channel's callback) through `outbound`, which refuses non-public addresses.
+pub fn build(
+    channel_type: ChannelType,
+    http: &reqwest::Client,
+    outbound: &reqwest::Client,
+    endpoints: &Endpoints,
+) -> Box<dyn Adapter> {
     match channel_type {
-        ChannelType::Api => Box::new(api::ApiAdapter::new(http.clone())),
+        ChannelType::Api => Box::new(api::ApiAdapter::new(outbound.clone(), endpoints.outbound_allow_private)),
         ChannelType::WhatsappTwilio => Box::new(twilio::TwilioAdapter::new(http.clone(), endpoints.clone())),
         ChannelType::WhatsappZapi => Box::new(zapi::ZapiAdapter::new(http.clone(), endpoints.clone())),
         ChannelType::FacebookMessenger | ChannelType::Instagram => {
@@ -301,7 +306,7 @@ fn build(channel_type: ChannelType, http: &reqwest::Client, endpoints: &Endpoint
 
 /// The adapter for a channel type, with the server's HTTP client and provider hosts.
 pub fn of_type(state: &AppState, channel_type: ChannelType) -> Box<dyn Adapter> {
-    build(channel_type, &state.http, &Endpoints::from_config(&state.config))
+    build(channel_type, &state.http, &state.outbound, &Endpoints::from_config(&state.config))
 }
 
 /// The adapter for a channel row.

@@ -7,8 +7,9 @@ fn adapter(channel_type: ChannelType) -> Box<dyn Adapter> {
         meta_graph_version: String::new(),
         zapi_base_url: String::new(),
         public_url: String::new(),
+        outbound_allow_private: false,
     };
-    build(channel_type, &reqwest::Client::new(), &endpoints)
+    build(channel_type, &reqwest::Client::new(), &reqwest::Client::new(), &endpoints)
 }
 
 #[test]

@@ -5,9 +5,12 @@ import { channelsKeys } from './keys';
 /** QR codes last about 20 s: fetch a fresh one this often while waiting for the scan. */
 export const QR_REFRESH_MS = 15_000;
 
-/** `GET /channels/{id}/qr-code` (Z-API, admins): a data-URL QR while pending, or `connected`. */
+/**
+ * `POST /channels/{id}/qr-code` (Z-API, admins): a data-URL QR while pending, or
+ * `connected`. A POST because asking for a code starts the pairing watch server-side.
+ */
 export async function getQrCode(id: string, signal?: AbortSignal) {
-  return call(http.GET('/api/v1/channels/{id}/qr-code', { params: { path: { id } }, signal }));
+  return call(http.POST('/api/v1/channels/{id}/qr-code', { params: { path: { id } }, signal }));
 }
 
 export const qrCodeQueryOptions = (id: string) =>
@@ -21,9 +24,9 @@ export function useQrCode(id: string, enabled: boolean) {
   });
 }
 
-/** `GET /channels/{id}/connection`: the instance's state as Z-API reports it now. */
+/** `POST /channels/{id}/connection`: asks Z-API for the instance's state now. */
 export async function getConnection(id: string, signal?: AbortSignal) {
-  return call(http.GET('/api/v1/channels/{id}/connection', { params: { path: { id } }, signal }));
+  return call(http.POST('/api/v1/channels/{id}/connection', { params: { path: { id } }, signal }));
 }
 
 export function useConnectionState(id: string) {

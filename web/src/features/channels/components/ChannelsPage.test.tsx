@@ -121,8 +121,8 @@ describe('Z-API connect', () => {
   it('shows the QR and switches to connected on channel_status', async () => {
     const api = mockApi({
       'GET /api/v1/channels': () => jsonResponse({ channels: [channel({ type: 'WHATSAPP_ZAPI', name: 'Zap', connectionStatus: 'qr_pending', hasCredentials: true })] }),
-      'GET /api/v1/channels/ch-1/qr-code': () => jsonResponse({ connectionStatus: 'qr_pending', qrCode: 'data:image/png;base64,AAAA' }),
-      'GET /api/v1/channels/ch-1/connection': () => jsonResponse({ connectionStatus: 'qr_pending', connected: false, smartphoneConnected: false, error: 'You are not connected.' }),
+      'POST /api/v1/channels/ch-1/qr-code': () => jsonResponse({ connectionStatus: 'qr_pending', qrCode: 'data:image/png;base64,AAAA' }),
+      'POST /api/v1/channels/ch-1/connection': () => jsonResponse({ connectionStatus: 'qr_pending', connected: false, smartphoneConnected: false, error: 'You are not connected.' }),
     });
     const u = userEvent.setup();
     renderSignedIn('/settings/channels');
@@ -135,6 +135,6 @@ describe('Z-API connect', () => {
     lastSocket().serverEmit('channel_status', { channelId: 'ch-1', type: 'WHATSAPP_ZAPI', name: 'Zap', connectionStatus: 'connected', detail: null });
     expect(await within(dialog).findByText('WhatsApp conectado!')).toBeInTheDocument();
     expect(within(dialog).queryByRole('img', { name: 'QR Code para conectar o WhatsApp' })).not.toBeInTheDocument();
-    expect(requestsTo(api, '/api/v1/channels/ch-1/qr-code', 'GET').length).toBeGreaterThan(0);
+    expect(requestsTo(api, '/api/v1/channels/ch-1/qr-code', 'POST').length).toBeGreaterThan(0);
   });
 });

@@ -166,17 +166,19 @@ export function ContactsPage() {
           <span className="flex-1 text-[13px] font-medium text-brand-900" aria-live="polite">
             {t('contacts.selected', { count: selected.length })}
           </span>
-          {selected.length !== 2 && <span className="text-xs text-brand-900">{t('contacts.merge.pickTwo')}</span>}
-          <Button
-            size="sm"
-            disabled={selected.length !== 2}
-            onClick={() => {
-              setMerging(true);
-            }}
-          >
-            <GitMerge aria-hidden="true" className="size-4" />
-            {t('contacts.merge.action')}
-          </Button>
+          {manager && selected.length !== 2 && <span className="text-xs text-brand-900">{t('contacts.merge.pickTwo')}</span>}
+          {manager && (
+            <Button
+              size="sm"
+              disabled={selected.length !== 2}
+              onClick={() => {
+                setMerging(true);
+              }}
+            >
+              <GitMerge aria-hidden="true" className="size-4" />
+              {t('contacts.merge.action')}
+            </Button>
+          )}
           <Button
             size="sm"
             variant="ghost"

@@ -3,7 +3,8 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { dispatchSocketEvent } from '@/lib/socket';
-import { apiError, jsonResponse, mockApi, requestsTo } from '@/test/utils';
+import { useSession } from '@/features/auth';
+import { SESSION, apiError, jsonResponse, mockApi, requestsTo } from '@/test/utils';
 import { registerPaymentsRealtime } from '../realtime';
 import type { Charge } from '../api/keys';
 import { ChargesSection } from './ChargesSection';
@@ -146,7 +147,17 @@ describe('charges in the contact panel', () => {
     off();
   });
 
+  it('offers no cancel button to agents (managers and admins cancel)', async () => {
+    useSession.getState().setSession({ ...SESSION, user: { ...SESSION.user, role: 'AGENT' } });
+    mockApi({ 'GET /api/v1/asaas/charges': () => jsonResponse({ asaasCharges: [CHARGE], total: 1 }) });
+    const { off } = renderSection();
+    const item = await screen.findByTestId('charge');
+    expect(within(item).queryByRole('button', { name: 'Cancelar cobrança' })).toBeNull();
+    off();
+  });
+
   it('cancels a pending charge after confirming', async () => {
+    useSession.getState().setSession({ ...SESSION, user: { ...SESSION.user, role: 'MANAGER' } });
     let status = 'PENDING';
     const api = mockApi({
       'GET /api/v1/asaas/charges': () => jsonResponse({ asaasCharges: [{ ...CHARGE, status }], total: 1 }),

@@ -7,6 +7,7 @@ import { Badge, type Tone } from '@/components/ui/Badge';
 import { Button } from '@/components/ui/Button';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { Skeleton } from '@/components/ui/Skeleton';
+import { useRole } from '@/features/auth';
 import { errorMessage } from '@/lib/errorMessage';
 import { formatDate } from '@/lib/format';
 import { useCancelCharge } from '../api/cancelCharge';
@@ -135,6 +136,8 @@ export function ChargesSection({ contactId, conversationId, defaultCpfCnpj }: Ch
 }
 
 function ChargeItem({ charge: c, conversationId, onCancel }: { charge: Charge; conversationId?: string; onCancel: () => void }) {
+  // Cancelling a charge is for managers and admins (the server checks it too).
+  const canCancel = useRole().atLeast('MANAGER');
   const { t, i18n } = useTranslation();
   const send = useSendCharge();
   const [qr, setQr] = useState(false);
@@ -219,16 +222,18 @@ function ChargeItem({ charge: c, conversationId, onCancel }: { charge: Charge; c
               <ExternalLink aria-hidden="true" className="size-4" />
             </a>
           )}
-          <Button
-            size="icon"
-            variant="ghost"
-            className="ml-auto text-slate-500 hover:text-red-700"
-            aria-label={t('payments.cancel')}
-            title={t('payments.cancel')}
-            onClick={onCancel}
-          >
-            <XCircle aria-hidden="true" className="size-4" />
-          </Button>
+          {canCancel && (
+            <Button
+              size="icon"
+              variant="ghost"
+              className="ml-auto text-slate-500 hover:text-red-700"
+              aria-label={t('payments.cancel')}
+              title={t('payments.cancel')}
+              onClick={onCancel}
+            >
+              <XCircle aria-hidden="true" className="size-4" />
+            </Button>
+          )}
         </div>
       )}
       {open && qr && qrSrc && <img src={qrSrc} alt={t('payments.qrAlt', { value })} className="mx-auto mt-2 size-40 rounded border border-slate-200" />}

@@ -130,9 +130,11 @@ const editSchema = z.object({
   active: z.boolean(),
   // Empty keeps the current password.
   password: z.union([z.literal(''), v.password()]),
+  // Changing one's own password needs the current one (the server checks it).
+  currentPassword: z.string(),
 });
 type EditValues = z.infer<typeof editSchema>;
-const EDIT_FIELDS = ['name', 'email', 'role', 'active', 'password'] as const;
+const EDIT_FIELDS = ['name', 'email', 'role', 'active', 'password', 'currentPassword'] as const;
 
 export function EditUserDialog({ user, onOpenChange }: { user: UserView | null; onOpenChange: (open: boolean) => void }) {
   const { t } = useTranslation();
@@ -165,7 +167,7 @@ function EditUserForm({ user, onDone }: { user: UserView; onDone: () => void }) 
     formState: { errors, isSubmitting, dirtyFields, isDirty },
   } = useForm<EditValues>({
     resolver: zodResolver(editSchema),
-    defaultValues: { name: user.name, email: user.email, role: user.role, active: user.active, password: '' },
+    defaultValues: { name: user.name, email: user.email, role: user.role, active: user.active, password: '', currentPassword: '' },
   });
 
   const onSubmit = async (values: EditValues) => {
@@ -176,6 +178,7 @@ function EditUserForm({ user, onDone }: { user: UserView; onDone: () => void }) 
     if (dirtyFields.role) patch.role = values.role;
     if (dirtyFields.active) patch.active = values.active;
     if (values.password !== '') patch.password = values.password;
+    if (values.password !== '' && isSelf) patch.currentPassword = values.currentPassword;
     if (Object.keys(patch).length === 0) {
       onDone();
       return;
@@ -232,6 +235,13 @@ function EditUserForm({ user, onDone }: { user: UserView; onDone: () => void }) 
       <Field label={t('users.fields.newPassword')} hint={t('users.fields.newPasswordHint')} error={fieldErrorText(errors.password, t)}>
         {({ invalid, ...c }) => <Input {...c} {...register('password')} invalid={invalid} type="password" autoComplete="new-password" />}
       </Field>
+      {isSelf && (
+        <Field label={t('users.fields.currentPassword')} hint={t('users.fields.currentPasswordHint')} error={fieldErrorText(errors.currentPassword, t)}>
+          {({ invalid, ...c }) => (
+            <Input {...c} {...register('currentPassword')} invalid={invalid} type="password" autoComplete="current-password" />
+          )}
+        </Field>
+      )}
       <DialogFooter>
         <DialogClose asChild>
           <Button variant="secondary">{t('common.cancel')}</Button>

@@ -146,6 +146,7 @@ export const en: Messages = {
       access_revoked: 'Your session was ended (inactivity or access revoked). Please sign in again.',
       tenant_suspended: 'This workspace has been suspended.',
       idle: 'You were signed out after being idle. Sign in again to continue.',
+      expired: 'Your session expired. Please sign in again.',
     },
   },
   nav: {
@@ -279,6 +280,8 @@ export const en: Messages = {
       selfActiveHint: 'You cannot deactivate your own account.',
       newPassword: 'Reset password',
       newPasswordHint: 'Leave empty to keep the current password. A new password ends the person’s sessions.',
+      currentPassword: 'Current password',
+      currentPasswordHint: 'Needed to change your own password. Your other sessions end.',
     },
     create: {
       title: 'New user',

@@ -146,6 +146,7 @@ export const ptBR = {
       access_revoked: 'Sua sessão foi encerrada (inatividade ou acesso revogado). Entre novamente.',
       tenant_suspended: 'Este espaço de trabalho foi suspenso.',
       idle: 'Sua sessão foi encerrada por inatividade. Entre novamente para continuar.',
+      expired: 'Sua sessão expirou. Entre novamente.',
     },
   },
   nav: {
@@ -279,6 +280,8 @@ export const ptBR = {
       selfActiveHint: 'Você não pode desativar a sua própria conta.',
       newPassword: 'Redefinir senha',
       newPasswordHint: 'Deixe em branco para manter a senha atual. Uma nova senha encerra as sessões da pessoa.',
+      currentPassword: 'Senha atual',
+      currentPasswordHint: 'Necessária para trocar a sua própria senha. Suas outras sessões serão encerradas.',
     },
     create: {
       title: 'Novo usuário',
