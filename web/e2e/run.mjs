@@ -562,7 +562,10 @@ async function main() {
     await page.keyboard.press('Enter');
     const mine = bubble(text).first();
     await eventually(async () => (await mine.getAttribute('data-status')) === 'FAILED', 'the reply failing');
-    await expectVisible(mine.getByRole('alert').filter({ hasText: '400' }), 'the failure reason');
+    // The reason in the UI's language; the provider's own words behind "detalhes".
+    await expectVisible(mine.getByRole('alert').filter({ hasText: 'o provedor recusou a mensagem' }), 'the translated failure reason');
+    await mine.getByRole('button', { name: 'detalhes' }).click();
+    await expectVisible(mine.getByRole('alert').filter({ hasText: '400' }), 'the technical detail');
     await shot('22-inbox-failed-retry');
     callback.failing = false;
     await mine.getByRole('button', { name: IN.retry }).click();
