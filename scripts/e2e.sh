@@ -13,11 +13,13 @@ fi
 cargo build -p atende --tests
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# The integrator callback the suite runs listens on loopback: allow private addresses.
 data_dir=$(mktemp -d)
 log="$data_dir/server.log"
 password="e2e-$(date +%s)-pass"
 ATENDE_BIND="127.0.0.1:$port" ATENDE_DATA_DIR="$data_dir" ATENDE_WEB_DIR="$PWD/web/dist" \
   ATENDE_DEMO_PASSWORD="$password" DATABASE_URL="" RUST_LOG=warn \
+  ATENDE_OUTBOUND_ALLOW_PRIVATE=true \
   "$target_dir/debug/atende" serve >"$log" 2>&1 &
 server=$!
 cleanup() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$data_dir"; }
