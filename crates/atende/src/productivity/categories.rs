@@ -117,7 +117,7 @@ fn views(rows: &[category::Model], all: &[category::Model]) -> Vec<CategoryView>
             updated_at: c.updated_at,
         })
         .collect();
-    out.sort_by(|a, b| a.path.to_lowercase().cmp(&b.path.to_lowercase()));
+    out.sort_by_key(|a| a.path.to_lowercase());
     out
 }
 

@@ -141,6 +141,8 @@ fn sao_paulo() -> Tz {
     "America/Sao_Paulo".parse().unwrap()
 }
 
+// A test driver spelling out every filter of the query, as the scenario tables read.
+#[allow(clippy::too_many_arguments)]
 fn run(
     w: &World,
     tz: Tz,
