@@ -17,6 +17,7 @@ use super::{
     views,
 };
 use crate::{
+    contacts,
     error::{AppError, AppResult},
     events::{self, ConversationChange, ConversationRemoval, ConversationRemoved},
     jobs::{self, JobPayload},
@@ -47,7 +48,9 @@ pub async fn list(
         });
     }
     let (limit, offset) = crate::http::paging(filter.limit, filter.offset);
-    let (rows, total) = store::conversation_list(&state.db, scope, filter, limit, offset).await?;
+    let contacts_matching =
+        filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(|q| contacts::store::ids_matching(scope, q));
+    let (rows, total) = store::conversation_list(&state.db, scope, filter, contacts_matching, limit, offset).await?;
     Ok((views::conversations(&state.db, scope, rows, Some(scope.user_id)).await?, total))
 }
 

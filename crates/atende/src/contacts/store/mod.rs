@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
-    sea_query::{BinOper, Expr, ExprTrait, LikeExpr},
+    sea_query::{BinOper, Expr, ExprTrait, LikeExpr, Query, SelectStatement},
 };
 use uuid::Uuid;
 
@@ -13,6 +13,10 @@ use super::{
     model::{IdentityKind, LeadStatus},
 };
 use crate::tenancy::Scope;
+
+mod notes;
+
+pub use notes::*;
 
 /// Fields of a new contact.
 #[derive(Debug, Default, Clone)]
@@ -307,6 +311,17 @@ fn like_pattern(text: &str) -> LikeExpr {
     LikeExpr::new(escaped).escape('\\')
 }
 
+/// The ids of the tenant's contacts a search matches, as a subquery (other stores
+/// filter by it without knowing how contacts are searched).
+pub fn ids_matching(scope: &Scope, search: &str) -> SelectStatement {
+    Query::select()
+        .column(contact::Column::Id)
+        .from(contact::Entity)
+        .and_where(contact::Column::TenantId.eq(scope.tenant_id))
+        .cond_where(search_condition(search))
+        .to_owned()
+}
+
 /// The WHERE clause of a search: every term (`search_text::contact_terms`: the query's
 /// normalised words, or the digits of a phone) is in the contact's search text.
 pub fn search_condition(search: &str) -> Condition {
@@ -511,64 +526,6 @@ pub async fn delete_row(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> R
     let result = contact::Entity::delete_many()
         .filter(contact::Column::TenantId.eq(scope.tenant_id))
         .filter(contact::Column::Id.eq(id))
-        .exec(db)
-        .await?;
-    Ok(result.rows_affected > 0)
-}
-
-/// Notes on a contact, newest first.
-pub async fn notes(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    contact_id: Uuid,
-) -> Result<Vec<note::Model>, sea_orm::DbErr> {
-    note::Entity::find()
-        .filter(note::Column::TenantId.eq(scope.tenant_id))
-        .filter(note::Column::ContactId.eq(contact_id))
-        .order_by_desc(note::Column::CreatedAt)
-        .order_by_desc(note::Column::Id)
-        .all(db)
-        .await
-}
-
-/// One note of a contact.
-pub async fn get_note(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    contact_id: Uuid,
-    note_id: Uuid,
-) -> Result<Option<note::Model>, sea_orm::DbErr> {
-    note::Entity::find_by_id(note_id)
-        .filter(note::Column::TenantId.eq(scope.tenant_id))
-        .filter(note::Column::ContactId.eq(contact_id))
-        .one(db)
-        .await
-}
-
-/// Adds a note written by the caller.
-pub async fn insert_note(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    contact_id: Uuid,
-    content: &str,
-) -> Result<note::Model, sea_orm::DbErr> {
-    note::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        tenant_id: Set(scope.tenant_id),
-        contact_id: Set(contact_id),
-        author_id: Set((!scope.is_system()).then_some(scope.user_id)),
-        content: Set(content.to_string()),
-        created_at: Set(Utc::now()),
-    }
-    .insert(db)
-    .await
-}
-
-/// Deletes a note; false when it was not there.
-pub async fn delete_note(db: &impl ConnectionTrait, scope: &Scope, note_id: Uuid) -> Result<bool, sea_orm::DbErr> {
-    let result = note::Entity::delete_many()
-        .filter(note::Column::TenantId.eq(scope.tenant_id))
-        .filter(note::Column::Id.eq(note_id))
         .exec(db)
         .await?;
     Ok(result.rows_affected > 0)
