@@ -126,110 +126,135 @@ pub fn build(
         bail!("channel {} is {}, not {}", channel.id, channel_type.as_str(), provider.channel_type().as_str());
     }
     let account = channel.account_id.clone().unwrap_or_default();
-    let secret = |field: &str| -> anyhow::Result<String> {
-        resolved
-            .and_then(|c| credentials::field(c, field))
-            .map(str::to_string)
-            .with_context(|| format!("the channel has no `{field}` credential"))
-    };
     match provider {
-        SimProvider::Twilio => {
-            let from = digits(&message.from)?;
-            let to = TwilioSettings::of(channel).phone_number.unwrap_or_else(|| "+14155238886".into());
-            let sid = format!("{}{}", if message.media_url.is_some() { "MM" } else { "SM" }, random_hex(16));
-            let mut params: Vec<(String, String)> = vec![
-                ("SmsMessageSid".into(), sid.clone()),
-                ("NumMedia".into(), if message.media_url.is_some() { "1" } else { "0" }.into()),
-                ("ProfileName".into(), message.name.clone()),
-                ("SmsSid".into(), sid.clone()),
-                ("WaId".into(), from.clone()),
-                ("SmsStatus".into(), "received".into()),
-                ("Body".into(), message.text.clone()),
-                ("To".into(), format!("whatsapp:{to}")),
-                ("NumSegments".into(), "1".into()),
-                ("ReferralNumMedia".into(), "0".into()),
-                ("MessageSid".into(), sid.clone()),
-                ("AccountSid".into(), account),
-                ("From".into(), format!("whatsapp:+{from}")),
-                ("ApiVersion".into(), "2010-04-01".into()),
-            ];
-            if let Some(url) = &message.media_url {
-                params.push(("MediaContentType0".into(), mime_of(url).into()));
-                params.push(("MediaUrl0".into(), url.clone()));
-            }
-            let path = format!("/webhooks/twilio/{}", channel.id);
-            let signature =
-                providers::twilio::compute_signature(&secret("authToken")?, &format!("{public_url}{path}"), &params);
-            let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(&params).finish();
-            Ok(SimRequest {
-                path,
-                headers: vec![
-                    ("content-type".into(), "application/x-www-form-urlencoded".into()),
-                    ("x-twilio-signature".into(), signature),
-                ],
-                body: body.into_bytes(),
-                message_id: sid,
-            })
-        }
-        SimProvider::Zapi => {
-            let from = digits(&message.from)?;
-            let message_id = random_hex(10).to_uppercase();
-            let mut payload = json!({
-                "isStatusReply": false, "connectedPhone": "", "waitingMessage": false, "isEdit": false,
-                "isGroup": false, "isNewsletter": false, "instanceId": account, "messageId": message_id,
-                "phone": from, "fromMe": false, "momment": Utc::now().timestamp_millis(), "status": "RECEIVED",
-                "chatName": message.name, "senderPhoto": null, "senderName": message.name, "photo": null,
-                "broadcast": false, "forwarded": false, "fromApi": false, "type": "ReceivedCallback",
-            });
-            match &message.media_url {
-                Some(url) if mime_of(url).starts_with("image/") => {
-                    payload["image"] = json!({"mimeType": mime_of(url), "imageUrl": url, "thumbnailUrl": url,
-                        "caption": message.text, "width": 600, "height": 315, "viewOnce": false});
-                }
-                Some(url) => {
-                    let name = url.rsplit('/').next().unwrap_or("file").to_string();
-                    payload["document"] = json!({"documentUrl": url, "mimeType": mime_of(url), "title": message.text,
-                        "fileName": name, "pageCount": 1});
-                }
-                None => payload["text"] = json!({"message": message.text}),
-            }
-            Ok(SimRequest {
-                path: format!("/webhooks/zapi/{}/{webhook_secret}", channel.id),
-                headers: vec![("content-type".into(), "application/json".into())],
-                body: payload.to_string().into_bytes(),
-                message_id,
-            })
-        }
-        SimProvider::Meta | SimProvider::Instagram => {
-            let object = if provider == SimProvider::Meta { "page" } else { "instagram" };
-            let mid = format!("m_{}", random_hex(16));
-            let now = Utc::now().timestamp_millis();
-            let mut content = json!({"mid": mid});
-            if !message.text.is_empty() {
-                content["text"] = json!(message.text);
-            }
-            if let Some(url) = &message.media_url {
-                let mime = mime_of(url);
-                let kind = ["image", "video", "audio"].into_iter().find(|k| mime.starts_with(k)).unwrap_or("file");
-                content["attachments"] = json!([{"type": kind, "payload": {"url": url}}]);
-            }
-            let payload = json!({"object": object, "entry": [{"id": account, "time": now, "messaging": [{
-                "sender": {"id": message.from}, "recipient": {"id": account}, "timestamp": now - 100,
-                "message": content,
-            }]}]});
-            let body = ascii_json(&payload).into_bytes();
-            let signature = sign_sha256(&secret("appSecret")?, &body);
-            Ok(SimRequest {
-                path: format!("/webhooks/meta/{}", channel.id),
-                headers: vec![
-                    ("content-type".into(), "application/json".into()),
-                    ("x-hub-signature-256".into(), signature),
-                ],
-                body,
-                message_id: mid,
-            })
-        }
+        SimProvider::Twilio => twilio(channel, account, resolved, public_url, message),
+        SimProvider::Zapi => zapi(channel, account, webhook_secret, message),
+        SimProvider::Meta | SimProvider::Instagram => meta(provider, channel, account, resolved, message),
     }
+}
+
+/// A credential of the channel the signature needs.
+fn secret(resolved: Option<&Value>, field: &str) -> anyhow::Result<String> {
+    resolved
+        .and_then(|c| credentials::field(c, field))
+        .map(str::to_string)
+        .with_context(|| format!("the channel has no `{field}` credential"))
+}
+
+/// Twilio's form-encoded WhatsApp webhook, signed with the account's auth token.
+fn twilio(
+    channel: &entity::Model,
+    account: String,
+    resolved: Option<&Value>,
+    public_url: &str,
+    message: &SimMessage,
+) -> anyhow::Result<SimRequest> {
+    let from = digits(&message.from)?;
+    let to = TwilioSettings::of(channel).phone_number.unwrap_or_else(|| "+14155238886".into());
+    let sid = format!("{}{}", if message.media_url.is_some() { "MM" } else { "SM" }, random_hex(16));
+    let mut params: Vec<(String, String)> = vec![
+        ("SmsMessageSid".into(), sid.clone()),
+        ("NumMedia".into(), if message.media_url.is_some() { "1" } else { "0" }.into()),
+        ("ProfileName".into(), message.name.clone()),
+        ("SmsSid".into(), sid.clone()),
+        ("WaId".into(), from.clone()),
+        ("SmsStatus".into(), "received".into()),
+        ("Body".into(), message.text.clone()),
+        ("To".into(), format!("whatsapp:{to}")),
+        ("NumSegments".into(), "1".into()),
+        ("ReferralNumMedia".into(), "0".into()),
+        ("MessageSid".into(), sid.clone()),
+        ("AccountSid".into(), account),
+        ("From".into(), format!("whatsapp:+{from}")),
+        ("ApiVersion".into(), "2010-04-01".into()),
+    ];
+    if let Some(url) = &message.media_url {
+        params.push(("MediaContentType0".into(), mime_of(url).into()));
+        params.push(("MediaUrl0".into(), url.clone()));
+    }
+    let path = format!("/webhooks/twilio/{}", channel.id);
+    let signature =
+        providers::twilio::compute_signature(&secret(resolved, "authToken")?, &format!("{public_url}{path}"), &params);
+    let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(&params).finish();
+    Ok(SimRequest {
+        path,
+        headers: vec![
+            ("content-type".into(), "application/x-www-form-urlencoded".into()),
+            ("x-twilio-signature".into(), signature),
+        ],
+        body: body.into_bytes(),
+        message_id: sid,
+    })
+}
+
+/// Z-API's `ReceivedCallback` (authenticated by the secret in the URL).
+fn zapi(
+    channel: &entity::Model,
+    account: String,
+    webhook_secret: &str,
+    message: &SimMessage,
+) -> anyhow::Result<SimRequest> {
+    let from = digits(&message.from)?;
+    let message_id = random_hex(10).to_uppercase();
+    let mut payload = json!({
+        "isStatusReply": false, "connectedPhone": "", "waitingMessage": false, "isEdit": false,
+        "isGroup": false, "isNewsletter": false, "instanceId": account, "messageId": message_id,
+        "phone": from, "fromMe": false, "momment": Utc::now().timestamp_millis(), "status": "RECEIVED",
+        "chatName": message.name, "senderPhoto": null, "senderName": message.name, "photo": null,
+        "broadcast": false, "forwarded": false, "fromApi": false, "type": "ReceivedCallback",
+    });
+    match &message.media_url {
+        Some(url) if mime_of(url).starts_with("image/") => {
+            payload["image"] = json!({"mimeType": mime_of(url), "imageUrl": url, "thumbnailUrl": url,
+                "caption": message.text, "width": 600, "height": 315, "viewOnce": false});
+        }
+        Some(url) => {
+            let name = url.rsplit('/').next().unwrap_or("file").to_string();
+            payload["document"] = json!({"documentUrl": url, "mimeType": mime_of(url), "title": message.text,
+                "fileName": name, "pageCount": 1});
+        }
+        None => payload["text"] = json!({"message": message.text}),
+    }
+    Ok(SimRequest {
+        path: format!("/webhooks/zapi/{}/{webhook_secret}", channel.id),
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: payload.to_string().into_bytes(),
+        message_id,
+    })
+}
+
+/// Meta's Messenger/Instagram webhook, signed with the app secret.
+fn meta(
+    provider: SimProvider,
+    channel: &entity::Model,
+    account: String,
+    resolved: Option<&Value>,
+    message: &SimMessage,
+) -> anyhow::Result<SimRequest> {
+    let object = if provider == SimProvider::Meta { "page" } else { "instagram" };
+    let mid = format!("m_{}", random_hex(16));
+    let now = Utc::now().timestamp_millis();
+    let mut content = json!({"mid": mid});
+    if !message.text.is_empty() {
+        content["text"] = json!(message.text);
+    }
+    if let Some(url) = &message.media_url {
+        let mime = mime_of(url);
+        let kind = ["image", "video", "audio"].into_iter().find(|k| mime.starts_with(k)).unwrap_or("file");
+        content["attachments"] = json!([{"type": kind, "payload": {"url": url}}]);
+    }
+    let payload = json!({"object": object, "entry": [{"id": account, "time": now, "messaging": [{
+        "sender": {"id": message.from}, "recipient": {"id": account}, "timestamp": now - 100,
+        "message": content,
+    }]}]});
+    let body = ascii_json(&payload).into_bytes();
+    let signature = sign_sha256(&secret(resolved, "appSecret")?, &body);
+    Ok(SimRequest {
+        path: format!("/webhooks/meta/{}", channel.id),
+        headers: vec![("content-type".into(), "application/json".into()), ("x-hub-signature-256".into(), signature)],
+        body,
+        message_id: mid,
+    })
 }
 
 /// `sha256=<hex HMAC-SHA256(secret, body)>`, Meta's signature header.

@@ -319,5 +319,12 @@ pub struct ImportError {
     pub row: u64,
     /// The column, as named in the export header (`name`, `lead_status`, …).
     pub field: String,
+    /// Stable code of the problem (`blank`, `invalid_email`, `invalid_phone_length`,
+    /// `invalid_phone_characters`, `invalid_lead_status`, `invalid_json`,
+    /// `not_an_object`, `invalid_attribute_key`, `too_long`, `too_large`,
+    /// `invalid_time`, `contact_exists`, `other_contact`, `unreadable`, `save_failed`):
+    /// what clients translate.
+    pub code: String,
+    /// The problem in English, with technical detail.
     pub message: String,
 }

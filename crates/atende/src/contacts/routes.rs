@@ -13,6 +13,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::{
+    import_export, merge,
     model::{
         ContactEnvelope, ContactList, CreateContact, CreateNote, ExportContacts, ImportReport, ListContacts,
         MergeContacts, MergedContact, NoteEnvelope, NoteList, UpdateContact,
@@ -124,7 +125,7 @@ pub async fn merge_contacts(
     Json(body): Json<MergeContacts>,
 ) -> AppResult<axum::Json<MergedContact>> {
     scope.require(Role::Agent)?;
-    Ok(axum::Json(service::merge(&state, &records, &scope, id, body.other_contact_id).await?))
+    Ok(axum::Json(merge::merge(&state, &records, &scope, id, body.other_contact_id).await?))
 }
 
 /// Contacts as CSV (managers and admins); `search` and `leadStatus` filter as in the list.
@@ -137,7 +138,7 @@ pub async fn export_contacts(
 ) -> AppResult<impl IntoResponse> {
     scope.require(Role::Manager)?;
     let filter_by = ContactFilter { search: filter.search.as_deref(), lead_status: filter.lead_status };
-    let csv = service::export_csv(&state, &scope, filter_by).await?;
+    let csv = import_export::export_csv(&state, &scope, filter_by).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -177,7 +178,7 @@ pub async fn import_contacts(
             }
         }
     })?;
-    Ok(axum::Json(service::import_csv(&state, &scope, &body).await?))
+    Ok(axum::Json(import_export::import_csv(&state, &scope, &body).await?))
 }
 
 /// Notes on a contact, newest first.

@@ -150,32 +150,15 @@ pub fn apply(
     pos: Pos,
 ) -> Outcome {
     let mut out = Outcome::default();
-    let mut cycle = match (current, signal) {
-        (Some(cycle), _) => cycle,
-        (None, Signal::Opened { channel_id, contact_id, team_id, assignee_id }) => {
-            let cycle = fresh(tenant_id, conversation_id, 0, *channel_id, *contact_id, *team_id, *assignee_id, at);
-            if let Some(agent) = assignee_id {
-                out.events.push(assigned(*agent, at));
+    let mut cycle = match current {
+        Some(cycle) => cycle,
+        None => {
+            let (cycle, complete) = first_cycle(tenant_id, conversation_id, signal, at, &mut out);
+            if complete {
+                out.cycles.push(Pos::stamp(cycle, pos));
+                return out;
             }
-            if let Some(contact) = contact_id {
-                out.follow_up = Some((*contact, *channel_id));
-            }
-            out.cycles.push(Pos::stamp(cycle, pos));
-            return out;
-        }
-        // A conversation opened before the projector existed: start from what we see.
-        (None, Signal::Inbound { channel_id, contact_id }) => {
-            fresh(tenant_id, conversation_id, 0, *channel_id, *contact_id, None, None, at)
-        }
-        (None, Signal::Reply { channel_id, .. }) => {
-            fresh(tenant_id, conversation_id, 0, *channel_id, None, None, None, at)
-        }
-        (None, Signal::Updated { channel_id, contact_id, team_id, assignee_id, created_at, reopened_count, .. }) => {
-            let opened_at = if *reopened_count == 0 { *created_at } else { at };
-            let mut c =
-                fresh(tenant_id, conversation_id, *reopened_count, *channel_id, *contact_id, *team_id, None, opened_at);
-            c.assignee_id = *assignee_id;
-            c
+            cycle
         }
     };
     match signal {
@@ -190,86 +173,144 @@ pub fn apply(
         }
         Signal::Reply { agent_id, private, .. } => {
             if !private {
-                out.events.push(NewEvent {
-                    event_type: EventType::ReplySent,
-                    agent_id: Some(*agent_id),
-                    at,
-                    metadata: json!({ "cycle": cycle.cycle }),
-                });
-                if cycle.resolved_at.is_none() {
-                    if cycle.first_involvement_at.is_none() {
-                        cycle.first_involvement_at = Some(at);
-                    }
-                    if cycle.first_reply_at.is_none() && cycle.first_inbound_at.is_some() {
-                        cycle.first_reply_at = Some(at);
-                        cycle.first_reply_agent_id = Some(*agent_id);
-                        out.events.push(NewEvent {
-                            event_type: EventType::FirstReply,
-                            agent_id: Some(*agent_id),
-                            at,
-                            metadata: json!({ "cycle": cycle.cycle, "frtSeconds": seconds(cycle.first_inbound_at, at) }),
-                        });
-                    }
-                }
+                on_reply(&mut cycle, *agent_id, at, &mut out);
             }
         }
-        Signal::Updated { team_id, assignee_id, resolved_at, resolved, reopened, actor, contact_id, .. } => {
-            if cycle.contact_id.is_none() {
-                cycle.contact_id = *contact_id;
-            }
-            if *reopened && cycle.resolved_at.is_some() {
-                cycle.followed_at.get_or_insert(at);
-                out.events.push(NewEvent {
-                    event_type: EventType::ConversationReopened,
-                    agent_id: cycle.resolved_by,
-                    at,
-                    metadata: json!({ "cycle": cycle.cycle + 1, "previousResolvedAt": cycle.resolved_at }),
-                });
-                let next = fresh(
-                    tenant_id,
-                    conversation_id,
-                    cycle.cycle + 1,
-                    cycle.channel_id,
-                    cycle.contact_id,
-                    *team_id,
-                    *assignee_id,
-                    at,
-                );
-                out.cycles.push(Pos::stamp(cycle, pos));
-                cycle = next;
-            }
-            cycle.team_id = *team_id;
-            if *assignee_id != cycle.assignee_id {
-                cycle.assignee_id = *assignee_id;
-                if let Some(agent) = assignee_id {
-                    out.events.push(assigned(*agent, at));
-                    if cycle.resolved_at.is_none() {
-                        cycle.assigned_at.get_or_insert(at);
-                        cycle.first_involvement_at.get_or_insert(at);
-                    }
-                }
-            }
-            if *resolved && cycle.resolved_at.is_none() {
-                let when = resolved_at.unwrap_or(at);
-                cycle.resolved_at = Some(when);
-                cycle.resolved_by = actor.or(cycle.assignee_id);
-                let involvement = cycle.first_involvement_at.unwrap_or(when);
-                out.events.push(NewEvent {
-                    event_type: EventType::ConversationResolved,
-                    agent_id: cycle.resolved_by,
-                    at: when,
-                    metadata: json!({
-                        "cycle": cycle.cycle,
-                        "resolutionSeconds": seconds(Some(cycle.opened_at), when),
-                        "handlingSeconds": seconds(Some(involvement), when),
-                        "frtSeconds": cycle.first_reply_at.and_then(|r| seconds(cycle.first_inbound_at, r)),
-                    }),
-                });
-            }
-        }
+        Signal::Updated { .. } => cycle = on_updated(cycle, signal, at, pos, &mut out),
     }
     out.cycles.push(Pos::stamp(cycle, pos));
     out
+}
+
+/// The first cycle of a conversation the projector has no fact of yet; `true` when the
+/// signal is fully applied by opening it (a conversation that just opened).
+fn first_cycle(
+    tenant_id: Uuid,
+    conversation_id: Uuid,
+    signal: &Signal,
+    at: DateTime<Utc>,
+    out: &mut Outcome,
+) -> (conversation_fact::Model, bool) {
+    match signal {
+        Signal::Opened { channel_id, contact_id, team_id, assignee_id } => {
+            let cycle = fresh(tenant_id, conversation_id, 0, *channel_id, *contact_id, *team_id, *assignee_id, at);
+            if let Some(agent) = assignee_id {
+                out.events.push(assigned(*agent, at));
+            }
+            if let Some(contact) = contact_id {
+                out.follow_up = Some((*contact, *channel_id));
+            }
+            (cycle, true)
+        }
+        // A conversation opened before the projector existed: start from what we see.
+        Signal::Inbound { channel_id, contact_id } => {
+            (fresh(tenant_id, conversation_id, 0, *channel_id, *contact_id, None, None, at), false)
+        }
+        Signal::Reply { channel_id, .. } => {
+            (fresh(tenant_id, conversation_id, 0, *channel_id, None, None, None, at), false)
+        }
+        Signal::Updated { channel_id, contact_id, team_id, assignee_id, created_at, reopened_count, .. } => {
+            let opened_at = if *reopened_count == 0 { *created_at } else { at };
+            let mut c =
+                fresh(tenant_id, conversation_id, *reopened_count, *channel_id, *contact_id, *team_id, None, opened_at);
+            c.assignee_id = *assignee_id;
+            (c, false)
+        }
+    }
+}
+
+/// A public reply: REPLY_SENT, and FIRST_REPLY when it answers the cycle's first inbound.
+fn on_reply(cycle: &mut conversation_fact::Model, agent_id: Uuid, at: DateTime<Utc>, out: &mut Outcome) {
+    out.events.push(NewEvent {
+        event_type: EventType::ReplySent,
+        agent_id: Some(agent_id),
+        at,
+        metadata: json!({ "cycle": cycle.cycle }),
+    });
+    if cycle.resolved_at.is_some() {
+        return;
+    }
+    if cycle.first_involvement_at.is_none() {
+        cycle.first_involvement_at = Some(at);
+    }
+    if cycle.first_reply_at.is_none() && cycle.first_inbound_at.is_some() {
+        cycle.first_reply_at = Some(at);
+        cycle.first_reply_agent_id = Some(agent_id);
+        out.events.push(NewEvent {
+            event_type: EventType::FirstReply,
+            agent_id: Some(agent_id),
+            at,
+            metadata: json!({ "cycle": cycle.cycle, "frtSeconds": seconds(cycle.first_inbound_at, at) }),
+        });
+    }
+}
+
+/// A change of the conversation: a reopening closes the cycle and starts the next;
+/// then assignment, team and resolution of the (new) current cycle.
+fn on_updated(
+    mut cycle: conversation_fact::Model,
+    signal: &Signal,
+    at: DateTime<Utc>,
+    pos: Pos,
+    out: &mut Outcome,
+) -> conversation_fact::Model {
+    let Signal::Updated { team_id, assignee_id, resolved_at, resolved, reopened, actor, contact_id, .. } = signal
+    else {
+        return cycle;
+    };
+    if cycle.contact_id.is_none() {
+        cycle.contact_id = *contact_id;
+    }
+    if *reopened && cycle.resolved_at.is_some() {
+        cycle.followed_at.get_or_insert(at);
+        out.events.push(NewEvent {
+            event_type: EventType::ConversationReopened,
+            agent_id: cycle.resolved_by,
+            at,
+            metadata: json!({ "cycle": cycle.cycle + 1, "previousResolvedAt": cycle.resolved_at }),
+        });
+        let next = fresh(
+            cycle.tenant_id,
+            cycle.conversation_id,
+            cycle.cycle + 1,
+            cycle.channel_id,
+            cycle.contact_id,
+            *team_id,
+            *assignee_id,
+            at,
+        );
+        out.cycles.push(Pos::stamp(cycle, pos));
+        cycle = next;
+    }
+    cycle.team_id = *team_id;
+    if *assignee_id != cycle.assignee_id {
+        cycle.assignee_id = *assignee_id;
+        if let Some(agent) = assignee_id {
+            out.events.push(assigned(*agent, at));
+            if cycle.resolved_at.is_none() {
+                cycle.assigned_at.get_or_insert(at);
+                cycle.first_involvement_at.get_or_insert(at);
+            }
+        }
+    }
+    if *resolved && cycle.resolved_at.is_none() {
+        let when = resolved_at.unwrap_or(at);
+        cycle.resolved_at = Some(when);
+        cycle.resolved_by = actor.or(cycle.assignee_id);
+        let involvement = cycle.first_involvement_at.unwrap_or(when);
+        out.events.push(NewEvent {
+            event_type: EventType::ConversationResolved,
+            agent_id: cycle.resolved_by,
+            at: when,
+            metadata: json!({
+                "cycle": cycle.cycle,
+                "resolutionSeconds": seconds(Some(cycle.opened_at), when),
+                "handlingSeconds": seconds(Some(involvement), when),
+                "frtSeconds": cycle.first_reply_at.and_then(|r| seconds(cycle.first_inbound_at, r)),
+            }),
+        });
+    }
+    cycle
 }
 
 fn assigned(agent: Uuid, at: DateTime<Utc>) -> NewEvent {

@@ -13,6 +13,7 @@
 //! - `categories` — interaction categories and conversation tagging.
 //! - `routes` — `/api/v1/activity/*` and `/api/v1/settings/productivity`.
 
+pub mod board;
 pub mod categories;
 pub mod categories_routes;
 pub mod categories_store;
@@ -25,7 +26,9 @@ pub mod presence;
 pub mod projector;
 pub mod rebuild;
 pub mod reports;
+pub mod reports_csv;
 pub mod reports_model;
+pub mod reports_query;
 pub mod reports_routes;
 pub mod routes;
 pub mod service;

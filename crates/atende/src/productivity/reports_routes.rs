@@ -11,10 +11,7 @@ use serde::Serialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{
-    reports::{self},
-    reports_model::*,
-};
+use super::{reports, reports_csv::CsvReport, reports_model::*, spreadsheet::Dialect};
 use crate::{
     error::{AppError, AppResult},
     http::{Path, Query},
@@ -49,8 +46,9 @@ fn wants_csv(query: &ReportQuery, headers: &HeaderMap) -> AppResult<bool> {
     }
 }
 
-fn csv_response(name: &str, period: &Period, body: Vec<u8>) -> Response {
-    let filename = format!("{name}-{}-{}.csv", period.first_day, period.last_day);
+fn csv_response<R: CsvReport>(report: &R, body: Vec<u8>) -> Response {
+    let period = report.period();
+    let filename = format!("{}-{}-{}.csv", R::NAME, period.first_day, period.last_day);
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
         .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
     (
@@ -63,8 +61,20 @@ fn csv_response(name: &str, period: &Period, body: Vec<u8>) -> Response {
         .into_response()
 }
 
-fn json<T: Serialize>(value: T) -> Response {
-    axum::Json(value).into_response()
+/// The report as JSON, or as CSV when the query or `Accept` asks for it (every
+/// filtered row: `load` is told so it skips paging).
+async fn answer<R, F>(query: &ReportQuery, headers: &HeaderMap, load: impl FnOnce(bool) -> F) -> AppResult<Response>
+where
+    R: CsvReport + Serialize,
+    F: Future<Output = AppResult<(R, Dialect)>>,
+{
+    let csv = wants_csv(query, headers)?;
+    let (report, dialect) = load(csv).await?;
+    if csv {
+        let body = report.csv(dialect)?;
+        return Ok(csv_response(&report, body));
+    }
+    Ok(axum::Json(report).into_response())
 }
 
 /// KPI cards: agents online / idle now, and the period's figures (conversations
@@ -89,13 +99,7 @@ pub async fn report_productivity(
     headers: HeaderMap,
     Query(query): Query<ReportQuery>,
 ) -> AppResult<Response> {
-    let csv = wants_csv(&query, &headers)?;
-    let (report, dialect) = reports::productivity(&state, &scope, &query, csv).await?;
-    if csv {
-        let body = reports::productivity_csv(&report, dialect)?;
-        return Ok(csv_response("productivity", &report.period, body));
-    }
-    Ok(json(report))
+    answer(&query, &headers, |csv| reports::productivity(&state, &scope, &query, csv)).await
 }
 
 /// Work sessions begun in the period: login, logout, total, active, idle and the idle
@@ -109,13 +113,7 @@ pub async fn report_work_logs(
     headers: HeaderMap,
     Query(query): Query<ReportQuery>,
 ) -> AppResult<Response> {
-    let csv = wants_csv(&query, &headers)?;
-    let (report, dialect) = reports::work_logs(&state, &scope, &query, csv).await?;
-    if csv {
-        let body = reports::work_logs_csv(&report, dialect, reports::zone(&report.period.time_zone))?;
-        return Ok(csv_response("work-logs", &report.period, body));
-    }
-    Ok(json(report))
+    answer(&query, &headers, |csv| reports::work_logs(&state, &scope, &query, csv)).await
 }
 
 /// Idle analysis per agent.
@@ -128,12 +126,7 @@ pub async fn report_idle(
     headers: HeaderMap,
     Query(query): Query<ReportQuery>,
 ) -> AppResult<Response> {
-    let csv = wants_csv(&query, &headers)?;
-    let (report, dialect) = reports::idle(&state, &scope, &query, csv).await?;
-    if csv {
-        return Ok(csv_response("idle", &report.period, reports::idle_csv(&report, dialect)?));
-    }
-    Ok(json(report))
+    answer(&query, &headers, |csv| reports::idle(&state, &scope, &query, csv)).await
 }
 
 /// Conversations per category.
@@ -146,12 +139,7 @@ pub async fn report_categories(
     headers: HeaderMap,
     Query(query): Query<ReportQuery>,
 ) -> AppResult<Response> {
-    let csv = wants_csv(&query, &headers)?;
-    let (report, dialect) = reports::categories_report(&state, &scope, &query, csv).await?;
-    if csv {
-        return Ok(csv_response("categories", &report.period, reports::categories_csv(&report, dialect)?));
-    }
-    Ok(json(report))
+    answer(&query, &headers, |csv| reports::categories_report(&state, &scope, &query, csv)).await
 }
 
 /// One agent's figures and their days (agents: only themselves).
@@ -165,12 +153,7 @@ pub async fn report_agent(
     Path(id): Path<Uuid>,
     Query(query): Query<ReportQuery>,
 ) -> AppResult<Response> {
-    let csv = wants_csv(&query, &headers)?;
-    let (report, dialect) = reports::agent(&state, &scope, id, &query).await?;
-    if csv {
-        return Ok(csv_response("agent", &report.period, reports::agent_csv(&report, dialect)?));
-    }
-    Ok(json(report))
+    answer(&query, &headers, |_| reports::agent(&state, &scope, id, &query)).await
 }
 
 /// One row per conversation cycle with its metrics (the per-conversation export).
@@ -183,11 +166,5 @@ pub async fn report_conversations(
     headers: HeaderMap,
     Query(query): Query<ReportQuery>,
 ) -> AppResult<Response> {
-    let csv = wants_csv(&query, &headers)?;
-    let (report, dialect) = reports::conversations(&state, &scope, &query, csv).await?;
-    if csv {
-        let body = reports::conversations_csv(&report, dialect, reports::zone(&report.period.time_zone))?;
-        return Ok(csv_response("conversations", &report.period, body));
-    }
-    Ok(json(report))
+    answer(&query, &headers, |csv| reports::conversations(&state, &scope, &query, csv)).await
 }

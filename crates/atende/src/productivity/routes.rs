@@ -5,6 +5,7 @@ use axum::{extract::State, http::StatusCode};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
+    board,
     model::{ActivityMe, BoardQuery, ListSessions, PresenceBoard, PresenceView, ProductivitySettings, WorkSessionList},
     presence::Signal,
     service,
@@ -54,13 +55,13 @@ pub async fn went_active(State(state): State<AppState>, scope: Scope) -> AppResu
 /// and whether the "what is measured" notice was read.
 #[utoipa::path(get, path = "/activity/me", tag = "activity", responses((status = 200, body = ActivityMe)))]
 pub async fn activity_me(State(state): State<AppState>, scope: Scope) -> AppResult<axum::Json<ActivityMe>> {
-    Ok(axum::Json(service::me(&state, &scope).await?))
+    Ok(axum::Json(board::me(&state, &scope).await?))
 }
 
 /// The caller read the "what is measured" notice.
 #[utoipa::path(post, path = "/activity/notice", tag = "activity", responses((status = 204)))]
 pub async fn acknowledge_notice(State(state): State<AppState>, scope: Scope) -> AppResult<StatusCode> {
-    service::acknowledge_notice(&state, &scope).await?;
+    board::acknowledge_notice(&state, &scope).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -74,8 +75,7 @@ pub async fn list_sessions(
     scope: Scope,
     Query(filter): Query<ListSessions>,
 ) -> AppResult<axum::Json<WorkSessionList>> {
-    let items =
-        service::sessions(&state, &scope, filter.agent_id, filter.from.as_deref(), filter.to.as_deref()).await?;
+    let items = board::sessions(&state, &scope, filter.agent_id, filter.from.as_deref(), filter.to.as_deref()).await?;
     Ok(axum::Json(WorkSessionList { items }))
 }
 
@@ -88,7 +88,7 @@ pub async fn presence_board(
     scope: Scope,
     Query(filter): Query<BoardQuery>,
 ) -> AppResult<axum::Json<PresenceBoard>> {
-    Ok(axum::Json(PresenceBoard { agents: service::board(&state, &scope, filter.team_id).await? }))
+    Ok(axum::Json(PresenceBoard { agents: board::board(&state, &scope, filter.team_id).await? }))
 }
 
 /// The remote-work settings (anyone signed in: the client needs the timeouts).

@@ -204,7 +204,7 @@ pub async fn on_connect<A: Adapter>(socket: SocketRef<A>, State(state): State<Ap
     // A manager/admin socket starts with the presence of the agents it supervises
     // (after the handlers are registered: this awaits the database).
     if scope.is_at_least(Role::Manager) {
-        match productivity::service::snapshot(&state, &scope).await {
+        match productivity::board::snapshot(&state, &scope).await {
             Ok(agents) => {
                 let _ = socket.emit("presence_snapshot", &productivity::model::PresenceBoard { agents });
             }

@@ -549,18 +549,25 @@ async fn contacts_export_to_csv_and_import_back_with_a_report_per_row() {
     assert_eq!(report.body["created"], 1);
     assert_eq!(report.body["updated"], 1);
     assert_eq!(report.body["failed"], 2);
-    let errors: Vec<(u64, String)> = report.body["errors"]
+    // Each problem has a stable code the web translates, beside the English detail.
+    let errors: Vec<(u64, &str, &str)> = report.body["errors"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["row"].as_u64().unwrap(), e["field"].as_str().unwrap().to_string()))
+        .map(|e| (e["row"].as_u64().unwrap(), e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
         .collect();
     assert_eq!(
         errors,
-        [(3, "name".into()), (4, "email".into()), (4, "phone".into()), (4, "lead_status".into())],
+        [
+            (3, "name", "blank"),
+            (4, "email", "invalid_email"),
+            (4, "phone", "invalid_phone_characters"),
+            (4, "lead_status", "invalid_lead_status")
+        ],
         "{:?}",
         report.body
     );
+    assert!(report.body["errors"][0]["message"].as_str().unwrap().contains("blank"));
     let carla = app.get("/api/v1/contacts?search=carla", &admin.token).await;
     assert_eq!(carla.body["contacts"][0]["phone"], "+5531977776666");
     assert_eq!(carla.body["contacts"][0]["customAttributes"], json!({"cidade": "BH"}));
@@ -574,6 +581,7 @@ async fn contacts_export_to_csv_and_import_back_with_a_report_per_row() {
     let split = import(&app, &admin.token, "name,email,phone\nMix,carla@x.com,11999990000\n").await;
     assert_eq!(split.body["failed"], 1);
     assert_eq!(split.body["errors"][0]["field"], "email");
+    assert_eq!(split.body["errors"][0]["code"], "other_contact");
     // A file without a name column is refused as a whole.
     let headless = import(&app, &admin.token, "email\na@b.co\n").await;
     assert_eq!(headless.status, StatusCode::UNPROCESSABLE_ENTITY);

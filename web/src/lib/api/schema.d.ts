@@ -2044,8 +2044,17 @@ export interface components {
         };
         /** @description A problem with one row of an import. */
         ImportError: {
+            /**
+             * @description Stable code of the problem (`blank`, `invalid_email`, `invalid_phone_length`,
+             *     `invalid_phone_characters`, `invalid_lead_status`, `invalid_json`,
+             *     `not_an_object`, `invalid_attribute_key`, `too_long`, `too_large`,
+             *     `invalid_time`, `contact_exists`, `other_contact`, `unreadable`, `save_failed`):
+             *     what clients translate.
+             */
+            code: string;
             /** @description The column, as named in the export header (`name`, `lead_status`, …). */
             field: string;
+            /** @description The problem in English, with technical detail. */
             message: string;
             /**
              * Format: int64

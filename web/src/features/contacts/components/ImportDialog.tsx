@@ -10,6 +10,31 @@ import { useImportContacts } from '../api/importContacts';
 import type { ImportReport } from '../api/keys';
 
 export const IMPORT_HEADER = 'name,email,phone,lead_status,custom_attributes';
+
+/** The problem codes the server reports per row (`ImportError.code`). */
+const PROBLEM_CODES = [
+  'blank',
+  'too_long',
+  'too_large',
+  'invalid_email',
+  'invalid_phone_length',
+  'invalid_phone_characters',
+  'invalid_lead_status',
+  'invalid_json',
+  'not_an_object',
+  'invalid_attribute_key',
+  'invalid_time',
+  'contact_exists',
+  'other_contact',
+  'unreadable',
+  'save_failed',
+  'invalid',
+] as const;
+type ProblemCode = (typeof PROBLEM_CODES)[number];
+
+function isProblemCode(code: string): code is ProblemCode {
+  return (PROBLEM_CODES as readonly string[]).includes(code);
+}
 const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 
 /** Upload a CSV, then show what was created and updated and every row that failed, and why. */
@@ -122,7 +147,9 @@ export function ImportDialog({ open, onOpenChange }: { open: boolean; onOpenChan
                       <tr key={`${e.row}-${e.field}-${i}`}>
                         <td className="px-3 py-1.5 tabular-nums">{e.row}</td>
                         <td className="px-3 py-1.5 font-mono text-xs">{e.field}</td>
-                        <td className="px-3 py-1.5 text-slate-700">{e.message}</td>
+                        <td className="px-3 py-1.5 text-slate-700" title={t('contacts.import.detail', { message: e.message })}>
+                          {isProblemCode(e.code) ? t(`contacts.import.problems.${e.code}`) : e.message}
+                        </td>
                       </tr>
                     ))}
                   </tbody>
