@@ -677,10 +677,21 @@ async function main() {
     assert(res.status() === 200, `import answered ${res.status()}`);
     const report = dialog.getByTestId('import-report');
     await expectVisible(report, 'the import report');
-    await expectVisible(report.getByRole('row').filter({ hasText: 'lead_status' }), 'the failed row and column');
+    await expectVisible(
+      report.getByRole('row').filter({ hasText: 'lead_status' }).filter({ hasText: 'Etapa desconhecida' }),
+      'the failed row and column, with the problem in Portuguese',
+    );
     await shot('26-contacts-import-report');
     await dialog.getByRole('button', { name: 'Fechar' }).first().click();
     await expectVisible(page.getByTestId('contact-row').filter({ hasText: `Fulano E2E ${RUN}` }), 'the imported contact');
+    // The export opens right in Excel in Portuguese: a BOM, `;` between cells, stages by name.
+    const exported = await page.request.get(`${BASE_URL}/api/v1/contacts/export.csv?search=${encodeURIComponent(`Fulano E2E ${RUN}`)}`);
+    assert(exported.status() === 200, `export answered ${exported.status()}`);
+    const bytes = await exported.body();
+    assert(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf, 'the export starts with a UTF-8 BOM');
+    const text = bytes.toString('utf8');
+    assert(text.includes('"id";"name";"email"'), `cells separated by ; in ${text.slice(0, 120)}`);
+    assert(text.includes('"Qualificado"'), 'the stage in Portuguese');
   });
 
   await test('global search (Ctrl+K) finds people and messages without accents and jumps to the message', async () => {

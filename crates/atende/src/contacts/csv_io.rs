@@ -2,11 +2,14 @@
 //! produces and expects (Excel's `;` separator and Latin-1 files included), and
 //! formula-injection guards, since names come straight from strangers' profiles.
 
-use std::borrow::Cow;
+use std::{borrow::Cow, collections::HashMap};
 
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
 use serde_json::{Map, Value};
+use uuid::Uuid;
 
-use super::entity::contact;
+use super::{entity::contact, model::LeadStatus};
 
 /// Columns of the export, in order; the import reads the same names back.
 pub const EXPORT_HEADER: [&str; 9] = [
@@ -15,11 +18,37 @@ pub const EXPORT_HEADER: [&str; 9] = [
     "email",
     "phone",
     "lead_status",
-    "source_channel_id",
+    "source_channel",
     "first_seen_at",
     "last_activity_at",
     "custom_attributes",
 ];
+
+/// How an export is written for the person who will open it: Excel in Portuguese
+/// splits on `;` and shows local times; stages in their language, channels by name.
+#[derive(Debug, Clone)]
+pub struct ExportFormat {
+    pub separator: u8,
+    pub tz: Tz,
+    pub locale: String,
+    pub channel_names: HashMap<Uuid, String>,
+}
+
+/// A time as the export writes it: local, to the second (`2026-01-31 09:00:00`).
+pub const LOCAL_TIME: &str = "%Y-%m-%d %H:%M:%S";
+
+/// Reads an import time: RFC 3339, or a local time as the export writes it (seconds
+/// optional) in the workspace's time zone.
+pub fn parse_time(text: &str, tz: Tz) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+        return Some(at.with_timezone(&Utc));
+    }
+    let local = NaiveDateTime::parse_from_str(text, LOCAL_TIME)
+        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M"))
+        .ok()?;
+    tz.from_local_datetime(&local).earliest().map(|at| at.with_timezone(&Utc))
+}
 
 /// Whether a spreadsheet could run this cell as a formula (OWASP "CSV injection"): it
 /// starts with `=`, `+`, `-`, `@`, a tab or a carriage return (phones like `+5511…`
@@ -30,11 +59,15 @@ fn is_formula(value: &str) -> bool {
     matches!(unquoted.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r')) || value.contains([',', ';'])
 }
 
-/// The CSV writer of exports: every cell quoted, so no cell is ever split by a
-/// spreadsheet that reads `;` as the separator (pt-BR Excel) instead of `,`, and a
-/// formula hidden after a separator (`x;=cmd|…`) stays inside its quoted cell.
-pub fn export_writer<W: std::io::Write>(out: W) -> csv::Writer<W> {
-    csv::WriterBuilder::new().quote_style(csv::QuoteStyle::Always).from_writer(out)
+/// The CSV writer of exports: a UTF-8 byte-order mark first (so Excel reads the
+/// accents), then every cell quoted, so no cell is ever split by a spreadsheet that
+/// reads the other separator, and a formula hidden after a separator (`x;=cmd|…`)
+/// stays inside its quoted cell.
+pub fn export_writer(separator: u8) -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .delimiter(separator)
+        .quote_style(csv::QuoteStyle::Always)
+        .from_writer("\u{feff}".as_bytes().to_vec())
 }
 
 /// Prefixes `'` to cells a spreadsheet would evaluate (OWASP "CSV injection").
@@ -56,19 +89,22 @@ pub fn unguard(value: &str) -> &str {
 pub fn write_contacts<W: std::io::Write>(
     writer: &mut csv::Writer<W>,
     contacts: &[contact::Model],
+    format: &ExportFormat,
 ) -> Result<(), csv::Error> {
+    let time = |at: DateTime<Utc>| at.with_timezone(&format.tz).format(LOCAL_TIME).to_string();
     for c in contacts {
         let attributes = c.custom_attributes.as_ref().map(Value::to_string).unwrap_or_default();
-        let source = c.source_channel_id.map(|id| id.to_string()).unwrap_or_default();
+        let source = c.source_channel_id.and_then(|id| format.channel_names.get(&id)).map_or("", String::as_str);
+        let stage = LeadStatus::parse(&c.lead_status).map_or(c.lead_status.as_str(), |s| s.label(&format.locale));
         let row = [
             c.id.to_string(),
             guard(&c.name).into_owned(),
             guard(c.email.as_deref().unwrap_or_default()).into_owned(),
             guard(c.phone.as_deref().unwrap_or_default()).into_owned(),
-            c.lead_status.clone(),
-            source,
-            c.first_seen_at.to_rfc3339(),
-            c.last_activity_at.to_rfc3339(),
+            stage.to_string(),
+            guard(source).into_owned(),
+            time(c.first_seen_at),
+            time(c.last_activity_at),
             guard(&attributes).into_owned(),
         ];
         writer.write_record(&row)?;
@@ -87,7 +123,8 @@ enum Column {
     CustomAttributes,
     FirstSeenAt,
     LastActivityAt,
-    /// Exported but not imported: channel ids mean nothing in another workspace.
+    /// Exported but not imported: the channel a contact first wrote from is the
+    /// system's to know.
     Ignored,
     /// Anything else becomes a custom attribute under the header as written.
     Attribute(String),
@@ -104,7 +141,7 @@ fn column_of(header: &str) -> Column {
         "customattributes" => Column::CustomAttributes,
         "firstseenat" => Column::FirstSeenAt,
         "lastactivityat" => Column::LastActivityAt,
-        "sourcechannelid" => Column::Ignored,
+        "sourcechannel" | "sourcechannelid" => Column::Ignored,
         _ if header.trim().is_empty() => Column::Ignored,
         _ => Column::Attribute(header.trim().to_string()),
     }
@@ -223,11 +260,56 @@ mod tests {
 
     #[test]
     fn every_exported_cell_is_quoted_so_neither_separator_splits_it() {
-        let mut writer = export_writer(Vec::new());
-        let name = "Ana;=HYPERLINK(\"http://evil\")";
-        writer.write_record(["1", &guard(name), &guard("=1+1"), "a,b"]).unwrap();
-        let text = String::from_utf8(writer.into_inner().unwrap()).unwrap();
-        assert_eq!(text, "\"1\",\"'Ana;=HYPERLINK(\"\"http://evil\"\")\",\"'=1+1\",\"a,b\"\n");
+        for (separator, expected) in [
+            (b',', "\u{feff}\"1\",\"'Ana;=HYPERLINK(\"\"http://evil\"\")\",\"'=1+1\",\"a,b\"\n"),
+            (b';', "\u{feff}\"1\";\"'Ana;=HYPERLINK(\"\"http://evil\"\")\";\"'=1+1\";\"a,b\"\n"),
+        ] {
+            let mut writer = export_writer(separator);
+            let name = "Ana;=HYPERLINK(\"http://evil\")";
+            writer.write_record(["1", &guard(name), &guard("=1+1"), "a,b"]).unwrap();
+            let text = String::from_utf8(writer.into_inner().unwrap()).unwrap();
+            assert_eq!(text, expected);
+        }
+    }
+
+    #[test]
+    fn a_pt_br_export_reads_back_with_its_local_times_and_stage_names() {
+        let tz: Tz = "America/Sao_Paulo".parse().unwrap();
+        let at = Utc.with_ymd_and_hms(2026, 1, 31, 12, 0, 0).unwrap();
+        let contact = contact::Model {
+            id: Uuid::nil(),
+            tenant_id: Uuid::nil(),
+            name: "João".into(),
+            email: None,
+            phone: Some("+5511999990000".into()),
+            source_channel_id: Some(Uuid::max()),
+            custom_attributes: None,
+            lead_status: "qualified".into(),
+            first_seen_at: at,
+            last_activity_at: at,
+            search_text: String::new(),
+            created_at: at,
+            updated_at: at,
+        };
+        let format = ExportFormat {
+            separator: b';',
+            tz,
+            locale: "pt-BR".into(),
+            channel_names: HashMap::from([(Uuid::max(), "WhatsApp Vendas".to_string())]),
+        };
+        let mut writer = export_writer(format.separator);
+        writer.write_record(EXPORT_HEADER).unwrap();
+        write_contacts(&mut writer, &[contact], &format).unwrap();
+        let bytes = writer.into_inner().unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.contains("\"Qualificado\";\"WhatsApp Vendas\";\"2026-01-31 09:00:00\""), "{text}");
+        let rows = parse(&bytes).unwrap();
+        assert_eq!(rows[0].lead_status.as_deref().and_then(LeadStatus::parse), Some(LeadStatus::Qualified));
+        assert_eq!(rows[0].first_seen_at.as_deref().and_then(|t| parse_time(t, tz)), Some(at));
+        assert_eq!(rows[0].phone.as_deref(), Some("+5511999990000"));
+        assert_eq!(parse_time("2026-01-31T12:00:00Z", tz), Some(at));
+        assert_eq!(parse_time("2026-01-31 09:00", tz), Some(at));
+        assert_eq!(parse_time("31/01/2026", tz), None);
     }
 
     #[test]

@@ -2,16 +2,16 @@
 //! import (rows matched to existing contacts by id, phone or email; every bad row
 //! reported with a stable code per column, none of them undoing the others).
 
-use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use super::{
     changes::{Changes, FieldErrors, Problem, attributes_object, parse_email, parse_name, parse_phone},
-    csv_io::{self, RawRow},
+    csv_io::{self, ExportFormat, RawRow},
     entity::contact,
-    model::{ImportError, ImportReport, LeadStatus},
+    model::{ImportError, ImportReport, LeadStatus, Separator},
     service::save,
     store::{self, ContactFilter},
 };
@@ -30,18 +30,33 @@ const MAX_IMPORT_ERRORS: usize = 1000;
 /// Contacts read per query while exporting.
 const EXPORT_PAGE: u64 = 1000;
 
-/// The contacts matching the filter as CSV (managers and admins).
+/// The contacts matching the filter as CSV (managers and admins), written for the
+/// spreadsheet of the workspace's language unless `separator` says otherwise.
 #[tracing::instrument(skip_all, fields(tenant_id = %scope.tenant_id), err(level = "debug"))]
-pub async fn export_csv(state: &AppState, scope: &Scope, filter: ContactFilter<'_>) -> AppResult<Vec<u8>> {
+pub async fn export_csv(
+    state: &AppState,
+    scope: &Scope,
+    filter: ContactFilter<'_>,
+    separator: Option<Separator>,
+) -> AppResult<Vec<u8>> {
     scope.require(Role::Manager)?;
+    let settings = crate::settings::load(&state.db, scope).await?;
+    let separator =
+        separator.unwrap_or(if settings.locale.starts_with("en") { Separator::Comma } else { Separator::Semicolon });
+    let format = ExportFormat {
+        separator: if separator == Separator::Comma { b',' } else { b';' },
+        tz: settings.timezone.parse().unwrap_or(Tz::UTC),
+        locale: settings.locale,
+        channel_names: store::channel_names(&state.db, scope).await?,
+    };
     let internal = |e: csv::Error| AppError::Internal(e.into());
-    let mut writer = csv_io::export_writer(Vec::new());
+    let mut writer = csv_io::export_writer(format.separator);
     writer.write_record(csv_io::EXPORT_HEADER).map_err(internal)?;
     let mut after = None;
     let mut count = 0usize;
     loop {
         let page = store::export_page(&state.db, scope, filter, after, EXPORT_PAGE).await?;
-        csv_io::write_contacts(&mut writer, &page).map_err(internal)?;
+        csv_io::write_contacts(&mut writer, &page, &format).map_err(internal)?;
         count += page.len();
         match page.last() {
             Some(last) if page.len() as u64 == EXPORT_PAGE => after = Some(last.id),
@@ -59,7 +74,7 @@ pub async fn export_csv(state: &AppState, scope: &Scope, filter: ContactFilter<'
 }
 
 /// Validates one import row into changes, or lists its problems (CSV column names).
-fn row_changes(row: &RawRow) -> Result<(Changes, Option<Uuid>), Vec<ImportError>> {
+fn row_changes(row: &RawRow, tz: Tz) -> Result<(Changes, Option<Uuid>), Vec<ImportError>> {
     let mut errors = FieldErrors::default();
     if let Some(problem) = &row.unreadable {
         errors.add("row", Problem::new("unreadable", format!("cannot be read: {problem}")));
@@ -96,13 +111,18 @@ fn row_changes(row: &RawRow) -> Result<(Changes, Option<Uuid>), Vec<ImportError>
         changes.attributes = Some(Some(attributes));
     }
     let mut parse_time = |text: &Option<String>, field: &'static str| {
-        text.as_deref().and_then(|t| match DateTime::parse_from_rfc3339(t) {
-            Ok(at) => Some(at.with_timezone(&Utc)),
-            Err(_) => {
-                errors
-                    .add(field, Problem::new("invalid_time", "must be an RFC 3339 time such as 2026-01-31T12:00:00Z"));
-                None
+        text.as_deref().and_then(|t| {
+            let at = csv_io::parse_time(t, tz);
+            if at.is_none() {
+                errors.add(
+                    field,
+                    Problem::new(
+                        "invalid_time",
+                        "must be a time such as 2026-01-31 09:00 (local) or 2026-01-31T12:00:00Z",
+                    ),
+                );
             }
+            at
         })
     };
     changes.first_seen_at = parse_time(&row.first_seen_at, "first_seen_at");
@@ -163,12 +183,13 @@ async fn target_of(
 pub async fn import_csv(state: &AppState, scope: &Scope, body: &[u8]) -> AppResult<ImportReport> {
     scope.require(Role::Manager)?;
     let rows = csv_io::parse(body).map_err(|message| AppError::field("file", message))?;
+    let tz: Tz = crate::settings::load(&state.db, scope).await?.timezone.parse().unwrap_or(Tz::UTC);
     let mut report = ImportReport::default();
     let mut errors: Vec<ImportError> = Vec::new();
     for chunk in rows.chunks(IMPORT_CHUNK) {
         let txn = crate::db::begin_write(&state.db).await?;
         for row in chunk {
-            let (changes, id) = match row_changes(row) {
+            let (changes, id) = match row_changes(row, tz) {
                 Ok(parsed) => parsed,
                 Err(row_errors) => {
                     report.failed += 1;
@@ -262,7 +283,7 @@ mod tests {
             first_seen_at: Some("ontem".into()),
             ..RawRow::default()
         };
-        let errors = row_changes(&row).err().unwrap();
+        let errors = row_changes(&row, Tz::UTC).err().unwrap();
         let found: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();
         assert_eq!(
             found,
@@ -278,6 +299,6 @@ mod tests {
         assert!(errors.iter().all(|e| e.row == 7));
         let broken =
             RawRow { row: 8, name: Some("Ana".into()), custom_attributes: Some("{".into()), ..RawRow::default() };
-        assert_eq!(row_changes(&broken).err().unwrap()[0].code, "invalid_json");
+        assert_eq!(row_changes(&broken, Tz::UTC).err().unwrap()[0].code, "invalid_json");
     }
 }

@@ -31,13 +31,58 @@ impl LeadStatus {
     }
 
     pub fn parse(value: &str) -> Option<Self> {
-        match value.trim().to_ascii_lowercase().as_str() {
-            "new" => Some(LeadStatus::New),
-            "contacted" => Some(LeadStatus::Contacted),
-            "qualified" => Some(LeadStatus::Qualified),
-            "customer" => Some(LeadStatus::Customer),
-            "lost" => Some(LeadStatus::Lost),
+        // The codes, and the labels an export in Portuguese writes.
+        let key = search_text::normalize(value);
+        match key.trim() {
+            "new" | "novo" => Some(LeadStatus::New),
+            "contacted" | "contatado" => Some(LeadStatus::Contacted),
+            "qualified" | "qualificado" => Some(LeadStatus::Qualified),
+            "customer" | "cliente" => Some(LeadStatus::Customer),
+            "lost" | "perdido" => Some(LeadStatus::Lost),
             _ => None,
+        }
+    }
+
+    /// The stage as a person reads it, in the workspace's language (as the web app
+    /// names it); `parse` reads it back.
+    pub fn label(self, locale: &str) -> &'static str {
+        let english = locale.starts_with("en");
+        match self {
+            LeadStatus::New => {
+                if english {
+                    "New"
+                } else {
+                    "Novo"
+                }
+            }
+            LeadStatus::Contacted => {
+                if english {
+                    "Contacted"
+                } else {
+                    "Contatado"
+                }
+            }
+            LeadStatus::Qualified => {
+                if english {
+                    "Qualified"
+                } else {
+                    "Qualificado"
+                }
+            }
+            LeadStatus::Customer => {
+                if english {
+                    "Customer"
+                } else {
+                    "Cliente"
+                }
+            }
+            LeadStatus::Lost => {
+                if english {
+                    "Lost"
+                } else {
+                    "Perdido"
+                }
+            }
         }
     }
 }
@@ -180,6 +225,18 @@ pub struct ListContacts {
 pub struct ExportContacts {
     pub search: Option<String>,
     pub lead_status: Option<LeadStatus>,
+    /// `semicolon` (Excel in Portuguese) or `comma`; by default the workspace
+    /// language's (pt-BR: semicolon).
+    #[param(inline)]
+    pub separator: Option<Separator>,
+}
+
+/// The cell separator of an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Separator {
+    Comma,
+    Semicolon,
 }
 
 /// `{contacts, total}`.

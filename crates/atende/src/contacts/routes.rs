@@ -128,7 +128,11 @@ pub async fn merge_contacts(
     Ok(axum::Json(merge::merge(&state, &records, &scope, id, body.other_contact_id).await?))
 }
 
-/// Contacts as CSV (managers and admins); `search` and `leadStatus` filter as in the list.
+/// Contacts as CSV (managers and admins); `search` and `leadStatus` filter as in the
+/// list. UTF-8 with a byte-order mark; `;` between cells when the workspace speaks
+/// Portuguese (Excel's separator there) unless `separator` asks for `comma`; times
+/// local to the workspace, stages in its language, channels by name. The import
+/// reads such a file back.
 #[utoipa::path(get, path = "/contacts/export.csv", tag = "contacts", params(ExportContacts),
     responses((status = 200, content_type = "text/csv", body = String), (status = 403)))]
 pub async fn export_contacts(
@@ -138,7 +142,7 @@ pub async fn export_contacts(
 ) -> AppResult<impl IntoResponse> {
     scope.require(Role::Manager)?;
     let filter_by = ContactFilter { search: filter.search.as_deref(), lead_status: filter.lead_status };
-    let csv = import_export::export_csv(&state, &scope, filter_by).await?;
+    let csv = import_export::export_csv(&state, &scope, filter_by, filter.separator).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

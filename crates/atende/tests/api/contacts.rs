@@ -504,14 +504,30 @@ async fn contacts_export_to_csv_and_import_back_with_a_report_per_row() {
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.headers["content-type"], "text/csv; charset=utf-8");
     assert_eq!(reply.headers["content-disposition"], "attachment; filename=\"contacts.csv\"");
+    // Written for Excel in Portuguese (the workspace's language): a BOM, `;`, stages in
+    // Portuguese, local times to the second.
+    let raw = app.client.get(app.url("/api/v1/contacts/export.csv")).bearer_auth(&admin.token).send().await.unwrap();
+    assert!(raw.bytes().await.unwrap().starts_with("\u{feff}".as_bytes()), "a UTF-8 BOM for Excel");
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
         Some(
-            "\"id\",\"name\",\"email\",\"phone\",\"lead_status\",\"source_channel_id\",\"first_seen_at\",\"last_activity_at\",\"custom_attributes\""
+            "\"id\";\"name\";\"email\";\"phone\";\"lead_status\";\"source_channel\";\"first_seen_at\";\"last_activity_at\";\"custom_attributes\""
         )
     );
     assert_eq!(csv.lines().count(), 4);
+    let maria_line = csv.lines().find(|l| l.contains("Rainha")).unwrap();
+    let cells: Vec<&str> = maria_line.split("\";\"").collect();
+    assert_eq!(cells[4], "Cliente");
+    let first_seen = cells[6];
+    assert!(
+        first_seen.len() == 19 && first_seen.as_bytes()[10] == b' ' && !first_seen.contains('.'),
+        "a local time without fractions: {first_seen}"
+    );
+    let (_, english) = export(&app, &admin.token, "?separator=comma").await;
+    assert!(english.starts_with("\"id\",\"name\","), "{english}");
+    let bad = app.get("/api/v1/contacts/export.csv?separator=pipe", &admin.token).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(csv.contains("'=HYPERLINK"), "formulas are neutralised for spreadsheets: {csv}");
     let (_, filtered) = export(&app, &admin.token, "?search=maria").await;
     assert_eq!(filtered.lines().count(), 2);
@@ -524,7 +540,7 @@ async fn contacts_export_to_csv_and_import_back_with_a_report_per_row() {
     let (_, again) = export(&app, &beta_admin.token, "").await;
     let without_ids = |text: &str| {
         let mut rows: Vec<String> =
-            text.lines().skip(1).map(|l| l.split_once(',').map(|(_, rest)| rest.to_string()).unwrap()).collect();
+            text.lines().skip(1).map(|l| l.split_once(';').map(|(_, rest)| rest.to_string()).unwrap()).collect();
         rows.sort();
         rows
     };

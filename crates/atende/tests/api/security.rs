@@ -423,25 +423,28 @@ async fn exported_cells_are_quoted_and_formulas_neutralised_for_comma_and_semico
     let created = app.post("/api/v1/contacts", &admin.token, json!({"name": name})).await;
     assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
     app.post("/api/v1/contacts", &admin.token, json!({"name": "-1+cmd|' /C calc'!A0"})).await;
-    let reply = app.client.get(app.url("/api/v1/contacts/export.csv")).bearer_auth(&admin.token).send().await.unwrap();
-    let csv = reply.text().await.unwrap();
-    // Every cell is quoted: no separator splits it in a `,` or a `;` spreadsheet.
-    for line in csv.lines() {
-        assert!(line.starts_with('"') && line.ends_with('"'), "{line}");
-    }
-    let mut reader = csv::ReaderBuilder::new().from_reader(csv.as_bytes());
-    let mut names = Vec::new();
-    for record in reader.records() {
-        let record = record.unwrap();
-        for cell in record.iter() {
-            // Whatever could start a formula, here or after a separator, is neutralised.
-            let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']) || cell.contains([',', ';']);
-            assert!(!risky || cell.starts_with('\''), "cell {cell:?} of {csv}");
+    for (separator, delimiter) in [("comma", b','), ("semicolon", b';')] {
+        let url = app.url(&format!("/api/v1/contacts/export.csv?separator={separator}"));
+        let bytes = app.client.get(url).bearer_auth(&admin.token).send().await.unwrap().bytes().await.unwrap();
+        let csv = std::str::from_utf8(&bytes).unwrap().strip_prefix('\u{feff}').expect("a UTF-8 BOM for Excel");
+        // Every cell is quoted: no separator splits it in a `,` or a `;` spreadsheet.
+        for line in csv.lines() {
+            assert!(line.starts_with('"') && line.ends_with('"'), "{line}");
         }
-        names.push(record[1].to_string());
+        let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).from_reader(csv.as_bytes());
+        let mut names = Vec::new();
+        for record in reader.records() {
+            let record = record.unwrap();
+            for cell in record.iter() {
+                // Whatever could start a formula, here or after a separator, is neutralised.
+                let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']) || cell.contains([',', ';']);
+                assert!(!risky || cell.starts_with('\''), "cell {cell:?} of {csv}");
+            }
+            names.push(record[1].to_string());
+        }
+        assert!(names.contains(&format!("'{name}")), "{names:?}");
+        assert!(names.contains(&"'-1+cmd|' /C calc'!A0".to_string()), "{names:?}");
     }
-    assert!(names.contains(&format!("'{name}")), "{names:?}");
-    assert!(names.contains(&"'-1+cmd|' /C calc'!A0".to_string()), "{names:?}");
 }
 
 // ── 9. Roles as narrow as SPEC ─────────────────────────────────────────────────────

@@ -525,7 +525,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Contacts as CSV (managers and admins); `search` and `leadStatus` filter as in the list. */
+        /**
+         * Contacts as CSV (managers and admins); `search` and `leadStatus` filter as in the
+         *     list. UTF-8 with a byte-order mark; `;` between cells when the workspace speaks
+         *     Portuguese (Excel's separator there) unless `separator` asks for `comma`; times
+         *     local to the workspace, stages in its language, channels by name. The import
+         *     reads such a file back.
+         */
         get: operations["export_contacts"];
         put?: never;
         post?: never;
@@ -4103,6 +4109,11 @@ export interface operations {
             query?: {
                 search?: string;
                 leadStatus?: components["schemas"]["LeadStatus"];
+                /**
+                 * @description `semicolon` (Excel in Portuguese) or `comma`; by default the workspace
+                 *     language's (pt-BR: semicolon).
+                 */
+                separator?: "comma" | "semicolon";
             };
             header?: never;
             path?: never;

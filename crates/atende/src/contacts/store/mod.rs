@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
-    sea_query::{BinOper, Expr, ExprTrait, LikeExpr, Query, SelectStatement},
+    sea_query::{Alias, BinOper, Expr, ExprTrait, LikeExpr, Query, SelectStatement},
 };
 use uuid::Uuid;
 
@@ -374,6 +374,21 @@ pub async fn export_page(
         query = query.filter(contact::Column::Id.gt(after));
     }
     query.order_by_asc(contact::Column::Id).limit(limit).all(db).await
+}
+
+/// Names of the tenant's channels by id, for the export's `source_channel` column.
+/// Read by table name: channels use contacts' types, so contacts may not import them.
+pub async fn channel_names(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+) -> Result<std::collections::HashMap<Uuid, String>, sea_orm::DbErr> {
+    let query = Query::select()
+        .columns([Alias::new("id"), Alias::new("name")])
+        .from(Alias::new("channels"))
+        .and_where(Expr::col(Alias::new("tenant_id")).eq(scope.tenant_id))
+        .to_owned();
+    let rows = db.query_all(&query).await?;
+    rows.iter().map(|row| Ok((row.try_get::<Uuid>("", "id")?, row.try_get::<String>("", "name")?))).collect()
 }
 
 /// The contact owning this phone: as an identity (phone or WhatsApp, with or without
