@@ -741,6 +741,27 @@ async function main() {
     await expectVisible(page.locator(`[data-message-id="${target}"]`), 'the message jumped to');
   });
 
+  await test('messages show WhatsApp formatting and safe links', async () => {
+    const person = { identifier: `e2e-${RUN}-rich`, name: 'Rita Formatada', phone: `+55819${DIGITS.slice(0, 4)}0004` };
+    await postInbound(channel, {
+      externalId: externalId(),
+      ...person,
+      content: '*Pedido 123* _pronto_ ~cancelado~ para retirada: https://loja.example/p/123. Não clique em javascript:alert(1) ```cod-9```',
+    });
+    await page.goto(`${BASE_URL}/inbox?tab=all`);
+    await row(person.name).getByRole('link').click();
+    const bubble = page.getByTestId('message').filter({ hasText: 'Pedido 123' });
+    await expectVisible(bubble.locator('strong', { hasText: 'Pedido 123' }), 'bold text');
+    await expectVisible(bubble.locator('em', { hasText: 'pronto' }), 'italic text');
+    await expectVisible(bubble.locator('s', { hasText: 'cancelado' }), 'struck text');
+    await expectVisible(bubble.locator('code', { hasText: 'cod-9' }), 'monospace text');
+    const links = bubble.getByRole('link');
+    assert((await links.count()) === 1, `one link, got ${await links.count()}`);
+    assert((await links.first().getAttribute('href')) === 'https://loja.example/p/123', 'the link without the full stop');
+    assert((await links.first().getAttribute('rel')) === 'noopener noreferrer', 'links open without the opener');
+    await shot('41-rich-message');
+  });
+
   await test('the inbox fits a phone screen: list, then conversation', async () => {
     await page.setViewportSize({ width: 390, height: 760 });
     await page.goto(`${BASE_URL}/inbox?tab=all`);

@@ -2,11 +2,14 @@ import { Check, CheckCheck, CircleAlert, Clock, FileText, Lock, MapPin, RotateCw
 import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button } from '@/components/ui/Button';
+import { Dialog, DialogContent } from '@/components/ui/Dialog';
 import { cn } from '@/lib/cn';
 import { errorCodeMessage } from '@/lib/errorMessage';
 import { formatBytes, formatDateTime, formatTime } from '@/lib/format';
 import type { TFunction } from 'i18next';
 import type { AttachmentRef, Message, MessageStatus } from '../api/keys';
+import { locationOf } from '../richText/location';
+import { RichText } from '../richText/RichText';
 
 /** A message as the list shows it: the server's, or one of ours still on its way. */
 export interface DisplayMessage extends Message {
@@ -73,13 +76,12 @@ export const MessageBubble = memo(function MessageBubble({ message: m, onRetry, 
             ))}
           </div>
         )}
-        {m.contentType === 'location' && (
-          <p className="flex items-center gap-1 text-[13px]">
-            <MapPin aria-hidden="true" className="size-4" />
-            {t('inbox.message.location')}
+        {m.contentType === 'location' && <LocationLine metadata={m.metadata} onDark={kind === 'agent'} />}
+        {m.content && (
+          <p className="whitespace-pre-wrap break-words">
+            <RichText text={m.content} onDark={kind === 'agent'} />
           </p>
         )}
-        {m.content && <p className="whitespace-pre-wrap break-words">{m.content}</p>}
         <p
           className={cn(
             'mt-1 flex items-center justify-end gap-1 text-[11px]',
@@ -191,16 +193,60 @@ export function StatusTick({ status }: { status: MessageStatus }) {
   );
 }
 
+/** An image in the thread; a click shows it large, with a link to the original. */
+function ImageLightbox({ url, name }: { url: string; name: string }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  return (
+    <Dialog open={open} onOpenChange={setOpen}>
+      <button type="button" onClick={() => {
+          setOpen(true);
+        }} className="block cursor-zoom-in rounded-lg focus-visible:outline-2 focus-visible:outline-brand-600" aria-label={t('inbox.message.viewImage', { name })}>
+        <img src={url} alt={name} loading="lazy" className="max-h-64 max-w-full rounded-lg object-contain" />
+      </button>
+      <DialogContent title={name} closeLabel={t('common.close')} className="sm:top-[5vh] sm:max-w-4xl">
+        <img src={url} alt={name} className="mx-auto max-h-[75dvh] max-w-full rounded-lg object-contain" data-testid="lightbox-image" />
+        <p className="mt-3 text-right text-[13px]">
+          <a href={url} target="_blank" rel="noopener noreferrer" className="text-brand-700 underline underline-offset-2">
+            {t('inbox.message.openOriginal')}
+          </a>
+        </p>
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+/** A shared location: its name and address when the provider gave them, and a map link. */
+function LocationLine({ metadata, onDark }: { metadata: Message['metadata']; onDark: boolean }) {
+  const { t } = useTranslation();
+  const place = locationOf(metadata);
+  return (
+    <div className="mb-1 flex items-start gap-1.5 text-[13px]" data-testid="message-location">
+      <MapPin aria-hidden="true" className="mt-0.5 size-4 shrink-0" />
+      <div className="min-w-0">
+        <p className="font-medium">{place?.name ?? t('inbox.message.location')}</p>
+        {place?.address && <p className="opacity-90">{place.address}</p>}
+        {place && (
+          <a
+            href={`https://www.google.com/maps/search/?api=1&query=${place.lat},${place.lng}`}
+            target="_blank"
+            rel="noopener noreferrer"
+            className={cn('underline underline-offset-2', onDark ? 'text-white' : 'text-brand-700')}
+          >
+            {t('inbox.message.openMap')}
+          </a>
+        )}
+      </div>
+    </div>
+  );
+}
+
 function AttachmentPreview({ attachment: a, onDark }: { attachment: AttachmentRef; onDark: boolean }) {
   const { t, i18n } = useTranslation();
   const mime = a.mimeType ?? '';
   const name = a.fileName ?? t('inbox.message.file');
   if (mime.startsWith('image/')) {
-    return (
-      <a href={a.url} target="_blank" rel="noreferrer" className="block">
-        <img src={a.url} alt={name} loading="lazy" className="max-h-64 max-w-full rounded-lg object-contain" />
-      </a>
-    );
+    return <ImageLightbox url={a.url} name={name} />;
   }
   if (mime.startsWith('audio/')) {
     return <audio controls src={a.url} className="w-64 max-w-full" aria-label={name} />;

@@ -573,6 +573,9 @@ export const en: Messages = {
     message: {
       privateNote: 'Private note',
       location: 'Location',
+      openMap: 'Open in maps',
+      viewImage: 'Enlarge image {{name}}',
+      openOriginal: 'Open the original in a new tab',
       file: 'File',
       failed: 'Not sent.',
       failedWithReason: 'Not sent: {{reason}}',

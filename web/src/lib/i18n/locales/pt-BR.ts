@@ -573,6 +573,9 @@ export const ptBR = {
     message: {
       privateNote: 'Nota privada',
       location: 'Localização',
+      openMap: 'Abrir no mapa',
+      viewImage: 'Ampliar imagem {{name}}',
+      openOriginal: 'Abrir o original em nova aba',
       file: 'Arquivo',
       failed: 'Não enviada.',
       failedWithReason: 'Não enviada: {{reason}}',
