@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{
     entity::{charge, settings},
-    model::{AsaasSettingsView, Environment, UpdateAsaasSettings},
+    model::{AsaasConnection, AsaasSettingsView, Environment, TestAsaasConnection, UpdateAsaasSettings},
     store::{self, SettingsWrite},
 };
 use crate::{
@@ -78,6 +78,23 @@ fn visible_ascii(field: &str, value: &str) -> AppResult<()> {
     }
 }
 
+/// Asaas keys start with `$aact_` (then `prod_`/`hmlg_` and the token): anything else
+/// is a copy-paste mistake, refused before it turns the badge "configured".
+fn check_key_format(key: &str) -> AppResult<()> {
+    if key.is_empty() {
+        return Err(AppError::field("apiKey", "must not be empty"));
+    }
+    visible_ascii("apiKey", key)?;
+    if !key.starts_with("$aact_") || key.len() < 12 {
+        return Err(AppError::unprocessable(
+            "invalid_asaas_key",
+            "apiKey",
+            "an Asaas API key starts with $aact_ (Asaas: Integrações → Chaves de API)",
+        ));
+    }
+    Ok(())
+}
+
 /// The tenant's Asaas settings (admins).
 pub async fn settings(state: &AppState, scope: &Scope) -> AppResult<AsaasSettingsView> {
     scope.require(Role::Admin)?;
@@ -95,10 +112,7 @@ pub async fn update_settings(
     scope.require(Role::Admin)?;
     let api_key = input.api_key.as_deref().map(str::trim);
     if let Some(key) = api_key {
-        if key.is_empty() {
-            return Err(AppError::field("apiKey", "must not be empty"));
-        }
-        visible_ascii("apiKey", key)?;
+        check_key_format(key)?;
     }
     if let Some(token) = input.webhook_token.as_deref() {
         visible_ascii("webhookToken", token)?;
@@ -160,16 +174,44 @@ pub(super) async fn client_for(state: &AppState, scope: &Scope) -> AppResult<(As
     let row = store::settings_get(&state.db, scope).await?.ok_or_else(not_configured)?;
     let sealed = row.api_key_sealed.as_deref().ok_or_else(not_configured)?;
     let environment = Environment::parse(&row.environment).unwrap_or_default();
-    let client = AsaasClient::new(
+    Ok((client_with(state, environment, open_secret(state, sealed)?)?, environment))
+}
+
+fn client_with(state: &AppState, environment: Environment, api_key: String) -> AppResult<AsaasClient> {
+    AsaasClient::new(
         state.http.clone(),
-        AsaasConfig {
-            base_url: base_url(state, environment),
-            api_key: open_secret(state, sealed)?,
-            user_agent: USER_AGENT.into(),
-        },
+        AsaasConfig { base_url: base_url(state, environment), api_key, user_agent: USER_AGENT.into() },
     )
-    .map_err(|e| AppError::Internal(anyhow::anyhow!("Asaas client: {e}")))?;
-    Ok((client, environment))
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("Asaas client: {e}")))
+}
+
+/// "Testar conexão" (admins): one authenticated call to Asaas with the given key (or
+/// the saved one) in the given environment (or the saved one); answers who the key
+/// belongs to, or Asaas' refusal as the charge calls report it.
+pub async fn test_connection(
+    state: &AppState,
+    scope: &Scope,
+    input: TestAsaasConnection,
+) -> AppResult<AsaasConnection> {
+    scope.require(Role::Admin)?;
+    let saved = store::settings_get(&state.db, scope).await?;
+    let environment = input
+        .environment
+        .or_else(|| saved.as_ref().and_then(|s| Environment::parse(&s.environment)))
+        .unwrap_or_default();
+    let api_key = match input.api_key.as_deref().map(str::trim) {
+        Some(key) => {
+            check_key_format(key)?;
+            key.to_string()
+        }
+        None => {
+            let sealed = saved.as_ref().and_then(|s| s.api_key_sealed.as_deref()).ok_or_else(not_configured)?;
+            open_secret(state, sealed)?
+        }
+    };
+    let info = client_with(state, environment, api_key)?.commercial_info().await.map_err(super::errors::asaas_error)?;
+    let account_name = info.company_name.filter(|n| !n.trim().is_empty()).or(info.name);
+    Ok(AsaasConnection { environment, account_name, email: info.email, status: info.status })
 }
 
 pub(super) fn same_environment(charge: &charge::Model, environment: Environment) -> AppResult<()> {

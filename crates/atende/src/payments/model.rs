@@ -147,6 +147,30 @@ pub struct UpdateAsaasSettings {
     pub regenerate_webhook_token: bool,
 }
 
+/// `POST /asaas/settings/test`: checks a key against Asaas. Without `apiKey`, the saved
+/// one; without `environment`, the saved one (or sandbox).
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TestAsaasConnection {
+    #[garde(skip)]
+    pub environment: Option<Environment>,
+    /// A key to try before saving it; never stored by this call.
+    #[garde(length(min = 1, max = 500))]
+    pub api_key: Option<String>,
+}
+
+/// Who the key belongs to, as Asaas answered.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AsaasConnection {
+    pub environment: Environment,
+    /// The holder's company name, else their name.
+    pub account_name: Option<String>,
+    pub email: Option<String>,
+    /// Asaas' approval status of the account (`APPROVED`, `PENDING`…).
+    pub status: Option<String>,
+}
+
 /// How the payer pays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]

@@ -8,8 +8,8 @@ use uuid::Uuid;
 use super::{
     account, charges,
     model::{
-        AsaasSettingsEnvelope, ChargeEnvelope, ChargeList, ChargeView, CreateCharge, ListCharges, SendCharge,
-        UpdateAsaasSettings,
+        AsaasConnection, AsaasSettingsEnvelope, ChargeEnvelope, ChargeList, ChargeView, CreateCharge, ListCharges,
+        SendCharge, TestAsaasConnection, UpdateAsaasSettings,
     },
 };
 use crate::{
@@ -24,6 +24,7 @@ use crate::{
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_settings, put_settings))
+        .routes(routes!(test_settings))
         .routes(routes!(list_charges, create_charge))
         .routes(routes!(get_charge, cancel_charge))
         .routes(routes!(refresh_charge))
@@ -53,6 +54,20 @@ pub async fn put_settings(
     body.validate()?;
     let asaas_settings = account::update_settings(&state, &scope, body).await?;
     Ok(axum::Json(AsaasSettingsEnvelope { asaas_settings }))
+}
+
+/// "Testar conexão" (admins): calls Asaas with the given key (or the saved one) and
+/// answers whose account it is; a refused key is 422 `asaas_auth_failed`, Asaas down
+/// 502 `asaas_unavailable`. Nothing is saved.
+#[utoipa::path(post, path = "/asaas/settings/test", tag = "payments", request_body = TestAsaasConnection,
+    responses((status = 200, body = AsaasConnection), (status = 403), (status = 409), (status = 422), (status = 502)))]
+pub async fn test_settings(
+    State(state): State<AppState>,
+    scope: Scope,
+    Json(body): Json<TestAsaasConnection>,
+) -> AppResult<axum::Json<AsaasConnection>> {
+    body.validate()?;
+    Ok(axum::Json(account::test_connection(&state, &scope, body).await?))
 }
 
 /// Charges, newest first. Amounts are strings with two decimals.

@@ -4,13 +4,16 @@
 
 use std::time::Duration;
 
-use atende::{payments, tenancy::Scope};
+use atende::{
+    payments,
+    tenancy::{Role, Scope},
+};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
 use wiremock::{
     Mock, MockServer, Request, ResponseTemplate,
-    matchers::{method, path, query_param},
+    matchers::{header, method, path, query_param},
 };
 
 use crate::{core_helpers::*, helpers::*, socket::SocketProbe};
@@ -999,4 +1002,62 @@ async fn charges_need_asaas_configured_and_agents_can_charge() {
     let refresh = app.post(&format!("/api/v1/asaas/charges/{id}/status"), &agent.token, json!({})).await;
     assert_eq!(refresh.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(refresh.code(), "asaas_auth_failed");
+}
+
+#[tokio::test]
+async fn a_key_is_checked_for_its_format_and_testing_the_connection_names_the_account() {
+    let (app, asaas) = spawn_payments().await;
+    let tenant = app.create_tenant("acme").await;
+    let admin = app.admin(&tenant).await;
+    app.create_user(&tenant, "ana@acme.test", Role::Agent).await;
+    let agent = app.session("acme", "ana@acme.test").await;
+
+    // A pasted token that is not an Asaas key is refused before it shows "configured".
+    let wrong = app.put("/api/v1/asaas/settings", &admin.token, json!({"apiKey": "sk_live_123456789"})).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(wrong.code(), "invalid_asaas_key");
+    assert_eq!(app.get("/api/v1/asaas/settings", &admin.token).await.body["asaasSettings"]["configured"], false);
+    // Nothing saved yet: the test says so.
+    let unsaved = app.post("/api/v1/asaas/settings/test", &admin.token, json!({})).await;
+    assert_eq!(unsaved.status, StatusCode::CONFLICT);
+    assert_eq!(unsaved.code(), "asaas_not_configured");
+
+    Mock::given(method("GET"))
+        .and(path("/v3/myAccount/commercialInfo"))
+        .and(header("access_token", KEY_A))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "personType": "JURIDICA", "cpfCnpj": "66625514000140", "name": "Maria Souza",
+            "companyName": "Loja da Maria LTDA", "email": "financeiro@lojadamaria.com.br", "status": "APPROVED",
+            "city": {"id": 15873, "name": "Joinville", "state": "SC"}
+        })))
+        .mount(&asaas)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v3/myAccount/commercialInfo"))
+        .and(header("access_token", KEY_B))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({
+            "errors": [{"code": "invalid_environment", "description": "A chave de API informada não pertence a este ambiente"}]
+        })))
+        .mount(&asaas)
+        .await;
+
+    // A key tried before saving it: whose account it is, and nothing stored.
+    let tried = app.post("/api/v1/asaas/settings/test", &admin.token, json!({"apiKey": KEY_A})).await;
+    assert_eq!(tried.status, StatusCode::OK, "{:?}", tried.body);
+    assert_eq!(tried.body["accountName"], "Loja da Maria LTDA");
+    assert_eq!(tried.body["email"], "financeiro@lojadamaria.com.br");
+    assert_eq!(tried.body["environment"], "sandbox");
+    assert_eq!(app.get("/api/v1/asaas/settings", &admin.token).await.body["asaasSettings"]["hasApiKey"], false);
+    // A key Asaas refuses says so, with Asaas' reason.
+    let refused = app.post("/api/v1/asaas/settings/test", &admin.token, json!({"apiKey": KEY_B})).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.code(), "asaas_auth_failed");
+    let bad_format = app.post("/api/v1/asaas/settings/test", &admin.token, json!({"apiKey": "abc"})).await;
+    assert_eq!(bad_format.code(), "invalid_asaas_key");
+    // The saved key is tested when none is given; agents may not test.
+    app.put("/api/v1/asaas/settings", &admin.token, json!({"apiKey": KEY_A})).await;
+    let saved = app.post("/api/v1/asaas/settings/test", &admin.token, json!({})).await;
+    assert_eq!(saved.body["accountName"], "Loja da Maria LTDA");
+    assert_eq!(app.post("/api/v1/asaas/settings/test", &agent.token, json!({})).await.status, StatusCode::FORBIDDEN);
+    assert!(!saved.body.to_string().contains(KEY_A), "the key is never echoed");
 }

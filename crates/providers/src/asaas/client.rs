@@ -10,7 +10,9 @@ use url::Url;
 
 use super::document::Document;
 use super::money::Money;
-use super::types::{ApiErrorItem, Customer, DeletedResource, NewCustomer, NewPayment, Page, Payment, PixQrCode};
+use super::types::{
+    ApiErrorItem, CommercialInfo, Customer, DeletedResource, NewCustomer, NewPayment, Page, Payment, PixQrCode,
+};
 use crate::common::ConfigError;
 use crate::http::{self, RawResponse};
 
@@ -161,6 +163,12 @@ impl AsaasClient {
     /// `DELETE /v3/payments/{id}` (cancels a pending charge).
     pub async fn delete_payment(&self, id: &str) -> Result<DeletedResource, AsaasError> {
         self.call(Method::DELETE, &["payments", id], &[], None).await
+    }
+
+    /// `GET /v3/myAccount/commercialInfo`: who the key belongs to (the cheapest
+    /// authenticated call, used to test a key).
+    pub async fn commercial_info(&self) -> Result<CommercialInfo, AsaasError> {
+        self.call(Method::GET, &["myAccount", "commercialInfo"], &[], None).await
     }
 
     /// `GET /v3/payments/{id}/pixQrCode`.

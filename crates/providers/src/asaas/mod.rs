@@ -28,7 +28,7 @@ pub use client::{AsaasClient, AsaasConfig, AsaasError, PRODUCTION_BASE_URL, SAND
 pub use document::{Document, DocumentError, DocumentKind, validate_cpf_cnpj};
 pub use money::{Money, MoneyError};
 pub use types::{
-    ApiErrorItem, BillingType, Customer, DeletedResource, EventType, NewCustomer, NewPayment, Page, Payment,
-    PaymentStatus, PixQrCode, Refund,
+    ApiErrorItem, BillingType, CommercialInfo, Customer, DeletedResource, EventType, NewCustomer, NewPayment, Page,
+    Payment, PaymentStatus, PixQrCode, Refund,
 };
 pub use webhook::{AsaasEvent, parse_webhook, verify_webhook_token};

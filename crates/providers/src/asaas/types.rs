@@ -386,6 +386,27 @@ pub struct PixQrCode {
     pub description: Option<String>,
 }
 
+/// `GET /v3/myAccount/commercialInfo`: the account holder (only what we show).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommercialInfo {
+    /// The holder's name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The company's name, for a CNPJ account.
+    #[serde(default)]
+    pub company_name: Option<String>,
+    /// The account's e-mail.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// `FISICA` or `JURIDICA`.
+    #[serde(default)]
+    pub person_type: Option<String>,
+    /// `APPROVED`, `AWAITING_ACTION_AUTHORIZATION`, `DENIED` or `PENDING`.
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
 /// `DELETE` answer: `{"deleted": true, "id": "..."}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeletedResource {

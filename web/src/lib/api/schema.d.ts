@@ -231,6 +231,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/asaas/settings/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * "Testar conexão" (admins): calls Asaas with the given key (or the saved one) and
+         *     answers whose account it is; a refused key is 422 `asaas_auth_failed`, Asaas down
+         *     502 `asaas_unavailable`. Nothing is saved.
+         */
+        post: operations["test_settings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/attachments": {
         parameters: {
             query?: never;
@@ -1427,6 +1448,15 @@ export interface components {
             name: string;
             prefix: string;
             revoked: boolean;
+        };
+        /** @description Who the key belongs to, as Asaas answered. */
+        AsaasConnection: {
+            /** @description The holder's company name, else their name. */
+            accountName?: string | null;
+            email?: string | null;
+            environment: components["schemas"]["Environment"];
+            /** @description Asaas' approval status of the account (`APPROVED`, `PENDING`…). */
+            status?: string | null;
         };
         /** @description `{asaasSettings}`. */
         AsaasSettingsEnvelope: {
@@ -2705,6 +2735,15 @@ export interface components {
             slug: string;
             status: string;
         };
+        /**
+         * @description `POST /asaas/settings/test`: checks a key against Asaas. Without `apiKey`, the saved
+         *     one; without `environment`, the saved one (or sandbox).
+         */
+        TestAsaasConnection: {
+            /** @description A key to try before saving it; never stored by this call. */
+            apiKey?: string | null;
+            environment?: components["schemas"]["Environment"] | null;
+        };
         /** @description A piece of a text; `hit` pieces matched the query. */
         TextPart: {
             hit: boolean;
@@ -3362,6 +3401,53 @@ export interface operations {
                 content?: never;
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    test_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestAsaasConnection"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsaasConnection"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -32,3 +32,14 @@ export function useUpdateAsaasSettings() {
     },
   });
 }
+
+export type AsaasConnection = Schemas['AsaasConnection'];
+
+/** `POST /asaas/settings/test` (admins): whose account a key opens; nothing is saved. */
+export async function testAsaasConnection(input: Schemas['TestAsaasConnection']) {
+  return call(http.POST('/api/v1/asaas/settings/test', { body: input }));
+}
+
+export function useTestAsaasConnection() {
+  return useMutation({ mutationFn: testAsaasConnection });
+}

@@ -30,6 +30,33 @@ describe('Settings → Asaas', () => {
     expect(screen.getByLabelText('Nova chave (opcional)')).toHaveValue('');
   });
 
+  it('refuses what is not an Asaas key and tests a key before saving it', async () => {
+    let answer: Response = jsonResponse({ environment: 'sandbox', accountName: 'Loja da Maria LTDA', email: 'f@loja.com', status: 'APPROVED' });
+    const api = mockApi({
+      'GET /api/v1/asaas/settings': () => jsonResponse({ asaasSettings: UNSET }),
+      'POST /api/v1/asaas/settings/test': () => answer,
+    });
+    const u = userEvent.setup();
+    renderSignedIn('/settings/asaas');
+    const form = await screen.findByRole('form', { name: 'Asaas' });
+    await u.click(within(form).getByRole('button', { name: 'Testar conexão' }));
+    expect(await within(form).findByText('Informe uma chave (ou salve uma) para testar.')).toBeInTheDocument();
+    await u.type(within(form).getByLabelText('Chave de API'), 'sk_live_123');
+    await u.click(within(form).getByRole('button', { name: 'Salvar' }));
+    expect(await within(form).findByText('Esta não parece uma chave do Asaas: ela começa com $aact_.')).toBeInTheDocument();
+    expect(requestsTo(api, '/api/v1/asaas/settings', 'PUT')).toHaveLength(0);
+
+    await u.clear(within(form).getByLabelText('Chave de API'));
+    await u.type(within(form).getByLabelText('Chave de API'), '$aact_hmlg_abc');
+    await u.click(within(form).getByRole('button', { name: 'Testar conexão' }));
+    expect(await within(form).findByRole('status')).toHaveTextContent('Conectado à conta Loja da Maria LTDA (Sandbox (testes)).');
+    expect(requestsTo(api, '/api/v1/asaas/settings/test', 'POST')[0]?.body).toEqual({ environment: 'sandbox', apiKey: '$aact_hmlg_abc' });
+
+    answer = jsonResponse({ error: { code: 'asaas_auth_failed', message: 'refused' } }, { status: 422 });
+    await u.click(within(form).getByRole('button', { name: 'Testar conexão' }));
+    expect(await within(form).findByText(/O Asaas recusou esta chave no ambiente escolhido/)).toBeInTheDocument();
+  });
+
   it('is admin-only', async () => {
     mockApi({ 'GET /api/v1/channels': () => jsonResponse({ channels: [] }) });
     renderSignedIn('/settings/asaas', 'MANAGER');

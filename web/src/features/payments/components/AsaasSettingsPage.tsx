@@ -14,8 +14,11 @@ import { Select } from '@/components/ui/Select';
 import { Skeleton } from '@/components/ui/Skeleton';
 import { isApiError } from '@/lib/api';
 import { errorMessage } from '@/lib/errorMessage';
-import { useAsaasSettings, useUpdateAsaasSettings } from '../api/asaasSettings';
+import { useAsaasSettings, useTestAsaasConnection, useUpdateAsaasSettings } from '../api/asaasSettings';
 import type { AsaasEnvironment, AsaasSettings } from '../api/keys';
+
+/** Every Asaas API key starts with this. */
+const KEY_PREFIX = '$aact_';
 
 /** Settings → Asaas (admins): environment, write-only API key, webhook URL and token. */
 export function AsaasSettingsPage() {
@@ -62,12 +65,57 @@ function ConnectionForm({ saved }: { saved: AsaasSettings }) {
   const [apiKey, setApiKey] = useState('');
   const [keyError, setKeyError] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
+  const tester = useTestAsaasConnection();
+  const [testResult, setTestResult] = useState<{ ok: boolean; text: string } | null>(null);
+
+  const runTest = () => {
+    const key = apiKey.trim();
+    setTestResult(null);
+    if (key !== '' && !key.startsWith(KEY_PREFIX)) {
+      setKeyError(t('payments.settings.keyFormat'));
+      return;
+    }
+    if (key === '' && !saved.hasApiKey) {
+      setKeyError(t('payments.settings.testNothing'));
+      return;
+    }
+    setKeyError(null);
+    const environmentName = t(`payments.settings.environments.${environment}`);
+    tester.mutate(
+      { environment, ...(key !== '' ? { apiKey: key } : {}) },
+      {
+        onSuccess: (connection) => {
+          setTestResult({
+            ok: true,
+            text:
+              connection.accountName != null
+                ? t('payments.settings.testOk', { name: connection.accountName, environment: environmentName })
+                : t('payments.settings.testOkUnnamed', { environment: environmentName }),
+          });
+        },
+        onError: (err) => {
+          const code = isApiError(err) ? err.code : undefined;
+          const text =
+            code === 'asaas_auth_failed'
+              ? t('payments.settings.testAuthFailed')
+              : code === 'invalid_asaas_key'
+                ? t('payments.settings.keyFormat')
+                : errorMessage(err, t);
+          setTestResult({ ok: false, text });
+        },
+      },
+    );
+  };
 
   const submit = (e: SyntheticEvent) => {
     e.preventDefault();
     setFormError(null);
     setKeyError(null);
     const key = apiKey.trim();
+    if (key !== '' && !key.startsWith(KEY_PREFIX)) {
+      setKeyError(t('payments.settings.keyFormat'));
+      return;
+    }
     if (!saved.hasApiKey && key === '') {
       setKeyError(t('payments.settings.apiKeyRequired'));
       return;
@@ -139,7 +187,19 @@ function ConnectionForm({ saved }: { saved: AsaasSettings }) {
               )}
             </Field>
           </div>
-          <div className="flex justify-end">
+          {testResult && (
+            <p
+              role="status"
+              data-testid="asaas-test-result"
+              className={testResult.ok ? 'rounded-md bg-emerald-50 px-3 py-2 text-[13px] text-emerald-800' : 'rounded-md bg-red-50 px-3 py-2 text-[13px] text-red-800'}
+            >
+              {testResult.text}
+            </p>
+          )}
+          <div className="flex flex-wrap justify-end gap-2">
+            <Button type="button" variant="secondary" loading={tester.isPending} onClick={runTest} title={t('payments.settings.testHint')}>
+              {t('payments.settings.test')}
+            </Button>
             <Button type="submit" loading={update.isPending}>
               {update.isPending ? t('common.saving') : t('common.save')}
             </Button>
