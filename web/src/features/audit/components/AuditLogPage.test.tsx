@@ -46,6 +46,7 @@ describe('Settings → Registro de auditoria', () => {
     expect(within(first).getByText('Usuário alterado')).toBeInTheDocument();
     expect(within(first).getByText('Ana Souza')).toBeInTheDocument();
     expect(within(first).getByText(/role: AGENT → MANAGER/)).toBeInTheDocument();
+    expect(within(first).getByText('Sobre: Usuário …00000000')).toBeInTheDocument();
     expect(within(second).getByText('Espaço de trabalho suspenso')).toBeInTheDocument();
     expect(within(second).getByText('Administração da plataforma')).toBeInTheDocument();
     // An action the web app does not know yet shows its code.

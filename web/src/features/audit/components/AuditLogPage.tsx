@@ -17,6 +17,8 @@ import { describeDetails } from '../details';
 
 type ActionKey = keyof typeof auditPtBR.actions;
 type FamilyKey = keyof typeof auditPtBR.families;
+type TargetKey = keyof typeof auditPtBR.targets;
+const TARGET_KEYS = Object.keys(auditPtBR.targets) as TargetKey[];
 const ACTION_KEYS = Object.keys(auditPtBR.actions) as ActionKey[];
 const FAMILIES = Object.keys(auditPtBR.families) as FamilyKey[];
 
@@ -46,6 +48,13 @@ export function AuditLogPage() {
     if (entry.actor.kind === 'system') return t('audit.actor.system');
     if (entry.actor.kind === 'platform_admin') return t('audit.actor.platform_admin');
     return entry.actor.name ?? t('audit.actor.unknown');
+  };
+
+  // Ids are UUIDv7 (time first): their last characters tell them apart.
+  const targetLabel = (entry: AuditEntry) => {
+    const type = entry.targetType ?? '';
+    const name = (TARGET_KEYS as string[]).includes(type) ? t(`audit.targets.${type as TargetKey}`) : type;
+    return entry.targetId ? `${name} …${entry.targetId.slice(-8)}` : name;
   };
 
   const actionLabel = (action: string) => {
@@ -214,8 +223,7 @@ export function AuditLogPage() {
                   <td className="hidden max-w-md px-3 py-2 break-words text-slate-600 md:table-cell">
                     {entry.targetType && (
                       <div className="text-xs text-slate-500">
-                        {t('audit.columns.target')}: {entry.targetType}
-                        {entry.targetId ? ` ${entry.targetId.slice(0, 8)}` : ''}
+                        {t('audit.columns.target')}: {targetLabel(entry)}
                       </div>
                     )}
                     {describeDetails(entry.details)}

@@ -37,6 +37,16 @@ export const auditEn: typeof auditPtBR = {
     details: 'Details',
     ip: 'IP',
   },
+  targets: {
+    user: 'User',
+    team: 'Team',
+    channel: 'Channel',
+    tenant: 'Workspace',
+    api_token: 'API token',
+    contact: 'Contact',
+    charge: 'Charge',
+    platform_admin: 'Platform administration',
+  },
   actor: {
     system: 'System',
     platform_admin: 'Platform administration',

@@ -35,6 +35,16 @@ export const auditPtBR = {
     details: 'Detalhes',
     ip: 'IP',
   },
+  targets: {
+    user: 'Usuário',
+    team: 'Equipe',
+    channel: 'Canal',
+    tenant: 'Espaço de trabalho',
+    api_token: 'Token de API',
+    contact: 'Contato',
+    charge: 'Cobrança',
+    platform_admin: 'Administração da plataforma',
+  },
   actor: {
     system: 'Sistema',
     platform_admin: 'Administração da plataforma',
