@@ -447,6 +447,34 @@ async function main() {
     await shot('33-settings-asaas');
   });
 
+  await test('the audit log shows what the admin just did, filters by action family, and downloads as CSV', async () => {
+    await settingsNav().getByRole('link', { name: 'Registro de auditoria' }).click();
+    await page.waitForURL((u) => u.pathname === '/settings/audit-log');
+    await expectVisible(page.getByRole('heading', { name: 'Registro de auditoria', exact: true }), 'the audit log heading');
+    const rows = page.getByTestId('audit-row');
+    for (const action of ['Usuário criado', 'Canal criado', 'Configurações do Asaas alteradas', 'Token de API criado']) {
+      await expectVisible(rows.filter({ hasText: action }).first(), `an entry "${action}"`);
+    }
+    assert(!(await page.content()).includes('$aact_e2e_not_a_real_key'), 'the Asaas key shows in the audit log');
+    assert(!(await page.content()).includes(AGENT.password), "the agent's password shows in the audit log");
+    const filtered = submitAndWait('/api/v1/audit-log', () => page.getByLabel('Ação', { exact: true }).selectOption('channel.*'));
+    assert((await filtered).status() === 200, 'the filtered audit log did not load');
+    await eventually(async () => {
+      const texts = await rows.allTextContents();
+      return texts.length > 0 && texts.every((t) => t.includes('channel.'));
+    }, 'only channel entries after filtering');
+    const href = await page.getByRole('link', { name: 'Baixar CSV' }).getAttribute('href');
+    assert(href === '/api/v1/audit-log.csv?action=channel.*', `CSV link: ${href}`);
+    const csv = await page.request.get(`${BASE_URL}${href}`);
+    assert(csv.status() === 200, `CSV answered ${csv.status()}`);
+    const text = await csv.text();
+    assert(text.startsWith('"created_at","action"'), `CSV header: ${text.slice(0, 80)}`);
+    assert(text.includes('"channel.created"'), 'the CSV lacks the channel creation');
+    await page.getByLabel('Ação', { exact: true }).selectOption('');
+    await expectVisible(rows.filter({ hasText: 'Usuário criado' }).first(), 'every entry again');
+    await shot('46-settings-audit-log');
+  });
+
   await test('settings fit a phone screen', async () => {
     await page.setViewportSize({ width: 390, height: 760 });
     for (const [path, name] of [

@@ -17,6 +17,7 @@ export const paths = {
   settingsCategories: '/settings/categories',
   settingsMyActivity: '/settings/my-activity',
   settingsWhatIsMeasured: '/settings/what-is-measured',
+  settingsAudit: '/settings/audit-log',
 } as const;
 
 /** `/login?next=…` for sending someone back where they were after signing in. */

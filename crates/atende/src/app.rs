@@ -84,7 +84,7 @@ pub async fn run_jobs_until_idle(state: &AppState) -> usize {
     modifiers(&SecurityAddon),
     components(schemas(realtime::fanout::SocketEvents)),
     tags((name = "auth"), (name = "users"), (name = "teams"), (name = "settings"), (name = "channels"), (name = "inbox"),
-         (name = "contacts"), (name = "canned-responses"), (name = "search"), (name = "jobs"), (name = "webhooks"), (name = "platform"),
+         (name = "contacts"), (name = "canned-responses"), (name = "search"), (name = "jobs"), (name = "webhooks"), (name = "platform"), (name = "audit", description = "The audit log of sensitive actions (admins)."),
          (name = "activity", description = "Remote work: work sessions, idle periods and presence (ACTIVE / IDLE / OFFLINE). Only activity inside Atende is measured."),
          (name = "payments", description = "Asaas charges. Money is returned as a string with exactly two decimals (\"1234.50\") and accepted as such a string or a JSON number with at most two decimals."))
 )]
@@ -134,7 +134,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(payments::routes::router())
         .merge(productivity::routes::router())
         .merge(productivity::categories_routes::router())
-        .merge(productivity::reports_routes::router());
+        .merge(productivity::reports_routes::router())
+        .merge(crate::audit::routes::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .merge(webhooks::router())

@@ -2,6 +2,7 @@ import { Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { Skeleton } from '@/components/ui/Skeleton';
+import { AuditLogPage } from '@/features/audit';
 import { CannedResponsesPage } from '@/features/canned';
 import { CategoriesSettingsPage } from '@/features/categories';
 import { ChannelsPage } from '@/features/channels';
@@ -70,6 +71,11 @@ export const ChannelsRoute = () => (
 export const AsaasSettingsRoute = () => (
   <Lazy>
     <AsaasSettingsPage />
+  </Lazy>
+);
+export const AuditLogRoute = () => (
+  <Lazy>
+    <AuditLogPage />
   </Lazy>
 );
 export const UsersRoute = () => (

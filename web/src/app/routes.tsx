@@ -5,6 +5,7 @@ import { paths } from '@/paths';
 import { AppShell } from './AppShell';
 import {
   AsaasSettingsRoute,
+  AuditLogRoute,
   BoardRoute,
   CannedRoute,
   CategoriesRoute,
@@ -75,6 +76,7 @@ export const routes: RouteObject[] = [
           { path: paths.settingsCategories, element: managers(<CategoriesRoute />) },
           { path: paths.settingsMyActivity, element: <MyActivityRoute /> },
           { path: paths.settingsWhatIsMeasured, element: <WhatIsMeasuredRoute /> },
+          { path: paths.settingsAudit, element: admins(<AuditLogRoute />) },
         ],
       },
       { path: '*', element: <NotFound /> },

@@ -1,6 +1,11 @@
-//! Audit log of sensitive actions (logins, user and team changes, tenant suspension).
+//! Audit log of sensitive actions (logins, users and roles, teams, channels and their
+//! credentials, settings, exports, charge cancellations, merges, erasures, forced
+//! logouts, tenant suspension), readable by the workspace's admins (`routes.rs`).
 
 pub mod entity;
+pub mod model;
+pub mod routes;
+pub mod store;
 
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::{SESSION_COOKIE, extract::Client, service, store};
 use crate::{
+    audit::{self, Entry},
     error::{AppError, AppResult},
     http::{Json, Path},
     state::AppState,
@@ -219,6 +220,7 @@ pub async fn create_token(
     responses((status = 204), (status = 404)))]
 pub async fn revoke_token(State(state): State<AppState>, scope: Scope, Path(id): Path<Uuid>) -> AppResult<StatusCode> {
     if store::revoke_api_token(&state.db, &scope, id).await? {
+        audit::record(&state.db, &scope, Entry::new("api_token.revoked", "api_token", id)).await?;
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(AppError::NotFound)

@@ -166,6 +166,15 @@ pub async fn end_other_sessions(state: &AppState, scope: &Scope, user_id: Uuid) 
     let keep = if user_id == scope.user_id { scope.session_id } else { None };
     let txn = crate::db::begin_write(&state.db).await?;
     let ended = store::revoke_sessions_except(&txn, scope, user_id, keep).await?;
+    if !ended.is_empty() {
+        audit::record(
+            &txn,
+            scope,
+            Entry::new("auth.sessions_ended", "user", user_id)
+                .details(json!({ "sessions": ended.len(), "kept": keep.is_some() })),
+        )
+        .await?;
+    }
     let events: Vec<_> = ended
         .into_iter()
         .map(|session| {
@@ -196,6 +205,8 @@ pub async fn verify_password(hash: &str, password: &str) -> AppResult<bool> {
 pub async fn revoke_user(state: &AppState, scope: &Scope, user_id: Uuid) -> AppResult<()> {
     let txn = crate::db::begin_write(&state.db).await?;
     store::revoke_all_for_user(&txn, scope, user_id).await?;
+    // A forced logout of every session, token and socket of the user.
+    audit::record(&txn, scope, Entry::new("auth.access_revoked", "user", user_id)).await?;
     let revoked = AccessRevoked {
         tenant_id: scope.tenant_id,
         user_id: Some(user_id),

@@ -1,5 +1,6 @@
 //! HTTP plumbing shared by every route: extractors, middleware, health, static files.
 
+pub mod csv;
 pub mod health;
 pub mod json;
 pub mod middleware;

@@ -53,6 +53,10 @@ pub async fn get(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<entity:
     if !scope.is_at_least(Role::Manager) && id != scope.user_id {
         return Err(AppError::NotFound);
     }
+    // Managers see the people of the teams they supervise (SPEC §1), no one else.
+    if id != scope.user_id && !store::visible_to(&state.db, scope, id).await? {
+        return Err(AppError::NotFound);
+    }
     store::get(&state.db, scope, id).await?.ok_or(AppError::NotFound)
 }
 
@@ -61,7 +65,8 @@ pub async fn update(state: &AppState, scope: &Scope, id: Uuid, patch: UpdateUser
     let is_self = id == scope.user_id;
     let admin_only = patch.role.is_some() || patch.active.is_some() || patch.email.is_some();
     if !scope.is_at_least(Role::Admin) && (!is_self || admin_only) {
-        return Err(if is_self || scope.is_at_least(Role::Manager) { AppError::Forbidden } else { AppError::NotFound });
+        let visible = is_self || scope.is_at_least(Role::Manager) && store::visible_to(&state.db, scope, id).await?;
+        return Err(if visible { AppError::Forbidden } else { AppError::NotFound });
     }
     let current = store::get(&state.db, scope, id).await?.ok_or(AppError::NotFound)?;
     let was_admin = current.role == Role::Admin.as_str() && current.active;
@@ -127,7 +132,12 @@ pub async fn update(state: &AppState, scope: &Scope, id: Uuid, patch: UpdateUser
     .into_iter()
     .flatten()
     .collect();
-    audit::record(&state.db, scope, Entry::new("user.updated", "user", id).details(json!({ "fields": changed })))
-        .await?;
+    // Deactivation and role changes get their own actions, so the log reads at a glance.
+    let action = if patch.active == Some(false) { "user.deactivated" } else { "user.updated" };
+    let mut details = json!({ "fields": changed });
+    if let Some(role) = patch.role.filter(|r| r.as_str() != current.role) {
+        details["role"] = json!({ "from": current.role, "to": role.as_str() });
+    }
+    audit::record(&state.db, scope, Entry::new(action, "user", id).details(details)).await?;
     Ok(updated)
 }

@@ -4,12 +4,15 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
-    sea_query::{Expr, ExprTrait, Func},
+    sea_query::{Expr, ExprTrait, Func, Query},
 };
 use uuid::Uuid;
 
 use super::{entity, model::ListUsers};
-use crate::tenancy::{Role, Scope};
+use crate::{
+    teams::entity::member,
+    tenancy::{Role, Scope},
+};
 
 /// Fields of a new user.
 pub struct NewUser<'a> {
@@ -28,6 +31,9 @@ pub async fn list(
     offset: u64,
 ) -> Result<(Vec<entity::Model>, u64), sea_orm::DbErr> {
     let mut query = entity::Entity::find().filter(entity::Column::TenantId.eq(scope.tenant_id));
+    if let Some(visible) = manager_visibility(scope) {
+        query = query.filter(visible);
+    }
     if let Some(role) = filter.role {
         query = query.filter(entity::Column::Role.eq(role.as_str()));
     }
@@ -51,6 +57,36 @@ pub async fn list(
         .all(db)
         .await?;
     Ok((rows, total))
+}
+
+/// For a manager (not an admin): only themselves and the members of the teams they
+/// supervise (SPEC §1). `None` for admins and the system.
+fn manager_visibility(scope: &Scope) -> Option<Condition> {
+    if scope.is_system() || scope.is_at_least(Role::Admin) {
+        return None;
+    }
+    let members = Query::select()
+        .column(member::Column::UserId)
+        .from(member::Entity)
+        .cond_where(
+            Condition::all()
+                .add(member::Column::TenantId.eq(scope.tenant_id))
+                .add(member::Column::TeamId.is_in(scope.supervised_team_ids.clone())),
+        )
+        .to_owned();
+    Some(Condition::any().add(entity::Column::Id.eq(scope.user_id)).add(entity::Column::Id.in_subquery(members)))
+}
+
+/// Whether a manager may see this user (themselves, or a member of a team they
+/// supervise); always true for admins.
+pub async fn visible_to(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> Result<bool, sea_orm::DbErr> {
+    let Some(visible) = manager_visibility(scope) else { return Ok(true) };
+    let found = entity::Entity::find_by_id(id)
+        .filter(entity::Column::TenantId.eq(scope.tenant_id))
+        .filter(visible)
+        .count(db)
+        .await?;
+    Ok(found > 0)
 }
 
 /// One user of the caller's tenant.

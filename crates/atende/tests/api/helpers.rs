@@ -198,9 +198,145 @@ async fn start(url: &str, data_dir: &std::path::Path, options: Options) -> TestA
     }
 }
 
+/// Installs, once for the whole test binary, a subscriber that keeps server logs in
+/// memory while a `LogCapture` is alive (and prints them with `TEST_LOG`).
 fn init_tracing() {
-    if std::env::var("TEST_LOG").is_ok() {
-        atende::telemetry::init("pretty");
+    static INIT: std::sync::Once = std::sync::Once::new();
+    INIT.call_once(|| {
+        use tracing_subscriber::{
+            EnvFilter,
+            filter::{FilterExt, filter_fn},
+            fmt,
+            prelude::*,
+        };
+        // Captured only while a capture is alive (so other tests pay almost nothing).
+        let capturing = filter_fn(|_| CAPTURES.load(std::sync::atomic::Ordering::Relaxed) > 0);
+        let levels = EnvFilter::new(
+            "debug,sqlx=warn,sea_orm=warn,hyper=info,hyper_util=info,h2=info,wiremock=info,tungstenite=info,tokio_tungstenite=info,rustls=info",
+        );
+        let capture = fmt::layer().with_ansi(false).with_writer(|| LogSink).with_filter(capturing.and(levels));
+        let print = std::env::var("TEST_LOG").is_ok().then(|| {
+            let filter = EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,tower_http=info"));
+            fmt::layer().compact().with_filter(filter)
+        });
+        let _ = tracing_subscriber::registry().with(capture).with(print).try_init();
+    });
+}
+
+/// Log lines written while at least one capture is alive (every test of the binary
+/// writes into it then; scans only look for values no other test uses).
+static CAPTURED: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
+static CAPTURES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+struct LogSink;
+
+impl std::io::Write for LogSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if CAPTURES.load(std::sync::atomic::Ordering::Relaxed) > 0 {
+            CAPTURED.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Keeps the server's logs (level debug) from its creation until it is dropped.
+pub struct LogCapture {
+    start: usize,
+}
+
+impl LogCapture {
+    pub fn start() -> Self {
+        init_tracing();
+        let start = CAPTURED.lock().unwrap_or_else(|e| e.into_inner()).len();
+        CAPTURES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        LogCapture { start }
+    }
+
+    /// Everything logged since the capture started.
+    pub fn text(&self) -> String {
+        let all = CAPTURED.lock().unwrap_or_else(|e| e.into_inner());
+        String::from_utf8_lossy(&all[self.start.min(all.len())..]).into_owned()
+    }
+}
+
+impl Drop for LogCapture {
+    fn drop(&mut self) {
+        if CAPTURES.fetch_sub(1, std::sync::atomic::Ordering::SeqCst) == 1 {
+            CAPTURED.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        }
+    }
+}
+
+/// Known secret values planted in a test (credentials, keys, tokens, passwords), each
+/// with a name for the failure message. `scan` fails when any appears in a text.
+#[derive(Debug, Default, Clone)]
+pub struct Planted {
+    values: Vec<(String, String)>,
+}
+
+impl Planted {
+    /// A unique value for `name` (letters and digits only, so JSON and URLs keep it
+    /// verbatim), remembered for the scans.
+    pub fn plant(&mut self, name: &str) -> String {
+        let value =
+            format!("PLANTED{}{}", name.replace(|c: char| !c.is_ascii_alphanumeric(), ""), Uuid::now_v7().simple());
+        self.values.push((name.to_string(), value.clone()));
+        value
+    }
+
+    /// Remembers a value the server generated (an API token, a webhook secret).
+    pub fn remember(&mut self, name: &str, value: &str) {
+        assert!(value.len() >= 12, "{name}: too short to scan for");
+        self.values.push((name.to_string(), value.to_string()));
+    }
+
+    /// The same values without those whose name contains `name_part` (a value a
+    /// reply may show by design, e.g. the Asaas webhook token to the tenant's admin).
+    pub fn except(&self, name_part: &str) -> Planted {
+        Planted { values: self.values.iter().filter(|(n, _)| !n.contains(name_part)).cloned().collect() }
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.values.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+
+    /// The names of the planted values found in `text` (also URL- and JSON-escaped forms).
+    pub fn found_in(&self, text: &str) -> Vec<&str> {
+        self.values
+            .iter()
+            .filter(|(_, v)| {
+                let encoded: String = url::form_urlencoded::byte_serialize(v.as_bytes()).collect();
+                text.contains(v.as_str()) || text.contains(&encoded)
+            })
+            .map(|(n, _)| n.as_str())
+            .collect()
+    }
+
+    /// Fails naming the secret and where it appeared.
+    pub fn scan(&self, where_: &str, text: &str) {
+        let found = self.found_in(text);
+        assert!(found.is_empty(), "planted secret(s) {found:?} appeared in {where_}");
+    }
+
+    /// Scans a reply's status line, headers and body.
+    pub fn scan_reply(&self, where_: &str, reply: &Reply) {
+        let mut text = String::new();
+        for (name, value) in &reply.headers {
+            text.push_str(name.as_str());
+            text.push_str(": ");
+            text.push_str(&String::from_utf8_lossy(value.as_bytes()));
+            text.push('\n');
+        }
+        text.push_str(&match &reply.body {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        });
+        self.scan(where_, &text);
     }
 }
 

@@ -4,6 +4,7 @@
 #[allow(dead_code)]
 mod helpers;
 
+mod audit_log;
 mod auth;
 mod canned;
 #[allow(dead_code)]
@@ -21,13 +22,16 @@ mod events;
 mod http_hygiene;
 mod inbox;
 mod isolation;
+mod isolation_routes;
 mod ordering;
 mod payments;
 mod platform;
 mod presence;
 mod productivity;
 mod realtime;
+mod role_matrix;
 mod roles;
+mod route_cases;
 mod search;
 mod security;
 mod socket;

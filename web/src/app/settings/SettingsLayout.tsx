@@ -6,6 +6,7 @@ import {
   Gauge,
   MessageSquareText,
   Radio,
+  ScrollText,
   Users,
   UsersRound,
   Wallet,
@@ -30,7 +31,8 @@ interface Section {
     | 'settings.sections.productivity'
     | 'settings.sections.categories'
     | 'settings.sections.myActivity'
-    | 'settings.sections.whatIsMeasured';
+    | 'settings.sections.whatIsMeasured'
+    | 'settings.sections.audit';
   icon: LucideIcon;
   min: Role;
 }
@@ -44,6 +46,7 @@ const SECTIONS: Section[] = [
   { to: paths.settingsCategories, label: 'settings.sections.categories', icon: Tags, min: 'MANAGER' },
   { to: paths.settingsCanned, label: 'settings.sections.canned', icon: MessageSquareText, min: 'AGENT' },
   { to: paths.settingsAsaas, label: 'settings.sections.asaas', icon: Wallet, min: 'ADMIN' },
+  { to: paths.settingsAudit, label: 'settings.sections.audit', icon: ScrollText, min: 'ADMIN' },
   { to: paths.settingsProfile, label: 'settings.sections.profile', icon: CircleUserRound, min: 'AGENT' },
   { to: paths.settingsMyActivity, label: 'settings.sections.myActivity', icon: Activity, min: 'AGENT' },
   { to: paths.settingsWhatIsMeasured, label: 'settings.sections.whatIsMeasured', icon: Eye, min: 'AGENT' },

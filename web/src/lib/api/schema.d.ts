@@ -286,6 +286,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sensitive actions in the workspace, newest first (admins). Filters: `actorId`,
+         *     `action` (exact, or `family.*`), `from` / `to` (RFC 3339 instants or UTC days);
+         *     `limit` (default 50, at most 200) and `offset`.
+         */
+        get: operations["list_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-log.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The same entries as CSV (admins; every cell quoted, formulas neutralised; at most
+         *     50 000 rows, newest first). The download itself is recorded as `audit.exported`.
+         */
+        get: operations["export_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -1515,6 +1556,36 @@ export interface components {
             /** Format: int64 */
             size: number;
             url: string;
+        };
+        /** @description Who did an action. */
+        AuditActor: {
+            email?: string | null;
+            /** Format: uuid */
+            id?: string | null;
+            /** @description `user`, `platform_admin` (the operator's staff) or `system`. */
+            kind: string;
+            /** @description The user's name and email, when the actor is a user of this workspace. */
+            name?: string | null;
+        };
+        /** @description One entry of the audit log. `details` never holds secrets. */
+        AuditEntryView: {
+            action: string;
+            actor: components["schemas"]["AuditActor"];
+            /** Format: date-time */
+            createdAt: string;
+            details?: Record<string, never> | null;
+            /** Format: uuid */
+            id: string;
+            ip?: string | null;
+            /** Format: uuid */
+            targetId?: string | null;
+            targetType?: string | null;
+        };
+        /** @description `{entries, total}`, newest first. */
+        AuditList: {
+            entries: components["schemas"]["AuditEntryView"][];
+            /** Format: int64 */
+            total: number;
         };
         /**
          * @description An agent's chosen availability.
@@ -3509,6 +3580,92 @@ export interface operations {
                 content?: never;
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    list_audit: {
+        parameters: {
+            query?: {
+                /** @description Only what this user did. */
+                actorId?: string;
+                /** @description An action (`user.created`), or a family of them ending in `.*` (`user.*`). */
+                action?: string;
+                /** @description From this instant (RFC 3339) or day (`YYYY-MM-DD`, UTC), inclusive. */
+                from?: string;
+                /** @description Up to this instant (RFC 3339, exclusive) or day (`YYYY-MM-DD`, UTC, the whole day). */
+                to?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditList"];
+                };
+            };
+            /** @description invalid_query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description validation_failed: a filter is malformed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    export_audit: {
+        parameters: {
+            query?: {
+                actorId?: string;
+                action?: string;
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

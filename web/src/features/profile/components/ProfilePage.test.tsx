@@ -145,7 +145,7 @@ describe('settings access by role', () => {
     ]);
   });
 
-  it('shows Asaas only to admins', async () => {
+  it('shows Asaas and the audit log only to admins', async () => {
     mockApi({ 'GET /api/v1/users': () => jsonResponse({ users: [], total: 0 }) });
     renderSignedIn('/settings', 'ADMIN');
     const nav = await screen.findByRole('navigation', { name: 'Seções das configurações' });
@@ -158,6 +158,7 @@ describe('settings access by role', () => {
       'Categorias',
       'Respostas prontas',
       'Asaas',
+      'Registro de auditoria',
       'Meu perfil',
       'Minha atividade',
       'O que é medido',

@@ -1,9 +1,11 @@
+import { auditEn } from './en.audit';
 import { channelSetupEn, paymentsEn } from './en.extra';
 import { presenceEn } from './en.presence';
 import { reportsEn } from './en.reports';
 import type { Messages } from './pt-BR';
 
 export const en: Messages = {
+  audit: auditEn,
   payments: paymentsEn,
   channelSetup: channelSetupEn,
   presence: presenceEn,
@@ -208,6 +210,7 @@ export const en: Messages = {
       productivity: 'Productivity',
       myActivity: 'My activity',
       whatIsMeasured: 'What is measured',
+      audit: 'Audit log',
     },
     readOnly: 'You can look, but only admins can make changes here.',
   },

@@ -1,9 +1,11 @@
+import { auditPtBR } from './pt-BR.audit';
 import { channelSetupPtBR, paymentsPtBR } from './pt-BR.extra';
 import { presencePtBR } from './pt-BR.presence';
 import { reportsPtBR } from './pt-BR.reports';
 
 /** Source locale: every UI string lives here first; `en` must match its shape. */
 export const ptBR = {
+  audit: auditPtBR,
   payments: paymentsPtBR,
   channelSetup: channelSetupPtBR,
   presence: presencePtBR,
@@ -208,6 +210,7 @@ export const ptBR = {
       productivity: 'Produtividade',
       myActivity: 'Minha atividade',
       whatIsMeasured: 'O que é medido',
+      audit: 'Registro de auditoria',
     },
     readOnly: 'Você pode consultar, mas só administradores podem fazer alterações aqui.',
   },
