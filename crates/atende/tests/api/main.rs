@@ -20,6 +20,7 @@ mod core_loop;
 mod events;
 mod http_hygiene;
 mod inbox;
+mod inbox_assign;
 mod isolation;
 mod ordering;
 mod payments;
