@@ -1,3 +1,4 @@
+import { inboxToolsPtBR } from './pt-BR.inboxTools';
 import { channelSetupPtBR, paymentsPtBR } from './pt-BR.extra';
 import { presencePtBR } from './pt-BR.presence';
 import { reportsPtBR } from './pt-BR.reports';
@@ -8,6 +9,7 @@ export const ptBR = {
   channelSetup: channelSetupPtBR,
   presence: presencePtBR,
   reports: reportsPtBR,
+  inboxTools: inboxToolsPtBR,
   categories: {
     title: 'Categorias de atendimento',
     subtitle: 'Os agentes marcam as conversas com estas categorias; os relatórios as contam. Excluir uma categoria a tira das listas, mas as conversas já marcadas a mantêm.',
