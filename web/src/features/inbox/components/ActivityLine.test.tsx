@@ -21,9 +21,9 @@ beforeEach(() => {
 });
 
 describe('activity lines', () => {
-  it('say who did what, in pt-BR and English', async () => {
+  it('say who did what, in pt-BR and English', () => {
     const t = i18n.getFixedT('pt-BR');
-    const say = (a: Partial<Activity> & Pick<Activity, 'kind'>) => activityText(a as Activity, t, 'pt-BR');
+    const say = (a: Partial<Activity> & Pick<Activity, 'kind'>) => activityText(a, t, 'pt-BR');
     expect(say({ kind: 'assigned', actor: carla, agent: joao })).toBe('Carla atribuiu a João');
     expect(say({ kind: 'assigned', actor: joao, agent: joao })).toBe('João assumiu a conversa');
     expect(say({ kind: 'assigned', agent: joao })).toBe('Atribuída automaticamente a João');
@@ -42,7 +42,7 @@ describe('activity lines', () => {
     // Names are data, never markup.
     expect(say({ kind: 'resolved', actor: { id: 'x', name: '<b>Eva</b>' } })).toBe('<b>Eva</b> resolveu a conversa');
     const en = i18n.getFixedT('en');
-    expect(activityText({ kind: 'assigned', actor: carla, agent: joao } as Activity, en, 'en')).toBe('Carla assigned it to João');
+    expect(activityText({ kind: 'assigned', actor: carla, agent: joao }, en, 'en')).toBe('Carla assigned it to João');
   });
 
   it('show in the thread as small centred lines with the local time, between the messages', async () => {
@@ -69,7 +69,7 @@ describe('activity lines', () => {
     expect(activity).toHaveTextContent(`Carla atribuiu a João · ${formatTime(AT, 'pt-BR')}`);
     // Oldest first: the line sits between the two messages.
     const thread = screen.getByRole('log');
-    const text = thread.textContent ?? '';
+    const text = thread.textContent;
     expect(text.indexOf('Oi')).toBeLessThan(text.indexOf('Carla atribuiu'));
     expect(text.indexOf('Carla atribuiu')).toBeLessThan(text.indexOf('Pode me ajudar?'));
     expect(within(activity).queryByRole('button')).toBeNull();

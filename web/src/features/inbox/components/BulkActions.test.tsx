@@ -65,7 +65,7 @@ describe('bulk actions', () => {
       return jsonResponse({ updated: ids.length, succeeded: ids, failed: [] });
     });
     const user = await selectBoth();
-    await user.selectOptions(screen.getByRole('combobox', { name: 'Mover para equipe…' }), 'Suporte');
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Equipe…' }), 'Suporte');
     await screen.findByText('2 conversas atualizadas.');
     // Every action leaves the selection empty when all succeeded: select again.
     await user.click(screen.getByRole('checkbox', { name: 'Selecionar conversa com Maria Silva' }));

@@ -82,7 +82,7 @@ export function BulkActions({ ids, onDone, onClear }: BulkActionsProps) {
       onChange={(e) => {
         if (e.target.value) onPick(e.target.value);
       }}
-      className="h-8 w-auto min-w-0 max-w-40 flex-1 text-[13px]"
+      className="h-8 min-w-0 text-[13px]"
     >
       <option value="">{label}</option>
       {options.map((o) => (
@@ -113,7 +113,7 @@ export function BulkActions({ ids, onDone, onClear }: BulkActionsProps) {
           <X aria-hidden="true" className="size-4" />
         </Button>
       </div>
-      <div className="flex flex-wrap gap-1.5">
+      <div className="grid grid-cols-2 gap-1.5">
         {pick(
           t('inboxTools.bulk.assign'),
           (v) => {

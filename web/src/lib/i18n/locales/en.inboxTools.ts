@@ -5,7 +5,7 @@ export const inboxToolsEn: typeof inboxToolsPtBR = {
   bulk: {
     status: 'Change status…',
     assign: 'Assign to…',
-    team: 'Move to team…',
+    team: 'Team…',
     snooze: 'Snooze…',
     nobody: 'Unassigned',
     noTeam: 'No team',

@@ -3,7 +3,7 @@ export const inboxToolsPtBR = {
   bulk: {
     status: 'Mudar status…',
     assign: 'Atribuir a…',
-    team: 'Mover para equipe…',
+    team: 'Equipe…',
     snooze: 'Adiar…',
     nobody: 'Sem responsável',
     noTeam: 'Sem equipe',
