@@ -681,6 +681,64 @@ async function main() {
     await page.keyboard.press('Escape');
   });
 
+  await test('bulk: two selected conversations are assigned to the agent in one request', async () => {
+    const first = { name: `Lote Um ${RUN}`, identifier: `e2e-${RUN}-lote1`, phone: `+55319${DIGITS}` };
+    const second = { name: `Lote Dois ${RUN}`, identifier: `e2e-${RUN}-lote2`, phone: `+55419${DIGITS}` };
+    await postInbound(channel, { externalId: externalId(), ...first, content: 'Preciso da segunda via do boleto.' });
+    await postInbound(channel, { externalId: externalId(), ...second, content: 'Qual o prazo de entrega?' });
+    await page.goto(`${BASE_URL}/inbox?tab=all`);
+    await row(second.name).first().waitFor({ state: 'visible', timeout: LONG });
+    await row(first.name).first().waitFor({ state: 'visible', timeout: LONG });
+    await page.getByRole('checkbox', { name: `Selecionar conversa com ${first.name}` }).check();
+    await page.getByRole('checkbox', { name: `Selecionar conversa com ${second.name}` }).check();
+    const bar = page.getByRole('region', { name: 'Ações em massa' });
+    await expectVisible(bar.getByText('2 selecionadas'), 'the bulk bar');
+    await shot('46-inbox-bulk-bar');
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/conversations/bulk'),
+      bar.getByRole('combobox', { name: 'Atribuir a…' }).selectOption({ label: AGENT.name }),
+    ]);
+    assert(res.status() === 200, `bulk answered ${res.status()}`);
+    const sent = JSON.parse(res.request().postData() ?? '{}');
+    assert(sent.action?.type === 'assign' && sent.ids?.length === 2, `bulk sent ${JSON.stringify(sent)}`);
+    const answer = await res.json();
+    assert(answer.updated === 2 && answer.failed.length === 0, `bulk answered ${JSON.stringify(answer)}`);
+    await expectVisible(page.getByText('2 conversas atualizadas.'), 'the bulk toast');
+    await eventually(async () => (await bar.count()) === 0, 'the selection cleared');
+    await shot('47-inbox-bulk-assigned');
+
+    // The change is in each thread as an activity line, live and after a reload.
+    await row(first.name).getByRole('link').click();
+    const activity = messages().getByTestId('activity-line').filter({ hasText: `${userName} atribuiu a ${AGENT.name} · ` });
+    await expectVisible(activity, 'the activity line');
+    await page.getByRole('combobox', { name: 'Adiar…' }).selectOption('tomorrow');
+    await expectVisible(messages().getByTestId('activity-line').filter({ hasText: /adiou até \d{2}\/\d{2} 09:00/ }), 'the snooze line, live');
+    await page.getByRole('button', { name: 'Reativar agora' }).click();
+    await expectVisible(messages().getByTestId('activity-line').filter({ hasText: 'reativou a conversa' }), 'the wake line, live');
+    await shot('48-inbox-activity-lines');
+  });
+
+  await test('workspace settings: the admin chooses what agents see', async () => {
+    await page.goto(`${BASE_URL}/settings/workspace`);
+    const select = page.getByLabel('O que os agentes veem', { exact: true });
+    await expectVisible(select, 'the agent visibility select');
+    await select.selectOption('teams');
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'PUT' && new URL(r.url()).pathname === '/api/v1/settings'),
+      page.getByRole('button', { name: ST.save }).click(),
+    ]);
+    assert(res.status() === 200, `settings answered ${res.status()}`);
+    assert(JSON.parse(res.request().postData() ?? '{}').agentVisibility === 'teams', 'agentVisibility not sent');
+    await select.scrollIntoViewIfNeeded();
+    await shot('49-settings-agent-visibility');
+    // Back to the default for the rest of the run.
+    await select.selectOption('all');
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'PUT' && new URL(r.url()).pathname === '/api/v1/settings'),
+      page.getByRole('button', { name: ST.save }).click(),
+    ]);
+  });
+
   await test('contacts: search, and a CSV import reports the row it could not take', async () => {
     await page.getByRole('navigation', { name: 'Navegação principal' }).getByRole('link', { name: IN.contacts }).click();
     await page.waitForURL((u) => u.pathname === '/contacts');

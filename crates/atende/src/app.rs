@@ -165,13 +165,13 @@ pub async fn router_with_realtime(state: AppState) -> anyhow::Result<(Router, Ar
                 .with_state(state.clone())
                 .build_layer();
             crate::register_realtime!(io).await.map_err(|e| anyhow::anyhow!("Socket.IO backplane: {e}"))?;
-            let fanout: Arc<dyn Subscriber> = Arc::new(realtime::fanout::Fanout::new(io));
+            let fanout: Arc<dyn Subscriber> = Arc::new(realtime::fanout::Fanout::new(io, state.db.clone()));
             Ok((router_inner(state, Some(layer)), fanout))
         }
         None => {
             let (layer, io) = socketioxide::SocketIo::builder().with_state(state.clone()).build_layer();
             crate::register_realtime!(io);
-            let fanout: Arc<dyn Subscriber> = Arc::new(realtime::fanout::Fanout::new(io));
+            let fanout: Arc<dyn Subscriber> = Arc::new(realtime::fanout::Fanout::new(io, state.db.clone()));
             Ok((router_inner(state, Some(layer)), fanout))
         }
     }

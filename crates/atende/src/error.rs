@@ -71,6 +71,12 @@ impl AppError {
         AppError::Conflict { code, message: message.into(), details }
     }
 
+    /// The stable code and message a client would get for this error.
+    pub fn code_and_message(&self) -> (&'static str, String) {
+        let (_, code, message, _) = self.parts();
+        (code, message)
+    }
+
     fn parts(&self) -> (StatusCode, &'static str, String, Value) {
         match self {
             AppError::BadRequest { code, message, details } => {

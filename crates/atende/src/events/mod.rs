@@ -26,6 +26,7 @@ use crate::{
     inbox::model::{ConversationView, MessageStatus, MessageView, SenderType},
     payments::model::PaymentUpdate,
     productivity::model::{IdleWarning, PresenceView, ProductivitySettings},
+    settings::model::AgentVisibility,
 };
 
 /// Where a conversation-related event should go.
@@ -123,6 +124,10 @@ pub struct ConversationUpdated {
     /// before it existed): productivity credits resolutions to them.
     #[serde(default)]
     pub actor_id: Option<Uuid>,
+    /// Where the conversation was heard before the change, when its assignee or team
+    /// changed: those who could see it then learn that it left their view.
+    #[serde(default)]
+    pub previous_routing: Option<ConversationRouting>,
 }
 
 /// A conversation folded into another one (a contact merge combined the person's two
@@ -244,6 +249,20 @@ pub struct ChannelStatusChanged {
     pub channel: ChannelStatusView,
 }
 
+/// An admin changed which conversations agents see (tenant setting). The fan-out
+/// routes conversation events by the new mode from this event on; clients refetch.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AgentVisibilityChanged {
+    pub tenant_id: Uuid,
+    pub visibility: AgentVisibility,
+}
+
+/// The `agent_visibility_changed` socket payload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AgentVisibilityUpdate {
+    pub visibility: AgentVisibility,
+}
+
 /// Something that happened in a tenant. The `type` tag is part of the stored format.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -262,6 +281,7 @@ pub enum DomainEvent {
     AgentStatusChanged(AgentStatusChanged),
     IdleWarned(IdleWarned),
     ProductivitySettingsUpdated(ProductivitySettingsUpdated),
+    AgentVisibilityChanged(AgentVisibilityChanged),
 }
 
 impl DomainEvent {
@@ -281,6 +301,7 @@ impl DomainEvent {
             DomainEvent::AgentStatusChanged(e) => e.tenant_id,
             DomainEvent::IdleWarned(e) => e.tenant_id,
             DomainEvent::ProductivitySettingsUpdated(e) => e.tenant_id,
+            DomainEvent::AgentVisibilityChanged(e) => e.tenant_id,
         }
     }
 
@@ -301,6 +322,7 @@ impl DomainEvent {
             DomainEvent::AgentStatusChanged(_) => "agent_status_changed",
             DomainEvent::IdleWarned(_) => "idle_warned",
             DomainEvent::ProductivitySettingsUpdated(_) => "productivity_settings_updated",
+            DomainEvent::AgentVisibilityChanged(_) => "agent_visibility_changed",
         }
     }
 }
@@ -328,7 +350,8 @@ into_event!(
     AgentSignedIn,
     AgentStatusChanged,
     IdleWarned,
-    ProductivitySettingsUpdated
+    ProductivitySettingsUpdated,
+    AgentVisibilityChanged
 );
 
 /// Writes events to the outbox, inside the caller's transaction (they exist exactly

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::{
     error::{AppError, AppResult},
     http::{Json, Path},
-    productivity::categories::{self, CategoryList, TagConversation},
+    productivity::categories::{self, CategoryList, CategoryView, TagConversation},
     state::AppState,
     tenancy::Scope,
 };
@@ -52,6 +52,29 @@ pub async fn tag_conversation(
     Path(id): Path<Uuid>,
     Json(input): Json<TagConversation>,
 ) -> AppResult<axum::Json<CategoryList>> {
-    super::service::conversation(&state, &scope, id).await?;
-    Ok(axum::Json(CategoryList { items: categories::tag(&state, &scope, id, input).await? }))
+    Ok(axum::Json(CategoryList { items: tag(&state, &scope, id, input).await? }))
+}
+
+/// Sets a conversation's categories and writes the activity line of what changed.
+pub async fn tag(state: &AppState, scope: &Scope, id: Uuid, input: TagConversation) -> AppResult<Vec<CategoryView>> {
+    let conversation = super::service::conversation(state, scope, id).await?;
+    let before = categories::of_conversation(state, scope, id).await?;
+    let after = categories::tag(state, scope, id, input).await?;
+    let names = |from: &[CategoryView], without: &[CategoryView]| -> Vec<String> {
+        from.iter().filter(|c| !without.iter().any(|w| w.id == c.id)).map(|c| c.path.clone()).collect()
+    };
+    let (added, removed) = (names(&after, &before), names(&before, &after));
+    if !added.is_empty() || !removed.is_empty() {
+        let actor = super::activity::actor(&state.db, scope).await?;
+        let mut activity = super::model::Activity::new(super::model::ActivityKind::CategoriesChanged, actor);
+        activity.added = added;
+        activity.removed = removed;
+        let txn = crate::db::begin_write(&state.db).await?;
+        let events =
+            super::activity::store(&txn, scope, &conversation, std::slice::from_ref(&activity), chrono::Utc::now())
+                .await?;
+        crate::events::record(&txn, events).await?;
+        crate::events::commit(txn, &state.events).await?;
+    }
+    Ok(after)
 }

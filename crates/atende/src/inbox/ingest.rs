@@ -172,6 +172,13 @@ impl Applied {
         let status = ConversationStatus::parse(&conv.status).unwrap_or(ConversationStatus::Open);
         let was_open = status == ConversationStatus::Open && conv.snoozed_until.is_none();
         let reopened = status == ConversationStatus::Resolved;
+        if reopened && !inbound.is_echo {
+            // The contact wrote again: the timeline says so before the message.
+            let line = super::model::Activity::new(super::model::ActivityKind::Reopened, None);
+            let row = store::message_row(scope, super::activity::new_message(&conv, &line, now));
+            self.events.push(views::message_created(scope, &conv, &views::message_without_agent(row.clone())));
+            self.messages.push(row);
+        }
         let message = store::message_row(scope, new_message(channel, contact, &conv, inbound, now));
         let updated = received(conv, inbound, reopened, now);
         if !self.touched.contains(&contact.id) {

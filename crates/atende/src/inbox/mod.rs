@@ -1,6 +1,7 @@
 //! The core loop: conversations and messages. `ingest` is the only way in, `send`
 //! (with the delivery job) the only way out.
 
+pub mod activity;
 pub mod attachments;
 pub mod categories;
 pub mod contact_records;
@@ -16,3 +17,4 @@ pub mod search;
 pub mod service;
 pub mod store;
 pub mod views;
+pub mod visibility;

@@ -114,6 +114,9 @@ pub enum ContentType {
     Location,
     Template,
     Sticker,
+    /// An activity line of the timeline (assignment, status, snooze, categories…):
+    /// written by the server, never sent to the contact, never sent by clients.
+    Activity,
 }
 
 impl ContentType {
@@ -127,6 +130,7 @@ impl ContentType {
             ContentType::Location => "location",
             ContentType::Template => "template",
             ContentType::Sticker => "sticker",
+            ContentType::Activity => "activity",
         }
     }
 
@@ -189,10 +193,88 @@ pub struct MessageView {
     pub delivery_attempts: i32,
     pub max_delivery_attempts: i32,
     pub is_private: bool,
+    /// What an activity line (`contentType: activity`) says; absent on other messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity: Option<Activity>,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
     pub delivered_at: Option<DateTime<Utc>>,
     pub read_at: Option<DateTime<Utc>>,
+}
+
+/// What kind of change an activity line records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityKind {
+    /// An unassigned conversation got an agent (`agent`).
+    Assigned,
+    /// Another agent took over (`previousAgent` → `agent`).
+    Transferred,
+    /// The agent was removed (`previousAgent`).
+    Unassigned,
+    /// Moved to a team (`team`; none: the team was removed, `previousTeam`).
+    TeamChanged,
+    Resolved,
+    /// Reopened by an agent, or (no `actor`) by the contact writing again.
+    Reopened,
+    /// OPEN ↔ PENDING (`status`).
+    StatusChanged,
+    /// Snoozed until `until`.
+    Snoozed,
+    /// The snooze ended early (an agent) or its time came (no `actor`).
+    Unsnoozed,
+    /// Categories `added` and `removed`.
+    CategoriesChanged,
+}
+
+/// A person or team named in an activity line, as named when it happened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct NamedRef {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// An activity line: who changed what. Names are kept as they were at the time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Activity {
+    pub kind: ActivityKind,
+    /// Who did it; none when the system did (routing, snooze timer, the contact writing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<NamedRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<NamedRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_agent: Option<NamedRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<NamedRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_team: Option<NamedRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ConversationStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub added: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<String>,
+}
+
+impl Activity {
+    pub fn new(kind: ActivityKind, actor: Option<NamedRef>) -> Self {
+        Activity {
+            kind,
+            actor,
+            agent: None,
+            previous_agent: None,
+            team: None,
+            previous_team: None,
+            status: None,
+            until: None,
+            added: Vec::new(),
+            removed: Vec::new(),
+        }
+    }
 }
 
 /// The assignee of a conversation.
@@ -261,7 +343,7 @@ pub struct ConversationEnvelope {
 }
 
 /// `PATCH /conversations/{id}`. `agentId`/`teamId`/`snoozedUntil`: null clears.
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateConversation {
     pub status: Option<ConversationStatus>,
@@ -276,20 +358,69 @@ pub struct UpdateConversation {
     pub snoozed_until: Option<Option<DateTime<Utc>>>,
 }
 
-/// `POST /conversations/bulk`.
+/// `POST /conversations/bulk`: one action applied to each conversation, through the
+/// same rules as `PATCH /conversations/{id}`. Give `action`, or `status` alone (the
+/// older form of `{"action": {"type": "status", "status": …}}`).
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct BulkUpdate {
     #[garde(length(min = 1, max = 500))]
     pub ids: Vec<Uuid>,
     #[garde(skip)]
-    pub status: ConversationStatus,
+    #[serde(default)]
+    pub action: Option<BulkAction>,
+    #[garde(skip)]
+    #[serde(default)]
+    pub status: Option<ConversationStatus>,
 }
 
-/// `{updated}`.
+/// What a bulk update does to each conversation.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum BulkAction {
+    /// Sets the status (OPEN / PENDING / RESOLVED; resolving may need a category).
+    Status { status: ConversationStatus },
+    /// Assigns an agent (`agentId` null unassigns).
+    Assign {
+        #[serde(rename = "agentId")]
+        agent_id: Option<Uuid>,
+    },
+    /// Moves to a team (`teamId` null removes the team).
+    Team {
+        #[serde(rename = "teamId")]
+        team_id: Option<Uuid>,
+    },
+    /// Snoozes until a future time (`until` null ends the snooze).
+    Snooze { until: Option<DateTime<Utc>> },
+}
+
+impl BulkAction {
+    /// The single-conversation change this action is.
+    pub fn patch(&self) -> UpdateConversation {
+        match *self {
+            BulkAction::Status { status } => UpdateConversation { status: Some(status), ..Default::default() },
+            BulkAction::Assign { agent_id } => UpdateConversation { agent_id: Some(agent_id), ..Default::default() },
+            BulkAction::Team { team_id } => UpdateConversation { team_id: Some(team_id), ..Default::default() },
+            BulkAction::Snooze { until } => UpdateConversation { snoozed_until: Some(until), ..Default::default() },
+        }
+    }
+}
+
+/// A conversation a bulk update could not change, with the error code a single
+/// update would have answered (`not_found` for ids that are not the caller's to see).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct BulkFailure {
+    pub id: Uuid,
+    pub code: String,
+    pub message: String,
+}
+
+/// `{updated, succeeded, failed}`: `updated` is how many succeeded.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct BulkResult {
     pub updated: usize,
+    pub succeeded: Vec<Uuid>,
+    pub failed: Vec<BulkFailure>,
 }
 
 /// Query of `GET /messages`.

@@ -85,16 +85,17 @@ pub async fn mark_read(State(state): State<AppState>, scope: Scope, Path(id): Pa
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Sets the status of many conversations (e.g. bulk resolve).
+/// Applies one action (status, assign, team, snooze) to many conversations; answers
+/// which succeeded and which failed with which error code.
 #[utoipa::path(post, path = "/conversations/bulk", tag = "inbox", request_body = BulkUpdate,
-    responses((status = 200, body = BulkResult)))]
+    responses((status = 200, body = BulkResult), (status = 422, description = "no action, or an agent, team or time that cannot be used")))]
 pub async fn bulk_update(
     State(state): State<AppState>,
     scope: Scope,
     Json(body): Json<BulkUpdate>,
 ) -> AppResult<axum::Json<BulkResult>> {
     body.validate()?;
-    Ok(axum::Json(BulkResult { updated: service::bulk_status(&state, &scope, &body.ids, body.status).await? }))
+    Ok(axum::Json(service::bulk(&state, &scope, body).await?))
 }
 
 /// A contact's conversations.

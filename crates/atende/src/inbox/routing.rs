@@ -44,21 +44,24 @@ pub async fn requeue_unanswered(state: &crate::state::AppState, scope: &Scope, a
     let txn = crate::db::begin_write(&state.db).await?;
     let rows = store::unanswered_of(&txn, scope, agent_id, 500).await?;
     let mut events = Vec::new();
+    let mut count = 0;
     for row in rows {
+        let before = row.clone();
         let updated = store::conversation_update(&txn, scope, row, |c| {
             c.assignee_id = sea_orm::Set(None);
         })
         .await?;
         let view = super::views::conversation(&txn, scope, updated.clone(), None).await?;
-        events.push(super::views::conversation_updated(
+        events.push(super::views::conversation_updated_from(
             scope,
+            &before,
             &updated,
             &view,
-            Some(agent_id),
             crate::events::ConversationChange::Assignment,
         ));
+        events.extend(super::activity::record_change(&txn, scope, &before, &updated, chrono::Utc::now()).await?);
+        count += 1;
     }
-    let count = events.len();
     crate::events::record(&txn, events).await?;
     crate::events::commit(txn, &state.events).await?;
     Ok(count)

@@ -20,7 +20,7 @@ use sea_orm::{
 use search_text::MessageQuery;
 use uuid::Uuid;
 
-use super::entity::message;
+use super::{entity::message, visibility::Visibility};
 use crate::tenancy::Scope;
 
 /// Newest index rows of a tenant looked at before asking the GIN index (PostgreSQL).
@@ -220,11 +220,43 @@ pub struct Hit {
     pub conversation_id: Uuid,
 }
 
-/// Messages of the caller's tenant matching, newest first; `limit + 1` rows are read
-/// so the caller knows whether there are more.
+/// ` AND <column> IN (conversations the caller sees)` with its values, parameters
+/// numbered from `first` (empty when the caller sees every conversation).
+fn visible_clause(
+    backend: DatabaseBackend,
+    scope: &Scope,
+    visibility: &Visibility,
+    column: &str,
+    first: usize,
+) -> (String, Vec<Value>) {
+    let (condition, mut values): (String, Vec<Value>) = match visibility {
+        Visibility::All => return (String::new(), Vec::new()),
+        Visibility::Own { user } => (format!("assignee_id = {}", p(backend, first + 1)), vec![(*user).into()]),
+        Visibility::Teams { user, teams } => {
+            let mut condition =
+                format!("assignee_id = {} OR (assignee_id IS NULL AND team_id IS NULL)", p(backend, first + 1));
+            if !teams.is_empty() {
+                condition.push_str(&format!(" OR team_id IN ({})", placeholders(backend, first + 2, teams.len())));
+            }
+            let mut values: Vec<Value> = vec![(*user).into()];
+            values.extend(teams.iter().map(|t| Value::from(*t)));
+            (condition, values)
+        }
+    };
+    values.insert(0, scope.tenant_id.into());
+    let clause = format!(
+        " AND {column} IN (SELECT id FROM conversations WHERE tenant_id = {} AND ({condition}))",
+        p(backend, first)
+    );
+    (clause, values)
+}
+
+/// Messages of the caller's tenant matching, in conversations the caller sees, newest
+/// first; `limit + 1` rows are read so the caller knows whether there are more.
 pub async fn search(
     db: &impl ConnectionTrait,
     scope: &Scope,
+    visibility: &Visibility,
     query: &MessageQuery,
     limit: u64,
     offset: u64,
@@ -241,14 +273,21 @@ pub async fn search(
         // newest RECENT_WINDOW rows; if they fill the page, those are the newest matches
         // of all. Otherwise the term is rare and the index answers quickly.
         let tsquery = query.tsquery(&tenant);
+        let (visible, visible_values) = visible_clause(backend, scope, visibility, "conversation_id", 5);
+        let values = |tsquery: String| {
+            let mut values: Vec<Value> =
+                vec![scope.tenant_id.into(), tsquery.into(), (limit as i64).into(), (offset as i64).into()];
+            values.extend(visible_values.iter().cloned());
+            values
+        };
         let recent = Statement::from_sql_and_values(
             backend,
             format!(
                 "SELECT message_id, conversation_id FROM (SELECT id, message_id, conversation_id, tsv FROM message_search \
                  WHERE tenant_id = $1 ORDER BY id DESC LIMIT {RECENT_WINDOW}) recent \
-                 WHERE tsv @@ $2::tsquery ORDER BY id DESC LIMIT $3 OFFSET $4"
+                 WHERE tsv @@ $2::tsquery{visible} ORDER BY id DESC LIMIT $3 OFFSET $4"
             ),
-            [scope.tenant_id.into(), tsquery.clone().into(), (limit as i64).into(), (offset as i64).into()],
+            values(tsquery.clone()),
         );
         let hits = Hit::find_by_statement(recent).all(db).await?;
         if hits.len() as u64 == limit {
@@ -257,20 +296,28 @@ pub async fn search(
         // `id + 0`: order without the primary key's index, so the planner takes the GIN one.
         let all = Statement::from_sql_and_values(
             backend,
-            "SELECT message_id, conversation_id FROM message_search \
-             WHERE tenant_id = $1 AND tsv @@ $2::tsquery ORDER BY id + 0 DESC LIMIT $3 OFFSET $4",
-            [scope.tenant_id.into(), tsquery.into(), (limit as i64).into(), (offset as i64).into()],
+            format!(
+                "SELECT message_id, conversation_id FROM message_search \
+                 WHERE tenant_id = $1 AND tsv @@ $2::tsquery{visible} ORDER BY id + 0 DESC LIMIT $3 OFFSET $4"
+            ),
+            values(tsquery),
         );
         return Hit::find_by_statement(all).all(db).await;
     }
-    // FTS5 walks its matches newest rowid first by itself.
+    // FTS5 walks its matches newest rowid first by itself; `?` parameters bind in order.
+    let (visible, visible_values) = visible_clause(backend, scope, visibility, "s.conversation_id", 1);
+    let mut values: Vec<Value> = vec![query.fts5(&tenant).into(), scope.tenant_id.into()];
+    values.extend(visible_values);
+    values.extend([(limit as i64).into(), (offset as i64).into()]);
     let statement = Statement::from_sql_and_values(
         backend,
-        "SELECT s.message_id AS message_id, s.conversation_id AS conversation_id \
-         FROM message_search_fts JOIN message_search s ON s.id = message_search_fts.rowid \
-         WHERE message_search_fts MATCH ? AND s.tenant_id = ? \
-         ORDER BY message_search_fts.rowid DESC LIMIT ? OFFSET ?",
-        [query.fts5(&tenant).into(), scope.tenant_id.into(), (limit as i64).into(), (offset as i64).into()],
+        format!(
+            "SELECT s.message_id AS message_id, s.conversation_id AS conversation_id \
+             FROM message_search_fts JOIN message_search s ON s.id = message_search_fts.rowid \
+             WHERE message_search_fts MATCH ? AND s.tenant_id = ?{visible} \
+             ORDER BY message_search_fts.rowid DESC LIMIT ? OFFSET ?"
+        ),
+        values,
     );
     Hit::find_by_statement(statement).all(db).await
 }

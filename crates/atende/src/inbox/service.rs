@@ -7,14 +7,16 @@ use sea_orm::{DatabaseTransaction, Set};
 use uuid::Uuid;
 
 use super::{
-    attachments,
+    activity, attachments,
     entity::{conversation, message},
     model::{
-        AttachmentRef, ContentType, ConversationStatus, ConversationView, FoundMessage, ListConversations, MessagePage,
-        MessageStatus, MessageView, SendMessage, SenderType, UpdateConversation, preview,
+        AttachmentRef, BulkFailure, BulkResult, BulkUpdate, ContentType, ConversationStatus, ConversationView,
+        FoundMessage, ListConversations, MessagePage, MessageStatus, MessageView, SendMessage, SenderType,
+        UpdateConversation, preview,
     },
     store::{self, NewMessage},
     views,
+    visibility::Visibility,
 };
 use crate::{
     contacts,
@@ -26,9 +28,14 @@ use crate::{
     users,
 };
 
-/// A conversation of the caller's tenant, or 404.
+/// A conversation of the caller's tenant that the caller may see (tenant setting
+/// `agentVisibility`), or 404.
 pub async fn conversation(state: &AppState, scope: &Scope, id: Uuid) -> AppResult<conversation::Model> {
-    store::conversation_get(&state.db, scope, id).await?.ok_or(AppError::NotFound)
+    let row = store::conversation_get(&state.db, scope, id).await?.ok_or(AppError::NotFound)?;
+    if !Visibility::of(&state.db, scope).await?.sees_row(&row) {
+        return Err(AppError::NotFound);
+    }
+    Ok(row)
 }
 
 /// Conversations matching the filters, with the caller's unread counts.
@@ -50,7 +57,9 @@ pub async fn list(
     let (limit, offset) = crate::http::paging(filter.limit, filter.offset);
     let contacts_matching =
         filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(|q| contacts::store::ids_matching(scope, q));
-    let (rows, total) = store::conversation_list(&state.db, scope, filter, contacts_matching, limit, offset).await?;
+    let visibility = Visibility::of(&state.db, scope).await?;
+    let (rows, total) =
+        store::conversation_list(&state.db, scope, &visibility, filter, contacts_matching, limit, offset).await?;
     Ok((views::conversations(&state.db, scope, rows, Some(scope.user_id)).await?, total))
 }
 
@@ -64,7 +73,8 @@ pub async fn search_messages(
     offset: u64,
 ) -> AppResult<(Vec<FoundMessage>, bool)> {
     let query = search_text::MessageQuery::parse(query);
-    let mut hits = super::search::search(&state.db, scope, &query, limit + 1, offset).await?;
+    let visibility = Visibility::of(&state.db, scope).await?;
+    let mut hits = super::search::search(&state.db, scope, &visibility, &query, limit + 1, offset).await?;
     let more = hits.len() as u64 > limit;
     hits.truncate(limit as usize);
     let message_ids: Vec<Uuid> = hits.iter().map(|h| h.message_id).collect();
@@ -124,30 +134,15 @@ pub async fn update(
     patch: UpdateConversation,
 ) -> AppResult<ConversationView> {
     let current = conversation(state, scope, id).await?;
-    if let Some(Some(agent_id)) = patch.agent_id {
-        let agent = users::store::get(&state.db, scope, agent_id).await?;
-        if !agent.is_some_and(|a| a.active) {
-            return Err(AppError::field("agentId", "is not an active user of this workspace"));
-        }
-    }
-    if let Some(Some(team_id)) = patch.team_id
-        && !crate::teams::service::exists(state, scope, team_id).await?
-    {
-        return Err(AppError::field("teamId", "is not a team of this workspace"));
-    }
-    if let Some(Some(until)) = patch.snoozed_until
-        && until <= Utc::now()
-    {
-        return Err(AppError::field("snoozedUntil", "must be in the future"));
-    }
+    check_patch(state, scope, &patch).await?;
+    let before = current.clone();
     let previous_status = ConversationStatus::parse(&current.status).unwrap_or(ConversationStatus::Open);
-    let previous_assignee = current.assignee_id;
     let reopened_count = current.reopened_count;
     let now = Utc::now();
     let new_status = patch.status.unwrap_or(previous_status);
     let resolved = new_status == ConversationStatus::Resolved && previous_status != ConversationStatus::Resolved;
     let reopened = previous_status == ConversationStatus::Resolved && new_status != ConversationStatus::Resolved;
-    let assignment_changed = patch.agent_id.is_some_and(|a| a != previous_assignee) || patch.team_id.is_some();
+    let assignment_changed = patch.agent_id.is_some_and(|a| a != before.assignee_id) || patch.team_id.is_some();
     if resolved {
         super::categories::check_resolvable(&state.db, scope, id).await?;
     }
@@ -183,29 +178,65 @@ pub async fn update(
         ConversationChange::Other
     };
     let view = views::conversation(&txn, scope, updated.clone(), None).await?;
-    let previous = previous_assignee.filter(|p| Some(*p) != updated.assignee_id);
-    let event = views::conversation_updated(scope, &updated, &view, previous, change);
-    events::record(&txn, vec![event]).await?;
+    let mut out = vec![views::conversation_updated_from(scope, &before, &updated, &view, change)];
+    out.extend(activity::record_change(&txn, scope, &before, &updated, now).await?);
+    events::record(&txn, out).await?;
     events::commit(txn, &state.events).await?;
     views::conversation(&state.db, scope, updated, Some(scope.user_id)).await
 }
 
-/// Sets many conversations' status at once; ids of other tenants are ignored.
-pub async fn bulk_status(
-    state: &AppState,
-    scope: &Scope,
-    ids: &[Uuid],
-    status: ConversationStatus,
-) -> AppResult<usize> {
-    let rows = store::conversations_get_many(&state.db, scope, ids).await?;
-    let mut updated = 0;
-    for row in rows {
-        if row.status != status.as_str() {
-            update(state, scope, row.id, UpdateConversation { status: Some(status), ..Default::default() }).await?;
-            updated += 1;
+/// Refuses a change naming an agent, team or snooze time that cannot be used.
+async fn check_patch(state: &AppState, scope: &Scope, patch: &UpdateConversation) -> AppResult<()> {
+    if let Some(Some(agent_id)) = patch.agent_id {
+        let agent = users::store::get(&state.db, scope, agent_id).await?;
+        if !agent.is_some_and(|a| a.active) {
+            return Err(AppError::field("agentId", "is not an active user of this workspace"));
         }
     }
-    Ok(updated)
+    if let Some(Some(team_id)) = patch.team_id
+        && !crate::teams::service::exists(state, scope, team_id).await?
+    {
+        return Err(AppError::field("teamId", "is not a team of this workspace"));
+    }
+    if let Some(Some(until)) = patch.snoozed_until
+        && until <= Utc::now()
+    {
+        return Err(AppError::field("snoozedUntil", "must be in the future"));
+    }
+    Ok(())
+}
+
+/// Applies one action to many conversations, each through [`update`] (its rules,
+/// events and activity lines; one transaction per conversation). An unusable agent,
+/// team or time refuses the whole request; a conversation that cannot be changed
+/// (another tenant's or hidden: `not_found`; `category_required`…) is reported in
+/// `failed` with the code a single update would have answered, and the rest go on.
+pub async fn bulk(state: &AppState, scope: &Scope, input: BulkUpdate) -> AppResult<BulkResult> {
+    let action = match (input.action, input.status) {
+        (Some(action), None) => action,
+        (None, Some(status)) => super::model::BulkAction::Status { status },
+        _ => return Err(AppError::field("action", "give either `action` or `status`")),
+    };
+    let patch = action.patch();
+    check_patch(state, scope, &patch).await?;
+    let mut ids = input.ids;
+    let mut seen = std::collections::HashSet::new();
+    ids.retain(|id| seen.insert(*id));
+    let mut result = BulkResult { updated: 0, succeeded: Vec::new(), failed: Vec::new() };
+    for id in ids {
+        match update(state, scope, id, patch.clone()).await {
+            Ok(_) => result.succeeded.push(id),
+            Err(e) => {
+                if matches!(e, AppError::Internal(_) | AppError::Unavailable(_)) {
+                    tracing::error!(error = ?e, conversation = %id, "bulk update failed");
+                }
+                let (code, message) = e.code_and_message();
+                result.failed.push(BulkFailure { id, code: code.to_string(), message });
+            }
+        }
+    }
+    result.updated = result.succeeded.len();
+    Ok(result)
 }
 
 /// Marks a conversation read up to now for the caller.
@@ -233,6 +264,9 @@ pub async fn messages(
 /// Stores an agent message (PENDING) or private note and queues delivery; returns at once.
 pub async fn send(state: &AppState, scope: &Scope, input: SendMessage) -> AppResult<MessageView> {
     let current = conversation(state, scope, input.conversation_id).await?;
+    if input.content_type == Some(ContentType::Activity) {
+        return Err(AppError::field("contentType", "activity lines are written by the server"));
+    }
     let content = input.content.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(str::to_string);
     let files = attachments::resolve(state, scope, &input.attachment_ids).await?;
     if content.is_none() && files.is_empty() {
@@ -248,11 +282,17 @@ pub async fn send(state: &AppState, scope: &Scope, input: SendMessage) -> AppRes
     });
     let parts = message_parts(&input, &channel, content.clone(), files);
     let now = Utc::now();
-    let txn = crate::db::begin_write(&state.db).await?;
-    let messages = store_parts(&txn, scope, &current, &input, parts, now).await?;
     let first_reply = !input.is_private && current.first_reply_at.is_none();
     let auto_assign = !input.is_private && current.assignee_id.is_none() && !scope.is_system();
-    let previous_assignee = current.assignee_id;
+    let before = current.clone();
+    let txn = crate::db::begin_write(&state.db).await?;
+    // The "took the conversation" line comes before the reply that took it.
+    let mut events = Vec::new();
+    if auto_assign {
+        let after = conversation::Model { assignee_id: Some(scope.user_id), ..current.clone() };
+        events.extend(activity::record_change(&txn, scope, &before, &after, now).await?);
+    }
+    let messages = store_parts(&txn, scope, &current, &input, parts, now).await?;
     let updated = store::conversation_update(&txn, scope, current, |c| {
         c.last_activity_at = Set(now);
         if !input.is_private {
@@ -268,11 +308,11 @@ pub async fn send(state: &AppState, scope: &Scope, input: SendMessage) -> AppRes
     })
     .await?;
     let mut views_out = views::messages(&txn, scope, messages).await?;
-    let mut events: Vec<_> = views_out.iter().map(|view| views::message_created(scope, &updated, view)).collect();
+    events.extend(views_out.iter().map(|view| views::message_created(scope, &updated, view)));
     if auto_assign {
         let conversation_view = views::conversation(&txn, scope, updated.clone(), None).await?;
         let change = ConversationChange::Assignment;
-        events.push(views::conversation_updated(scope, &updated, &conversation_view, previous_assignee, change));
+        events.push(views::conversation_updated_from(scope, &before, &updated, &conversation_view, change));
     }
     events::record(&txn, events).await?;
     events::commit(txn, &state.events).await?;
@@ -383,11 +423,13 @@ pub async fn wake_snoozed(state: &AppState, now: DateTime<Utc>) -> AppResult<usi
     let count = due.len();
     for c in due {
         let scope = Scope::system(c.tenant_id);
+        let before = c.clone();
         let txn = crate::db::begin_write(&state.db).await?;
         let updated = store::conversation_update(&txn, &scope, c, |c| c.snoozed_until = Set(None)).await?;
         let view = views::conversation(&txn, &scope, updated.clone(), None).await?;
-        let event = views::conversation_updated(&scope, &updated, &view, None, ConversationChange::Other);
-        events::record(&txn, vec![event]).await?;
+        let mut out = vec![views::conversation_updated(&scope, &updated, &view, None, ConversationChange::Other)];
+        out.extend(activity::record_change(&txn, &scope, &before, &updated, now).await?);
+        events::record(&txn, out).await?;
         events::commit(txn, &state.events).await?;
     }
     Ok(count)

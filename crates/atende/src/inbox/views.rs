@@ -163,6 +163,7 @@ pub async fn message(db: &impl ConnectionTrait, scope: &Scope, row: message::Mod
 fn message_view(m: message::Model, agents: &HashMap<Uuid, String>) -> MessageView {
     let attachments: Vec<AttachmentRef> =
         m.attachments.clone().and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default();
+    let activity = super::activity::of_metadata(&m.content_type, m.metadata.as_ref());
     MessageView {
         id: m.id,
         conversation_id: m.conversation_id,
@@ -173,7 +174,7 @@ fn message_view(m: message::Model, agents: &HashMap<Uuid, String>) -> MessageVie
         content: m.content,
         content_type: ContentType::parse(&m.content_type).unwrap_or_default(),
         attachments,
-        metadata: m.metadata,
+        metadata: if activity.is_some() { None } else { m.metadata },
         external_id: m.external_id,
         status: MessageStatus::parse(&m.status).unwrap_or(MessageStatus::Pending),
         failure_reason: m.failure_reason,
@@ -181,6 +182,7 @@ fn message_view(m: message::Model, agents: &HashMap<Uuid, String>) -> MessageVie
         delivery_attempts: m.delivery_attempts,
         max_delivery_attempts: super::delivery::max_attempts(),
         is_private: m.is_private,
+        activity,
         created_at: m.created_at,
         sent_at: m.sent_at,
         delivered_at: m.delivered_at,
@@ -222,6 +224,28 @@ pub fn conversation_updated(
         previous_assignee_id,
         change,
         actor_id: (!scope.is_system()).then_some(scope.user_id),
+        previous_routing: None,
     }
     .into()
+}
+
+/// `conversation_updated` for a change from `before`: when the assignee or team
+/// changed, the previous assignee and routing go with it, so those who could see the
+/// conversation before learn that it moved.
+pub fn conversation_updated_from(
+    scope: &Scope,
+    before: &conversation::Model,
+    c: &conversation::Model,
+    view: &ConversationView,
+    change: ConversationChange,
+) -> DomainEvent {
+    let previous_assignee_id = before.assignee_id.filter(|p| Some(*p) != c.assignee_id);
+    let moved = before.assignee_id != c.assignee_id || before.team_id != c.team_id;
+    let mut event = conversation_updated(scope, c, view, previous_assignee_id, change);
+    if let DomainEvent::ConversationUpdated(e) = &mut event
+        && moved
+    {
+        e.previous_routing = Some(routing(before));
+    }
+    event
 }

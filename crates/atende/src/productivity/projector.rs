@@ -117,6 +117,8 @@ fn signal_of(stored: &StoredEvent) -> Option<(Uuid, Uuid, Signal, DateTime<Utc>)
             // Only agent messages name their author; agent messages with no author were
             // typed on the business phone, system messages have none either.
             let signal = match &m.sender {
+                // Activity lines (assignment, status…) are not replies of anyone.
+                _ if m.activity.is_some() => return None,
                 _ if e.from_contact() => Signal::Inbound { channel_id: m.channel_id, contact_id: m.contact_id },
                 Some(sender) => Signal::Reply { agent_id: sender.id, channel_id: m.channel_id, private: m.is_private },
                 None => return None,

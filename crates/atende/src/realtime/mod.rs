@@ -1,8 +1,9 @@
 //! Socket.IO on `/socket.io/`: the handshake must carry a valid token (`auth:{token}`,
 //! or the session cookie) and, when the client sends one, an allowed Origin. Each
-//! socket joins its user, inbox, team and (managers) managers rooms; conversation rooms
-//! are joined on request for conversations of the same tenant. `fanout` maps domain
-//! events to rooms. With `REDIS_URL` set, emits travel between instances through Redis
+//! socket joins its user, inbox, team and (managers) managers rooms, and agents the
+//! queue rooms conversation events reach them through (`fanout` picks by the tenant's
+//! `agentVisibility`); conversation rooms are joined on request for conversations the
+//! caller may see (the same rule as the API). `fanout` maps domain events to rooms. With `REDIS_URL` set, emits travel between instances through Redis
 //! (socketioxide-redis); otherwise the in-process adapter serves a single node. Handlers
 //! are generic over the adapter so both share one code path.
 
@@ -43,6 +44,18 @@ pub mod rooms {
     }
     pub fn managers(tenant: Uuid) -> String {
         format!("tenant:{tenant}:managers")
+    }
+    /// Every agent's sockets (conversation events when agents see all conversations).
+    pub fn agents(tenant: Uuid) -> String {
+        format!("tenant:{tenant}:agents")
+    }
+    /// The agents of a team (its conversations when agents see their teams').
+    pub fn team_queue(tenant: Uuid, team: Uuid) -> String {
+        format!("tenant:{tenant}:queue:team:{team}")
+    }
+    /// Agents who may take conversations in no one's queue (no assignee, no team).
+    pub fn unqueued(tenant: Uuid) -> String {
+        format!("tenant:{tenant}:queue:none")
     }
     pub fn conversation(tenant: Uuid, conversation: Uuid) -> String {
         format!("tenant:{tenant}:conversation:{conversation}")
@@ -180,6 +193,12 @@ pub async fn on_connect<A: Adapter>(socket: SocketRef<A>, State(state): State<Ap
     joined.extend(scope.team_ids.iter().chain(&scope.supervised_team_ids).map(|t| rooms::team(scope.tenant_id, *t)));
     if scope.is_at_least(Role::Manager) {
         joined.push(rooms::managers(scope.tenant_id));
+    } else {
+        // Every room an agent could hear conversations through; the fan-out picks among
+        // them by the tenant's `agentVisibility`.
+        joined.push(rooms::agents(scope.tenant_id));
+        joined.push(rooms::unqueued(scope.tenant_id));
+        joined.extend(scope.team_ids.iter().map(|t| rooms::team_queue(scope.tenant_id, *t)));
     }
     // Presence: admins hear every agent, managers the agents of the teams they supervise.
     if scope.is_at_least(Role::Admin) {
@@ -234,8 +253,8 @@ async fn join_conversation<A: Adapter>(
         return;
     }
     let Some(scope) = socket.extensions.get::<Scope>() else { return };
-    match inbox::store::conversation_get(&state.db, &scope, body.conversation_id).await {
-        Ok(Some(_)) => {
+    match inbox::service::conversation(&state, &scope, body.conversation_id).await {
+        Ok(_) => {
             socket.join(rooms::conversation(scope.tenant_id, body.conversation_id));
             let _ = ack.send(&json!({ "ok": true }));
         }

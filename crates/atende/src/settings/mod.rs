@@ -1,6 +1,7 @@
 //! Per-tenant settings: one typed JSON document per tenant, with defaults.
 
 pub mod entity;
+pub mod model;
 pub mod routes;
 pub mod store;
 
@@ -8,6 +9,8 @@ use garde::Validate;
 use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+pub use model::AgentVisibility;
 
 use crate::{
     error::{AppError, AppResult},
@@ -45,6 +48,10 @@ pub struct TenantSettings {
     /// Days to keep activity data (heartbeats, presence); 0 keeps everything.
     #[garde(range(min = 0, max = 3650))]
     pub activity_retention_days: u32,
+    /// Which conversations agents see: `all`, `teams` (their teams' and unqueued ones)
+    /// or `own` (only those assigned to them). Enforced by the API and the socket rooms.
+    #[garde(skip)]
+    pub agent_visibility: AgentVisibility,
 }
 
 fn valid_locale(value: &str, _ctx: &()) -> garde::Result {
@@ -70,6 +77,7 @@ impl Default for TenantSettings {
             require_category_to_resolve: false,
             fcr_window_days: 7,
             activity_retention_days: 365,
+            agent_visibility: AgentVisibility::All,
         }
     }
 }
@@ -105,5 +113,24 @@ pub async fn update(
     next.validate()?;
     let value = serde_json::to_value(&next).map_err(|e| AppError::Internal(e.into()))?;
     store::save(db, scope, value).await?;
+    Ok(next)
+}
+
+/// Changes settings (admins) and, when which conversations agents see changed, tells
+/// the fan-out and the clients in the same transaction.
+pub async fn change(
+    state: &crate::state::AppState,
+    scope: &Scope,
+    patch: serde_json::Map<String, serde_json::Value>,
+) -> AppResult<TenantSettings> {
+    let txn = crate::db::begin_write(&state.db).await?;
+    let before = load(&txn, scope).await?.agent_visibility;
+    let next = update(&txn, scope, patch).await?;
+    if next.agent_visibility != before {
+        let event =
+            crate::events::AgentVisibilityChanged { tenant_id: scope.tenant_id, visibility: next.agent_visibility };
+        crate::events::record(&txn, vec![event.into()]).await?;
+    }
+    crate::events::commit(txn, &state.events).await?;
     Ok(next)
 }

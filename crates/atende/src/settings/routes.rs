@@ -42,7 +42,7 @@ pub async fn update_settings(
 ) -> AppResult<axum::Json<SettingsEnvelope>> {
     scope.require(Role::Admin)?;
     let keys: Vec<String> = patch.keys().cloned().collect();
-    let settings = super::update(&state.db, &scope, patch).await?;
+    let settings = super::change(&state, &scope, patch).await?;
     audit::record(
         &state.db,
         &scope,

@@ -21,6 +21,7 @@ mod core_loop;
 mod events;
 mod http_hygiene;
 mod inbox;
+mod inbox_assign;
 mod isolation;
 mod isolation_routes;
 mod ordering;

@@ -52,7 +52,7 @@ async fn a_socket_of_tenant_b_never_receives_tenant_a_events() {
 
     app.inbound(&channel_a, &inbound_body("ext-2", "cust-1", "mais um segredo")).await;
     app.run_jobs().await;
-    assert_eq!(socket_a.event("new_message").await["content"], "mais um segredo");
+    socket_a.event_with("new_message", "content", "mais um segredo").await;
     for name in
         ["new_message", "conversation_created", "conversation_updated", "contact_updated", "message_status_update"]
     {

@@ -68,7 +68,16 @@ export function registerInboxRealtime(qc: QueryClient, options: InboxRealtimeOpt
       if (isConversation(payload)) applyConversationCreated(qc, payload, viewer());
     }),
     onSocketEvent('conversation_updated', (payload) => {
-      if (isConversation(payload)) applyConversationUpdated(qc, payload, viewer());
+      if (!isConversation(payload)) return;
+      const before = findConversation(qc, payload.id);
+      applyConversationUpdated(qc, payload, viewer());
+      // Agents may see only theirs or their teams' conversations (workspace setting):
+      // when one moves, the server says which lists still hold it.
+      const moved = before !== undefined && (before.assignee?.id !== payload.assignee?.id || before.teamId !== payload.teamId);
+      if (moved && useSession.getState().user?.role === 'AGENT') void qc.invalidateQueries({ queryKey: inboxKeys.lists() });
+    }),
+    onSocketEvent('agent_visibility_changed', () => {
+      void qc.invalidateQueries({ queryKey: inboxKeys.all });
     }),
     onSocketEvent('conversation_removed', (payload) => {
       if (!isRemoval(payload)) return;

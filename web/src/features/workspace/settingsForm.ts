@@ -10,6 +10,9 @@ export const LIMITS = {
 } as const;
 export type NumberKey = keyof typeof LIMITS;
 
+/** What agents see (`agentVisibility`); managers and admins see every conversation. */
+export const AGENT_VISIBILITY = ['all', 'teams', 'own'] as const;
+
 export const schema = z.object({
   timezone: z
     .string()
@@ -18,6 +21,7 @@ export const schema = z.object({
     .max(64, msg('forms.maxLength', { count: 64 })),
   locale: z.enum(LANGUAGES),
   requireCategoryToResolve: z.boolean(),
+  agentVisibility: z.enum(AGENT_VISIBILITY),
   fcrWindowDays: v.int(...LIMITS.fcrWindowDays),
   activityRetentionDays: v.int(...LIMITS.activityRetentionDays),
 });
@@ -34,6 +38,7 @@ export function toValues(s: WorkspaceSettings): Values {
     timezone: s.timezone,
     locale: s.locale === 'en' ? 'en' : 'pt-BR',
     requireCategoryToResolve: s.requireCategoryToResolve,
+    agentVisibility: s.agentVisibility,
     fcrWindowDays: s.fcrWindowDays,
     activityRetentionDays: s.activityRetentionDays,
   };

@@ -739,7 +739,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sets the status of many conversations (e.g. bulk resolve). */
+        /**
+         * Applies one action (status, assign, team, snooze) to many conversations; answers
+         *     which succeeded and which failed with which error code.
+         */
         post: operations["bulk_update"];
         delete?: never;
         options?: never;
@@ -1445,6 +1448,25 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description An activity line: who changed what. Names are kept as they were at the time. */
+        Activity: {
+            actor?: components["schemas"]["NamedRef"] | null;
+            added?: string[];
+            agent?: components["schemas"]["NamedRef"] | null;
+            kind: components["schemas"]["ActivityKind"];
+            previousAgent?: components["schemas"]["NamedRef"] | null;
+            previousTeam?: components["schemas"]["NamedRef"] | null;
+            removed?: string[];
+            status?: components["schemas"]["ConversationStatus"] | null;
+            team?: components["schemas"]["NamedRef"] | null;
+            /** Format: date-time */
+            until?: string | null;
+        };
+        /**
+         * @description What kind of change an activity line records.
+         * @enum {string}
+         */
+        ActivityKind: "assigned" | "transferred" | "unassigned" | "team_changed" | "resolved" | "reopened" | "status_changed" | "snoozed" | "unsnoozed" | "categories_changed";
         /** @description `GET /api/v1/activity/me`. */
         ActivityMe: {
             /** @description Whether the agent has read the "what is measured" notice. */
@@ -1460,6 +1482,19 @@ export interface components {
             days: components["schemas"]["ProductivityRow"][];
             metrics: components["schemas"]["Metrics"];
             period: components["schemas"]["Period"];
+        };
+        /**
+         * @description Which conversations AGENTS see (managers and admins see every one):
+         *     - `all`: every conversation of the workspace;
+         *     - `teams`: conversations assigned to them, those of their teams, and those in no
+         *       one's queue (no assignee and no team);
+         *     - `own`: only conversations assigned to them (Whaticket-style queues).
+         * @enum {string}
+         */
+        AgentVisibility: "all" | "teams" | "own";
+        /** @description The `agent_visibility_changed` socket payload. */
+        AgentVisibilityUpdate: {
+            visibility: components["schemas"]["AgentVisibility"];
         };
         /** @description Who wrote it, as the integrating system knows them. */
         ApiContact: {
@@ -1597,14 +1632,52 @@ export interface components {
          * @enum {string}
          */
         BillingType: "PIX" | "BOLETO" | "CREDIT_CARD" | "UNDEFINED";
-        /** @description `{updated}`. */
+        /** @description What a bulk update does to each conversation. */
+        BulkAction: {
+            status: components["schemas"]["ConversationStatus"];
+            /** @enum {string} */
+            type: "status";
+        } | {
+            /** Format: uuid */
+            agentId?: string | null;
+            /** @enum {string} */
+            type: "assign";
+        } | {
+            /** Format: uuid */
+            teamId?: string | null;
+            /** @enum {string} */
+            type: "team";
+        } | {
+            /** @enum {string} */
+            type: "snooze";
+            /** Format: date-time */
+            until?: string | null;
+        };
+        /**
+         * @description A conversation a bulk update could not change, with the error code a single
+         *     update would have answered (`not_found` for ids that are not the caller's to see).
+         */
+        BulkFailure: {
+            code: string;
+            /** Format: uuid */
+            id: string;
+            message: string;
+        };
+        /** @description `{updated, succeeded, failed}`: `updated` is how many succeeded. */
         BulkResult: {
+            failed: components["schemas"]["BulkFailure"][];
+            succeeded: string[];
             updated: number;
         };
-        /** @description `POST /conversations/bulk`. */
+        /**
+         * @description `POST /conversations/bulk`: one action applied to each conversation, through the
+         *     same rules as `PATCH /conversations/{id}`. Give `action`, or `status` alone (the
+         *     older form of `{"action": {"type": "status", "status": …}}`).
+         */
         BulkUpdate: {
+            action?: components["schemas"]["BulkAction"] | null;
             ids: string[];
-            status: components["schemas"]["ConversationStatus"];
+            status?: components["schemas"]["ConversationStatus"] | null;
         };
         /** @description `{cannedResponse}`. */
         CannedResponseEnvelope: {
@@ -1867,7 +1940,7 @@ export interface components {
          * @description Kind of content.
          * @enum {string}
          */
-        ContentType: "text" | "image" | "video" | "audio" | "file" | "location" | "template" | "sticker";
+        ContentType: "text" | "image" | "video" | "audio" | "file" | "location" | "template" | "sticker" | "activity";
         /** @description `{conversation}`. */
         ConversationEnvelope: {
             conversation: components["schemas"]["ConversationView"];
@@ -2327,6 +2400,7 @@ export interface components {
         };
         /** @description A message as the API (and the socket) shows it. */
         MessageView: {
+            activity?: components["schemas"]["Activity"] | null;
             attachments: components["schemas"]["AttachmentRef"][];
             /** Format: uuid */
             channelId: string;
@@ -2433,6 +2507,12 @@ export interface components {
             contacts: boolean;
             conversations: boolean;
             messages: boolean;
+        };
+        /** @description A person or team named in an activity line, as named when it happened. */
+        NamedRef: {
+            /** Format: uuid */
+            id: string;
+            name: string;
         };
         /** @description `POST /settings/interaction-categories`. */
         NewCategory: {
@@ -2701,6 +2781,7 @@ export interface components {
          */
         SocketEvents: {
             agent_status_update: components["schemas"]["PresenceView"];
+            agent_visibility_changed: components["schemas"]["AgentVisibilityUpdate"];
             channel_status: components["schemas"]["ChannelStatusView"];
             contact_updated: components["schemas"]["ContactView"];
             conversation_created: components["schemas"]["ConversationView"];
@@ -2751,6 +2832,12 @@ export interface components {
              * @default 365
              */
             activityRetentionDays: number;
+            /**
+             * @description Which conversations agents see: `all`, `teams` (their teams' and unqueued ones)
+             *     or `own` (only those assigned to them). Enforced by the API and the socket rooms.
+             * @default all
+             */
+            agentVisibility: components["schemas"]["AgentVisibility"];
             /**
              * @description End idle sessions automatically.
              * @default false
@@ -4738,6 +4825,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["BulkResult"];
                 };
+            };
+            /** @description no action, or an agent, team or time that cannot be used */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -22,6 +22,7 @@ use uuid::Uuid;
 use super::{
     entity::{conversation, message, read_marker},
     model::{ConversationStatus, ListConversations, MessageStatus},
+    visibility::Visibility,
 };
 use crate::tenancy::Scope;
 
@@ -155,18 +156,40 @@ pub async fn conversation_update(
     active.update(db).await
 }
 
-/// Conversations matching the filters, newest activity first.
-/// Conversations matching the list filters; `q` matches the contacts the caller found
-/// for it (`contacts_matching`: a subquery of contact ids) or any message text.
+/// The conversations `visibility` allows, as a condition (`None`: every one).
+pub fn visible(visibility: &Visibility) -> Option<Condition> {
+    match visibility {
+        Visibility::All => None,
+        Visibility::Own { user } => Some(Condition::all().add(conversation::Column::AssigneeId.eq(*user))),
+        Visibility::Teams { user, teams } => {
+            let unqueued = Condition::all()
+                .add(conversation::Column::AssigneeId.is_null())
+                .add(conversation::Column::TeamId.is_null());
+            let mut any = Condition::any().add(conversation::Column::AssigneeId.eq(*user)).add(unqueued);
+            if !teams.is_empty() {
+                any = any.add(conversation::Column::TeamId.is_in(teams.iter().copied()));
+            }
+            Some(any)
+        }
+    }
+}
+
+/// Conversations matching the list filters among those the caller sees, newest
+/// activity first; `q` matches the contacts the caller found for it
+/// (`contacts_matching`: a subquery of contact ids) or any message text.
 pub async fn conversation_list(
     db: &impl ConnectionTrait,
     scope: &Scope,
+    visibility: &Visibility,
     filter: &ListConversations,
     contacts_matching: Option<SelectStatement>,
     limit: u64,
     offset: u64,
 ) -> Result<(Vec<conversation::Model>, u64), sea_orm::DbErr> {
     let mut query = conversation::Entity::find().filter(conversation::Column::TenantId.eq(scope.tenant_id));
+    if let Some(visible) = visible(visibility) {
+        query = query.filter(visible);
+    }
     if let Some(status) = filter.status {
         query = query.filter(conversation::Column::Status.eq(status.as_str()));
     }

@@ -335,6 +335,11 @@ function firstSighting(qc: QueryClient, id: string): boolean {
  * that is not on screen) one more unread.
  */
 export function applyNewMessage(qc: QueryClient, message: Message, ctx: ViewerContext) {
+  if (message.contentType === 'activity') {
+    // An activity line joins the history only: no preview, no reordering, never unread.
+    addMessage(qc, message);
+    return;
+  }
   const fresh = firstSighting(qc, message.id);
   addMessage(qc, message);
   const unread =

@@ -1,9 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { CircleCheck, Inbox, Search, Settings, X } from 'lucide-react';
+import { Inbox, Search, Settings } from 'lucide-react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { toast } from 'sonner';
 import { Alert } from '@/components/ui/Alert';
 import { Button } from '@/components/ui/Button';
 import { EmptyState } from '@/components/ui/EmptyState';
@@ -20,8 +19,8 @@ import { useNow } from '@/lib/useNow';
 import { paths } from '@/paths';
 import { INBOX_TABS, STATUS_FILTERS, toConversationQuery, type Conversation, type ConversationFilter, type StatusFilter } from '../api/keys';
 import { useConversations } from '../api/listConversations';
-import { useBulkUpdate } from '../api/updateConversation';
 import { useInboxUi } from '../store';
+import { BulkActions } from './BulkActions';
 import { ConversationListItem } from './ConversationListItem';
 
 const ROW_HEIGHT = 76;
@@ -56,7 +55,6 @@ export function ConversationList({ filter, setFilter, activeId, search }: Conver
   const teams = useTeams();
   const teamList = teams.data ?? [];
   const now = useNow();
-  const bulk = useBulkUpdate();
   const [selected, setSelected] = useState<Set<string>>(() => new Set());
 
   const rows = useMemo(() => {
@@ -116,20 +114,6 @@ export function ConversationList({ filter, setFilter, activeId, search }: Conver
       else next.add(id);
       return next;
     });
-  };
-
-  const resolveSelected = () => {
-    const ids = [...selected];
-    bulk.mutate(
-      { ids, status: 'RESOLVED' },
-      {
-        onSuccess: ({ updated }) => {
-          toast.success(t('inbox.bulk.resolved', { count: updated }));
-          setSelected(new Set());
-        },
-        onError: (err) => toast.error(errorMessage(err, t)),
-      },
-    );
   };
 
   const noChannels = channels.data !== undefined && channels.data.length === 0;
@@ -245,26 +229,15 @@ export function ConversationList({ filter, setFilter, activeId, search }: Conver
       </div>
 
       {selected.size > 0 && (
-        <div className="flex items-center gap-2 border-b border-slate-200 bg-brand-50 px-3 py-1.5" role="region" aria-label={t('inbox.bulk.label')}>
-          <span className="flex-1 text-[13px] font-medium text-brand-900" aria-live="polite">
-            {t('inbox.bulk.selected', { count: selected.size })}
-          </span>
-          <Button size="sm" onClick={resolveSelected} loading={bulk.isPending}>
-            {!bulk.isPending && <CircleCheck aria-hidden="true" className="size-4" />}
-            {t('inbox.bulk.resolve')}
-          </Button>
-          <Button
-            size="icon"
-            variant="ghost"
-            aria-label={t('inbox.bulk.clear')}
-            title={t('inbox.bulk.clear')}
-            onClick={() => {
-              setSelected(new Set());
-            }}
-          >
-            <X aria-hidden="true" className="size-4" />
-          </Button>
-        </div>
+        <BulkActions
+          ids={[...selected]}
+          onDone={(failed) => {
+            setSelected(new Set(failed));
+          }}
+          onClear={() => {
+            setSelected(new Set());
+          }}
+        />
       )}
 
       <div

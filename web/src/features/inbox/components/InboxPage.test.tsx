@@ -363,7 +363,7 @@ describe('conversation list', () => {
     const fetch = mockApi({
       'GET /api/v1/conversations': () => jsonResponse({ conversations: [C1, C2], total: 2 }),
       'GET /api/v1/channels': () => jsonResponse({ channels: [] }),
-      'POST /api/v1/conversations/bulk': () => jsonResponse({ updated: 2 }),
+      'POST /api/v1/conversations/bulk': () => jsonResponse({ updated: 2, succeeded: ['c1', 'c2'], failed: [] }),
     });
     const user = userEvent.setup();
     renderSignedIn('/inbox?tab=all');
@@ -372,7 +372,10 @@ describe('conversation list', () => {
     expect(screen.getByText('2 selecionadas')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Resolver' }));
     await waitFor(() => {
-      expect(requestsTo(fetch, '/api/v1/conversations/bulk', 'POST')[0]?.body).toEqual({ ids: ['c1', 'c2'], status: 'RESOLVED' });
+      expect(requestsTo(fetch, '/api/v1/conversations/bulk', 'POST')[0]?.body).toEqual({
+        ids: ['c1', 'c2'],
+        action: { type: 'status', status: 'RESOLVED' },
+      });
     });
     expect(await screen.findByText('2 conversas resolvidas.')).toBeInTheDocument();
   });

@@ -16,6 +16,7 @@ import { useMessages } from '../api/listMessages';
 import { useRetryMessage } from '../api/retryMessage';
 import { useSendMessage } from '../api/sendMessage';
 import { useOutbox, type OutboxItem } from '../store';
+import { ActivityLine } from './ActivityLine';
 import { MessageBubble, type DisplayMessage } from './MessageBubble';
 
 const NEAR_BOTTOM_PX = 120;
@@ -255,7 +256,11 @@ export function MessageList({ conversationId }: { conversationId: string }) {
                 data-row-id={m.id}
                 className="rounded-xl transition-colors duration-700 data-[jumped=true]:bg-amber-100/80 data-[jumped=true]:ring-2 data-[jumped=true]:ring-amber-300"
               >
-                <MessageBubble message={m} onRetry={onRetry} retrying={retry.isPending && retry.variables.id === m.id} />
+                {m.activity ? (
+                  <ActivityLine activity={m.activity} createdAt={m.createdAt} />
+                ) : (
+                  <MessageBubble message={m} onRetry={onRetry} retrying={retry.isPending && retry.variables.id === m.id} />
+                )}
               </div>
             </Fragment>
           );

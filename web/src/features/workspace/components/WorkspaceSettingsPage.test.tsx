@@ -11,6 +11,7 @@ const SETTINGS = {
   autoLogout: false,
   autoLogoutGraceMinutes: 5,
   requireCategoryToResolve: false,
+  agentVisibility: 'all',
   fcrWindowDays: 7,
   activityRetentionDays: 365,
 };
@@ -103,10 +104,28 @@ describe('workspace settings form', () => {
     expect(screen.queryByLabelText('Tempo até ficar ocioso')).not.toBeInTheDocument();
   });
 
+  it('lets the admin choose what agents see', async () => {
+    const api = settingsApi();
+    const u = userEvent.setup();
+    renderSignedIn('/settings/workspace');
+    const visibility = await screen.findByLabelText('O que os agentes veem');
+    expect(visibility).toHaveValue('all');
+    expect([...(visibility as HTMLSelectElement).options].map((o) => o.text)).toEqual([
+      'Todas as conversas',
+      'As das suas equipes e as sem fila',
+      'Só as atribuídas a eles',
+    ]);
+    await u.selectOptions(visibility, 'Só as atribuídas a eles');
+    await u.click(screen.getByRole('button', { name: 'Salvar alterações' }));
+    await screen.findByText('Configurações do espaço de trabalho salvas.');
+    expect(requestsTo(api, '/api/v1/settings', 'PUT').map((r) => r.body)).toEqual([{ agentVisibility: 'own' }]);
+  });
+
   it('is read-only for managers', async () => {
     settingsApi();
     renderSignedIn('/settings/workspace', 'MANAGER');
     expect(await screen.findByLabelText('Janela de resolução no primeiro contato')).toBeDisabled();
+    expect(screen.getByLabelText('O que os agentes veem')).toBeDisabled();
     expect(screen.getByText(/só administradores podem fazer alterações/)).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Salvar alterações' })).not.toBeInTheDocument();
   });

@@ -22,7 +22,7 @@ import { LANGUAGES } from '@/lib/i18n';
 import { paths } from '@/paths';
 import { useSettings } from '../api/getSettings';
 import { useUpdateSettings } from '../api/updateSettings';
-import { changedKeys, FIELDS, LIMITS, schema, toValues, type NumberKey, type Values } from '../settingsForm';
+import { AGENT_VISIBILITY, changedKeys, FIELDS, LIMITS, schema, toValues, type NumberKey, type Values } from '../settingsForm';
 
 /** Settings → Workspace: everyone with MANAGER+ reads; only admins save. */
 export function WorkspaceSettingsPage() {
@@ -162,6 +162,21 @@ function SettingsForm({ saved }: { saved: Values }) {
                 />
               )}
             />
+            <Field
+              label={t('inboxTools.visibility.label')}
+              hint={t('inboxTools.visibility.hint')}
+              error={fieldErrorText(errors.agentVisibility, t)}
+            >
+              {({ invalid, ...c }) => (
+                <Select {...c} {...register('agentVisibility')} invalid={invalid} className="max-w-sm">
+                  {AGENT_VISIBILITY.map((mode) => (
+                    <option key={mode} value={mode}>
+                      {t(`inboxTools.visibility.modes.${mode}`)}
+                    </option>
+                  ))}
+                </Select>
+              )}
+            </Field>
             <NumberField name="fcrWindowDays" unit={t('workspace.units.days')} register={register} error={errors.fcrWindowDays} />
           </div>
         </Card>

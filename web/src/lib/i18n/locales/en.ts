@@ -1,4 +1,5 @@
 import { auditEn } from './en.audit';
+import { inboxToolsEn } from './en.inboxTools';
 import { channelSetupEn, paymentsEn } from './en.extra';
 import { presenceEn } from './en.presence';
 import { reportsEn } from './en.reports';
@@ -10,6 +11,7 @@ export const en: Messages = {
   channelSetup: channelSetupEn,
   presence: presenceEn,
   reports: reportsEn,
+  inboxTools: inboxToolsEn,
   categories: {
     title: 'Interaction categories',
     subtitle: 'Agents tag conversations with these categories; the reports count them. Deleting a category removes it from the lists, but conversations already tagged keep it.',

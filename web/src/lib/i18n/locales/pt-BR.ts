@@ -1,4 +1,5 @@
 import { auditPtBR } from './pt-BR.audit';
+import { inboxToolsPtBR } from './pt-BR.inboxTools';
 import { channelSetupPtBR, paymentsPtBR } from './pt-BR.extra';
 import { presencePtBR } from './pt-BR.presence';
 import { reportsPtBR } from './pt-BR.reports';
@@ -10,6 +11,7 @@ export const ptBR = {
   channelSetup: channelSetupPtBR,
   presence: presencePtBR,
   reports: reportsPtBR,
+  inboxTools: inboxToolsPtBR,
   categories: {
     title: 'Categorias de atendimento',
     subtitle: 'Os agentes marcam as conversas com estas categorias; os relatórios as contam. Excluir uma categoria a tira das listas, mas as conversas já marcadas a mantêm.',

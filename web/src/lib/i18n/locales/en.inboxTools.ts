@@ -1,0 +1,61 @@
+import type { inboxToolsPtBR } from './pt-BR.inboxTools';
+
+/** English strings for the inbox's assignment tools; merged into `en`. */
+export const inboxToolsEn: typeof inboxToolsPtBR = {
+  bulk: {
+    status: 'Change status…',
+    assign: 'Assign to…',
+    team: 'Team…',
+    snooze: 'Snooze…',
+    nobody: 'Unassigned',
+    noTeam: 'No team',
+    me: '{{name}} (you)',
+    statuses: {
+      OPEN: 'Open',
+      PENDING: 'Pending',
+      RESOLVED: 'Resolved',
+    },
+    done_one: '{{count}} conversation updated.',
+    done_other: '{{count}} conversations updated.',
+    failed_one: "{{count}} conversation couldn't be changed: {{reasons}}.",
+    failed_other: "{{count}} conversations couldn't be changed: {{reasons}}.",
+    reasons: {
+      not_found: 'not found or outside your view',
+      category_required: 'needs a category before it can be resolved',
+      other: 'unexpected error',
+    },
+  },
+  activity: {
+    at: '{{text}} · {{time}}',
+    someone: 'Someone',
+    assigned: '{{actor}} assigned it to {{agent}}',
+    assignedSelf: '{{actor}} took the conversation',
+    assignedAuto: 'Assigned automatically to {{agent}}',
+    transferred: '{{actor}} transferred it from {{from}} to {{agent}}',
+    transferredAuto: 'Transferred from {{from}} to {{agent}}',
+    unassigned: '{{actor}} removed {{from}} from the conversation',
+    unassignedAuto: '{{from}} went offline; the conversation went back to the queue',
+    teamSet: '{{actor}} moved it to team {{team}}',
+    teamCleared: '{{actor}} took it out of team {{team}}',
+    resolved: '{{actor}} resolved the conversation',
+    reopened: '{{actor}} reopened the conversation',
+    reopenedByContact: 'The customer wrote again and the conversation was reopened',
+    statusOpen: '{{actor}} marked it open',
+    statusPending: '{{actor}} marked it pending',
+    snoozed: '{{actor}} snoozed it until {{until}}',
+    unsnoozed: '{{actor}} woke the conversation up',
+    unsnoozedAuto: 'The snooze ended',
+    categoriesAdded: '{{actor}} added category {{added}}',
+    categoriesRemoved: '{{actor}} removed category {{removed}}',
+    categoriesChanged: '{{actor}} changed categories: +{{added}} −{{removed}}',
+  },
+  visibility: {
+    label: 'What agents see',
+    hint: 'Applies to the list, search, history and live notifications. Managers and admins see every conversation.',
+    modes: {
+      all: 'Every conversation',
+      teams: "Their teams' and unqueued ones",
+      own: 'Only those assigned to them',
+    },
+  },
+};
