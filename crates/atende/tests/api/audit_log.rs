@@ -71,7 +71,7 @@ async fn sensitive_actions_are_recorded_without_secrets_and_read_back_with_filte
         .await;
     // Settings, Asaas keys, exports, merges, erasures.
     app.put("/api/v1/settings", &admin.token, json!({"fcrWindowDays": 3})).await;
-    let asaas_key = planted.plant("Asaas key");
+    let asaas_key = format!("$aact_hmlg_{}", planted.plant("Asaas key"));
     app.put("/api/v1/asaas/settings", &admin.token, json!({"apiKey": asaas_key})).await;
     app.get("/api/v1/contacts/export.csv", &admin.token).await;
     let conversation = app.receive(&channel, "ext-1", "cust-1", "Oi").await;

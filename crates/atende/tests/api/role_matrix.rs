@@ -99,6 +99,7 @@ const MATRIX: &[(&str, [u16; 3])] = &[
     ("POST /api/v1/jobs/{id}/retry",                                          [202, 403, 403]),
     ("GET /api/v1/asaas/settings",                                            [200, 403, 403]),
     ("PUT /api/v1/asaas/settings",                                            [200, 403, 403]),
+    ("POST /api/v1/asaas/settings/test",                                      [422, 403, 403]),
     ("GET /api/v1/asaas/charges",                                             [200, 200, 200]),
     ("POST /api/v1/asaas/charges",                                            [201, 201, 201]),
     ("GET /api/v1/asaas/charges/{id}",                                        [200, 200, 200]),

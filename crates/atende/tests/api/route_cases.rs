@@ -282,6 +282,8 @@ pub const CASES: &[Case] = &[
     // payments
     case("GET", "/api/v1/asaas/settings", "/api/v1/asaas/settings", NoBody),
     case("PUT", "/api/v1/asaas/settings", "/api/v1/asaas/settings", Json(r#"{"environment":"sandbox"}"#)),
+    // A malformed key: answered without calling Asaas.
+    case("POST", "/api/v1/asaas/settings/test", "/api/v1/asaas/settings/test", Json(r#"{"apiKey":"not-a-key"}"#)),
     case(
         "GET",
         "/api/v1/asaas/charges",
@@ -681,7 +683,7 @@ impl World {
         ids.insert("meta_page".into(), meta_page);
 
         // Asaas with a planted key and webhook token.
-        let asaas_key = planted.plant(&format!("{slug} Asaas API key"));
+        let asaas_key = format!("$aact_hmlg_{}", planted.plant(&format!("{slug} Asaas API key")));
         let asaas_token = planted.plant(&format!("{slug} Asaas webhook token"));
         let saved = app
             .put(
