@@ -3,10 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { toast } from 'sonner';
 import { Button } from '@/components/ui/Button';
 import { Select } from '@/components/ui/Select';
-import { useRole, useSession } from '@/features/auth';
-import { useTeams } from '@/features/teams';
-import { useUsers } from '@/features/users';
 import { errorMessage } from '@/lib/errorMessage';
+import { useAssignable } from '../api/assignable';
 import type { Conversation } from '../api/keys';
 import { useUpdateConversation, type ConversationPatch } from '../api/updateConversation';
 
@@ -16,11 +14,7 @@ import { useUpdateConversation, type ConversationPatch } from '../api/updateConv
  */
 export function AssignControls({ conversation: c }: { conversation: Conversation }) {
   const { t } = useTranslation();
-  const me = useSession((s) => s.user);
-  const { atLeast } = useRole();
-  const manager = atLeast('MANAGER');
-  const users = useUsers({ active: true, limit: 200 }, { enabled: manager });
-  const teams = useTeams();
+  const { me, agents, teams: teamList } = useAssignable();
   const update = useUpdateConversation();
 
   const patch = (body: ConversationPatch, done: string) => {
@@ -33,13 +27,7 @@ export function AssignControls({ conversation: c }: { conversation: Conversation
     );
   };
 
-  const agents = manager
-    ? (users.data?.users ?? []).map((u) => ({ id: u.id, name: u.name }))
-    : me
-      ? [{ id: me.id, name: me.name }]
-      : [];
   if (c.assignee && !agents.some((a) => a.id === c.assignee?.id)) agents.unshift(c.assignee);
-  const teamList = teams.data ?? [];
 
   return (
     <>

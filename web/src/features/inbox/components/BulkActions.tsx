@@ -3,11 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { toast } from 'sonner';
 import { Button } from '@/components/ui/Button';
 import { Select } from '@/components/ui/Select';
-import { useRole, useSession } from '@/features/auth';
-import { useTeams } from '@/features/teams';
-import { useUsers } from '@/features/users';
 import type { Schemas } from '@/lib/api';
 import { errorMessage } from '@/lib/errorMessage';
+import { useAssignable } from '../api/assignable';
 import { useBulkUpdate } from '../api/updateConversation';
 import { SNOOZE_PRESETS, snoozeUntil, type SnoozePreset } from '../snooze';
 
@@ -33,14 +31,8 @@ export interface BulkActionsProps {
  */
 export function BulkActions({ ids, onDone, onClear }: BulkActionsProps) {
   const { t } = useTranslation();
-  const me = useSession((s) => s.user);
-  const { atLeast } = useRole();
-  const manager = atLeast('MANAGER');
-  const users = useUsers({ active: true, limit: 200 }, { enabled: manager });
-  const teams = useTeams();
+  const { me, agents, teams: teamList } = useAssignable();
   const bulk = useBulkUpdate();
-  const agents = manager ? (users.data?.users ?? []).map((u) => ({ id: u.id, name: u.name })) : me ? [{ id: me.id, name: me.name }] : [];
-  const teamList = teams.data ?? [];
 
   const report = (result: BulkResult, resolved: boolean) => {
     if (result.updated > 0) {
