@@ -468,7 +468,8 @@ async function main() {
     const csv = await page.request.get(`${BASE_URL}${href}`);
     assert(csv.status() === 200, `CSV answered ${csv.status()}`);
     const text = await csv.text();
-    assert(text.startsWith('"created_at","action"'), `CSV header: ${text.slice(0, 80)}`);
+    // A UTF-8 BOM first, so Excel reads the accents.
+    assert(text.startsWith('\uFEFF"created_at","action"'), `CSV header: ${text.slice(0, 80)}`);
     assert(text.includes('"channel.created"'), 'the CSV lacks the channel creation');
     await page.getByLabel('Ação', { exact: true }).selectOption('');
     await expectVisible(rows.filter({ hasText: 'Usuário criado' }).first(), 'every entry again');
